@@ -1,0 +1,17 @@
+package dev.strata.driver;
+
+/** Optional abilities a driver declares; the conformance suite and the layer store check them. */
+public enum Capability {
+  /** Layers are real mounts (overlay, bind); {@link GraphDriver#mount} changes the mount table. */
+  REAL_MOUNTS,
+  /** The mounted view of a read-only layer rejects writes ({@code EROFS}). */
+  READ_ONLY_VIEWS,
+  /** Files are cloned by reflink or snapshot rather than copied when a child is created. */
+  COPY_ON_WRITE,
+  /** {@link GraphDriver#diff} and {@link GraphDriver#changes} read the layer alone, without walking the parent. */
+  NATIVE_DIFF,
+  /** Writable layers accept a {@code size=} storage option. */
+  QUOTA,
+  /** Character and block device nodes can be stored in layers. */
+  DEVICE_NODES
+}

@@ -1,0 +1,42 @@
+package dev.strata.driver.posix;
+
+import java.nio.file.Path;
+import jnr.ffi.Memory;
+import jnr.ffi.Pointer;
+
+/**
+ * {@code ioctl(2)} on a path's file descriptor with a caller-laid-out argument buffer. Drivers
+ * (btrfs subvolumes, xfs project quotas) describe their structs as byte arrays; the request numbers
+ * and layouts come from the kernel's uapi headers and are checked by the drivers' tests.
+ */
+public final class Ioctls {
+
+  private static final int O_RDONLY = 0;
+  private static final int O_DIRECTORY = 0200000;
+  private static final int O_CLOEXEC = 02000000;
+  private static final int O_NOFOLLOW = 0400000;
+
+  private final LibC libc = LibC.Holder.LIBC;
+
+  /**
+   * Opens {@code path} read-only (a directory when {@code directory}), issues {@code request} with a
+   * pointer to a copy of {@code arg}, copies the kernel's writes back into {@code arg} and returns
+   * the call's result.
+   */
+  public int ioctl(Path path, boolean directory, long request, byte[] arg) throws PosixException {
+    String p = path.toString();
+    int flags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW | (directory ? O_DIRECTORY : 0);
+    int fd = libc.open(p, flags, 0);
+    Errors.check(fd, "open", p);
+    try {
+      Pointer buf = Memory.allocateDirect(LibC.Holder.RUNTIME, Math.max(arg.length, 1));
+      buf.put(0, arg, 0, arg.length);
+      int rc = libc.ioctl(fd, request, buf);
+      Errors.check(rc, "ioctl(0x" + Long.toHexString(request) + ")", p);
+      buf.get(0, arg, 0, arg.length);
+      return rc;
+    } finally {
+      libc.close(fd);
+    }
+  }
+}

@@ -1,0 +1,85 @@
+package dev.strata.driver.posix;
+
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.Pointer;
+import jnr.ffi.Runtime;
+import jnr.ffi.annotations.In;
+import jnr.ffi.annotations.Out;
+import jnr.ffi.annotations.SaveError;
+import jnr.ffi.annotations.Transient;
+
+/**
+ * The raw libc functions Strata needs and jnr-posix does not bind (or binds without nanoseconds or
+ * without "don't follow symlinks"). Package-private: callers use the small typed classes beside
+ * it, which turn a {@code -1} return into a {@link PosixException} carrying errno.
+ */
+interface LibC {
+
+  @SaveError
+  int lchown(String path, int uid, int gid);
+
+  @SaveError
+  int mknod(String path, int mode, long dev);
+
+  @SaveError
+  int mkfifo(String path, int mode);
+
+  @SaveError
+  int chmod(String path, int mode);
+
+  int geteuid();
+
+  /** {@code times} is two {@code struct timespec} (atime, mtime) flattened to four longs. */
+  @SaveError
+  int utimensat(int dirfd, String path, @In long[] times, int flags);
+
+  @SaveError
+  int lsetxattr(String path, String name, @In byte[] value, long size, int flags);
+
+  @SaveError
+  long lgetxattr(String path, String name, @Out byte[] value, long size);
+
+  @SaveError
+  long llistxattr(String path, @Out byte[] list, long size);
+
+  @SaveError
+  int lremovexattr(String path, String name);
+
+  @SaveError
+  int mount(String source, String target, String fstype, long flags, String data);
+
+  @SaveError
+  int umount2(String target, int flags);
+
+  @SaveError
+  int open(String path, int flags, int mode);
+
+  @SaveError
+  int close(int fd);
+
+  @SaveError
+  int ioctl(int fd, long request, long arg);
+
+  @SaveError
+  int ioctl(int fd, long request, @In @Out @Transient Pointer arg);
+
+  @SaveError
+  long copy_file_range(int fdIn, Pointer offIn, int fdOut, Pointer offOut, long len, int flags);
+
+  @SaveError
+  int ftruncate(int fd, long length);
+
+  @SaveError
+  int fsync(int fd);
+
+  @SaveError
+  long syscall(long number, long a1, long a2, long a3, long a4, long a5);
+
+  /** Loaded once per JVM: the binding itself is immutable, so sharing it is not shared state. */
+  final class Holder {
+    static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
+    static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
+
+    private Holder() {}
+  }
+}
