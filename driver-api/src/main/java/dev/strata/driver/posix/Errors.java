@@ -9,18 +9,18 @@ final class Errors {
 
   static void check(int rc, String call, String subject) throws PosixException {
     if (rc < 0) {
-      throw new PosixException(call, subject, LastError.getLastError(LibC.Holder.RUNTIME));
+      throw new PosixException(call, subject, LastError.getLastError(Native.RUNTIME));
     }
   }
 
   static long check(long rc, String call, String subject) throws PosixException {
     if (rc < 0) {
-      throw new PosixException(call, subject, LastError.getLastError(LibC.Holder.RUNTIME));
+      throw new PosixException(call, subject, LastError.getLastError(Native.RUNTIME));
     }
     return rc;
   }
 
   static int lastErrno() {
-    return LastError.getLastError(LibC.Holder.RUNTIME);
+    return LastError.getLastError(Native.RUNTIME);
   }
 }

@@ -16,7 +16,7 @@ public final class FileCopy {
   private static final int O_CLOEXEC = 02000000;
   private static final int O_NOFOLLOW = 0400000;
 
-  private final LibC libc = LibC.Holder.LIBC;
+  private final LibC libc = Native.LIBC;
 
   /**
    * Makes the existing empty file {@code dst} share {@code src}'s extents.

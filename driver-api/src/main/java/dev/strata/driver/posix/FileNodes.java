@@ -17,7 +17,7 @@ public final class FileNodes {
   public static final int S_IFCHR = 0020000;
   public static final int S_IFBLK = 0060000;
 
-  private final LibC libc = LibC.Holder.LIBC;
+  private final LibC libc = Native.LIBC;
 
   /** {@code lchown(2)}: owner of the path itself, a symlink included. */
   public void lchown(Path path, int uid, int gid) throws PosixException {

@@ -1,8 +1,6 @@
 package dev.strata.driver.posix;
 
 import java.nio.file.Path;
-import jnr.ffi.Memory;
-import jnr.ffi.Pointer;
 
 /**
  * {@code ioctl(2)} on a path's file descriptor with a caller-laid-out argument buffer. Drivers
@@ -16,7 +14,7 @@ public final class Ioctls {
   private static final int O_CLOEXEC = 02000000;
   private static final int O_NOFOLLOW = 0400000;
 
-  private final LibC libc = LibC.Holder.LIBC;
+  private final LibC libc = Native.LIBC;
 
   /**
    * Opens {@code path} read-only (a directory when {@code directory}), issues {@code request} with a
@@ -29,11 +27,8 @@ public final class Ioctls {
     int fd = libc.open(p, flags, 0);
     Errors.check(fd, "open", p);
     try {
-      Pointer buf = Memory.allocateDirect(LibC.Holder.RUNTIME, Math.max(arg.length, 1));
-      buf.put(0, arg, 0, arg.length);
-      int rc = libc.ioctl(fd, request, buf);
+      int rc = libc.ioctl(fd, request, arg);
       Errors.check(rc, "ioctl(0x" + Long.toHexString(request) + ")", p);
-      buf.get(0, arg, 0, arg.length);
       return rc;
     } finally {
       libc.close(fd);

@@ -1,19 +1,16 @@
 package dev.strata.driver.posix;
 
-import jnr.ffi.LibraryLoader;
-import jnr.ffi.Pointer;
-import jnr.ffi.Runtime;
 import jnr.ffi.annotations.In;
 import jnr.ffi.annotations.Out;
 import jnr.ffi.annotations.SaveError;
-import jnr.ffi.annotations.Transient;
 
 /**
  * The raw libc functions Strata needs and jnr-posix does not bind (or binds without nanoseconds or
- * without "don't follow symlinks"). Package-private: callers use the small typed classes beside
- * it, which turn a {@code -1} return into a {@link PosixException} carrying errno.
+ * without "don't follow symlinks"). Public only because jnr-ffi generates its implementation in
+ * another class loader; it is not API. Callers use the small typed classes beside it, which turn a
+ * {@code -1} return into a {@link PosixException} carrying errno. Signatures use JDK types only.
  */
-interface LibC {
+public interface LibC {
 
   @SaveError
   int lchown(String path, int uid, int gid);
@@ -61,10 +58,11 @@ interface LibC {
   int ioctl(int fd, long request, long arg);
 
   @SaveError
-  int ioctl(int fd, long request, @In @Out @Transient Pointer arg);
+  int ioctl(int fd, long request, @In @Out byte[] arg);
 
+  /** Offsets are {@code loff_t *}; pass {@code null} to use and advance the file positions. */
   @SaveError
-  long copy_file_range(int fdIn, Pointer offIn, int fdOut, Pointer offOut, long len, int flags);
+  long copy_file_range(int fdIn, @In @Out long[] offIn, int fdOut, @In @Out long[] offOut, long len, int flags);
 
   @SaveError
   int ftruncate(int fd, long length);
@@ -74,12 +72,4 @@ interface LibC {
 
   @SaveError
   long syscall(long number, long a1, long a2, long a3, long a4, long a5);
-
-  /** Loaded once per JVM: the binding itself is immutable, so sharing it is not shared state. */
-  final class Holder {
-    static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
-    static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
-
-    private Holder() {}
-  }
 }

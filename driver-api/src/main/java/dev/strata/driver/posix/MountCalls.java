@@ -32,7 +32,7 @@ public final class MountCalls {
   public static final int MNT_DETACH = 2;
   public static final int UMOUNT_NOFOLLOW = 8;
 
-  private final LibC libc = LibC.Holder.LIBC;
+  private final LibC libc = Native.LIBC;
 
   public void mount(String source, Path target, String fstype, long flags, String data)
       throws PosixException {

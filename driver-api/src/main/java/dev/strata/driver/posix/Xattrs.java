@@ -15,7 +15,7 @@ public final class Xattrs {
   private static final int XATTR_CREATE = 1;
   private static final int INITIAL = 256;
 
-  private final LibC libc = LibC.Holder.LIBC;
+  private final LibC libc = Native.LIBC;
 
   /** Names in the order the filesystem lists them; empty when the filesystem has no xattr support. */
   public List<String> list(Path path) throws PosixException {
