@@ -1,5 +1,6 @@
 package dev.strata.driver.vfs;
 
+import dev.strata.driver.posix.FileBlocks;
 import dev.strata.driver.posix.FileCopy;
 import dev.strata.driver.posix.PosixException;
 import java.io.IOException;
@@ -20,9 +21,9 @@ final class ContentCopier {
 
   private final CopyMethod preferred;
   private final FileCopy copy;
-  private final BlockCounts blocks;
+  private final FileBlocks blocks;
 
-  ContentCopier(CopyMethod preferred, FileCopy copy, BlockCounts blocks) {
+  ContentCopier(CopyMethod preferred, FileCopy copy, FileBlocks blocks) {
     this.preferred = preferred;
     this.copy = copy;
     this.blocks = blocks;

@@ -1,6 +1,7 @@
 package dev.strata.driver.vfs;
 
 import dev.strata.driver.Usage;
+import dev.strata.driver.posix.FileBlocks;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -16,9 +17,9 @@ import java.util.Set;
  */
 final class DiskUsage {
 
-  private final BlockCounts blocks;
+  private final FileBlocks blocks;
 
-  DiskUsage(BlockCounts blocks) {
+  DiskUsage(FileBlocks blocks) {
     this.blocks = blocks;
   }
 

@@ -65,7 +65,13 @@ final class LayerRecords {
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
       for (Path f : files) {
         String name = f.getFileName().toString();
-        LayerId id = LayerId.of(name.substring(0, name.length() - SUFFIX.length()));
+        LayerId id;
+        try {
+          id = LayerId.of(name.substring(0, name.length() - SUFFIX.length()));
+        } catch (IllegalArgumentException e) {
+          throw new CorruptException(f.toString(), "layer record " + f + " is not named after a valid"
+              + " layer id; remove it and the matching directory under dir/", e);
+        }
         all.put(id, read(id, f));
       }
     }

@@ -16,6 +16,7 @@ import dev.strata.driver.error.UnsupportedException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -95,6 +96,7 @@ final class VfsDriver implements GraphDriver {
 
   @Override
   public Map<String, String> status() {
+    checkOpen();
     Map<String, String> status = new LinkedHashMap<>();
     String fs;
     try {
@@ -296,7 +298,11 @@ final class VfsDriver implements GraphDriver {
     synchronized (lock) {
       require(id);
     }
-    return diskUsage.of(home.layerDir(id));
+    try {
+      return diskUsage.of(home.layerDir(id));
+    } catch (NoSuchFileException e) {
+      throw new NotFoundException(id.value(), "layer " + id + " was removed while its usage was measured", e);
+    }
   }
 
   @Override

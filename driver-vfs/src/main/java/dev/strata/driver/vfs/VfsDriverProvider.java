@@ -5,6 +5,7 @@ import dev.strata.driver.GraphDriver;
 import dev.strata.driver.GraphDriverProvider;
 import dev.strata.driver.ProbeResult;
 import dev.strata.driver.error.InvalidArgumentException;
+import dev.strata.driver.posix.FileBlocks;
 import dev.strata.driver.posix.FileCopy;
 import dev.strata.driver.posix.FileNodes;
 import dev.strata.driver.posix.Xattrs;
@@ -53,7 +54,7 @@ public final class VfsDriverProvider implements GraphDriverProvider {
     new Sweeper(home, MountTable.self(), config.mounter()).sweep();
     FileCopy fileCopy = new FileCopy();
     CopyMethod method = CopyMethod.detect(home.staging(), fileCopy);
-    BlockCounts blocks = new BlockCounts();
+    FileBlocks blocks = new FileBlocks();
     FileNodes nodes = new FileNodes();
     boolean root = nodes.isRoot();
     TreeCopier copier = new TreeCopier(

@@ -4,8 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.strata.conformance.TreeSnapshot;
 import dev.strata.conformance.TreeSnapshot.Times;
+import dev.strata.conformance.TreeSnapshot;
+import dev.strata.driver.posix.FileBlocks;
 import dev.strata.driver.posix.FileCopy;
 import dev.strata.driver.posix.FileNodes;
 import dev.strata.driver.posix.Timestamp;
@@ -30,7 +31,7 @@ class TreeCopierTest {
 
   private final FileNodes nodes = new FileNodes();
   private final Xattrs xattrs = new Xattrs();
-  private final BlockCounts blocks = new BlockCounts();
+  private final FileBlocks blocks = new FileBlocks();
 
   private TreeCopier copier(CopyMethod method) {
     return new TreeCopier(new ContentCopier(method, new FileCopy(), blocks), nodes, xattrs, nodes.isRoot());
