@@ -18,15 +18,12 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * Every layer a full copy of its parent in {@code dir/<id>}. One lock guards the layer table and
@@ -45,8 +42,7 @@ final class VfsDriver implements GraphDriver {
 
   private final VfsHome home;
   private final CopyMethod copyMethod;
-  private final TreeCopier copier;
-  private final LayerRecords records;
+  private final LayerFiles files;
   private final ViewMounts views;
   private final DiskUsage diskUsage;
   private final boolean root;
@@ -59,8 +55,7 @@ final class VfsDriver implements GraphDriver {
       ViewMounts views, DiskUsage diskUsage, boolean root) throws IOException {
     this.home = home;
     this.copyMethod = copyMethod;
-    this.copier = copier;
-    this.records = records;
+    this.files = new LayerFiles(home, copier, records);
     this.views = views;
     this.diskUsage = diskUsage;
     this.root = root;
@@ -122,18 +117,9 @@ final class VfsDriver implements GraphDriver {
   @Override
   public ApplyResult createReadOnly(LayerId id, Optional<LayerId> parent, InputStream layerTar)
       throws IOException {
-    LayerInfo info = reserve(id, parent, false);
-    Path staging = home.staging().resolve(id.value());
-    try {
-      populate(info, staging);
-      ApplyOptions options = root ? ApplyOptions.privileged() : ApplyOptions.unprivileged();
-      ApplyResult result = new LayerApplier(options, new DeletingWhiteouts()).apply(layerTar, staging);
-      publish(info, staging);
-      return result;
-    } catch (IOException | RuntimeException | Error e) {
-      abandon(info, staging, e);
-      throw e;
-    }
+    ApplyOptions options = root ? ApplyOptions.privileged() : ApplyOptions.unprivileged();
+    LayerApplier applier = new LayerApplier(options, new DeletingWhiteouts());
+    return create(reserve(id, parent, false), staging -> applier.apply(layerTar, staging));
   }
 
   @Override
@@ -145,15 +131,7 @@ final class VfsDriver implements GraphDriver {
       throw new UnsupportedException(option, "vfs does not support " + what + option
           + " (layer " + id + "); use a driver with quota support or drop the option");
     }
-    LayerInfo info = reserve(id, parent, true);
-    Path staging = home.staging().resolve(id.value());
-    try {
-      populate(info, staging);
-      publish(info, staging);
-    } catch (IOException | RuntimeException | Error e) {
-      abandon(info, staging, e);
-      throw e;
-    }
+    create(reserve(id, parent, true), staging -> null);
   }
 
   private LayerInfo reserve(LayerId id, Optional<LayerId> parent, boolean writable)
@@ -164,40 +142,22 @@ final class VfsDriver implements GraphDriver {
     }
   }
 
-  /** Fills {@code staging} with the parent's tree, or an empty 0755 root for a base layer. */
-  private void populate(LayerInfo info, Path staging) throws IOException {
-    TreeDeleter.delete(staging);
-    if (info.parent().isPresent()) {
-      copier.copy(home.layerDir(info.parent().get()), staging);
-    } else {
-      Files.createDirectory(staging);
-      Files.setPosixFilePermissions(staging, PosixFilePermissions.fromString("rwxr-xr-x"));
-    }
-  }
-
-  /** Renames the tree into place, then writes the record: a tree without a record is swept on open. */
-  private void publish(LayerInfo info, Path staging) throws IOException {
-    Path dir = home.layerDir(info.id());
-    Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
+  /** Builds a reserved layer; the reservation ends either way, as a layer or as nothing. */
+  private <T> T create(LayerInfo info, LayerFiles.Fill<T> fill) throws IOException {
+    boolean published = false;
     try {
-      records.write(info);
-    } catch (IOException e) {
-      discard(info.id(), dir, e);
-      throw e;
-    }
-    synchronized (lock) {
-      table.publish(info);
-    }
-  }
-
-  private void abandon(LayerInfo info, Path staging, Throwable failure) {
-    try {
-      TreeDeleter.delete(staging);
-    } catch (IOException e) {
-      failure.addSuppressed(e);
-    }
-    synchronized (lock) {
-      table.release(info.id());
+      T result = files.build(info, fill);
+      synchronized (lock) {
+        table.publish(info);
+      }
+      published = true;
+      return result;
+    } finally {
+      if (!published) {
+        synchronized (lock) {
+          table.release(info.id());
+        }
+      }
     }
   }
 
@@ -205,7 +165,7 @@ final class VfsDriver implements GraphDriver {
   public void remove(LayerId id) throws IOException {
     Path away;
     synchronized (lock) {
-      LayerInfo info = require(id);
+      require(id);
       int mounts = views.count(id);
       if (mounts > 0) {
         throw new FailedPreconditionException(id.value(), "layer " + id + " is mounted (" + mounts
@@ -216,27 +176,15 @@ final class VfsDriver implements GraphDriver {
         throw new FailedPreconditionException(id.value(), "layer " + id + " has child layer "
             + child.get() + "; remove " + child.get() + " first");
       }
-      away = home.trash().resolve(id.value() + "-" + UUID.randomUUID());
-      Files.move(home.layerDir(id), away, StandardCopyOption.ATOMIC_MOVE);
-      records.delete(info.id());
+      away = files.remove(id);
       table.forget(id);
     }
     try {
-      TreeDeleter.delete(away);
+      files.delete(away);
     } catch (IOException e) {
       // Safe: the layer is gone from the table and from dir/; trash/ is swept on the next open.
       LOG.log(System.Logger.Level.WARNING, "could not delete removed layer " + id + " at " + away
           + "; it will be deleted when the driver next opens", e);
-    }
-  }
-
-  private void discard(LayerId id, Path dir, Throwable failure) {
-    try {
-      Path away = home.trash().resolve(id.value() + "-" + UUID.randomUUID());
-      Files.move(dir, away, StandardCopyOption.ATOMIC_MOVE);
-      TreeDeleter.delete(away);
-    } catch (IOException e) {
-      failure.addSuppressed(e);
     }
   }
 
