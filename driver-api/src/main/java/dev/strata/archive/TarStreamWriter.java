@@ -41,6 +41,14 @@ final class TarStreamWriter {
 
   /** Writes {@code entry}; for a regular file of non-zero size, its content is read from {@code content}. */
   void write(TarEntry entry, Path content) throws IOException {
+    writeHeaders(entry);
+    if (entry.size() > 0) {
+      copyContent(content, entry.size());
+    }
+  }
+
+  /** The entry's extended header (when needed) and ustar header, without content. */
+  void writeHeaders(TarEntry entry) throws IOException {
     PaxRecords pax = new PaxRecords();
     String name = fieldOrPax(entry.name(), "path", pax);
     String linkName = fieldOrPax(entry.linkName(), "linkpath", pax);
@@ -63,9 +71,6 @@ final class TarStreamWriter {
     }
     writeHeader(name, entry.typeFlag(), entry.permissions(), uid, gid, size, mtime, linkName,
         entry.devMajor(), entry.devMinor());
-    if (entry.size() > 0) {
-      copyContent(content, entry.size());
-    }
   }
 
   /** The end-of-archive marker: two zero blocks. Flushes; does not close the stream. */
