@@ -170,9 +170,15 @@ final class TarStreamWriter {
       return Long.toString(t.seconds());
     }
     if (t.seconds() < 0) {
-      return "-" + (-(t.seconds() + 1)) + "." + String.format("%09d", 1_000_000_000 - t.nanos());
+      return "-" + (-(t.seconds() + 1)) + "." + nineDigits(1_000_000_000 - t.nanos());
     }
-    return t.seconds() + "." + String.format("%09d", t.nanos());
+    return t.seconds() + "." + nineDigits(t.nanos());
+  }
+
+  /** Zero-padded to nine digits; {@code String.format} costs more than the rest of a header. */
+  private static String nineDigits(int nanos) {
+    String digits = Integer.toString(nanos);
+    return "000000000".substring(digits.length()) + digits;
   }
 
   private static boolean isAscii(String s) {

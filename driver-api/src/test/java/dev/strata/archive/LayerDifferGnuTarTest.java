@@ -61,7 +61,7 @@ class LayerDifferGnuTarTest {
   }
 
   @Test
-  void gnuTarList_richDiff_listsEveryEntry() throws Exception {
+  void writeDiff_listedByGnuTar_showsEveryEntry() throws Exception {
     Path lower = baseTree(tmp.resolve("lower"));
     Path upper = richUpper(lower);
     Path tar = writeTar(lower, upper);
@@ -73,7 +73,7 @@ class LayerDifferGnuTarTest {
   }
 
   @Test
-  void gnuTarExtract_ontoLowerCopyWithWhiteoutsApplied_reproducesUpper() throws Exception {
+  void writeDiff_extractedByGnuTarOntoLowerCopy_reproducesUpper() throws Exception {
     assumeTrue(new FileNodes().isRoot(), "restoring owners and devices needs root");
     Path lower = baseTree(tmp.resolve("lower"));
     Path upper = richUpper(lower);

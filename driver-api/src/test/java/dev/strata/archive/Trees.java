@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -118,7 +119,7 @@ final class Trees {
         eq++;
       }
       String key = new String(tar, space + 1, eq - space - 1, StandardCharsets.UTF_8);
-      byte[] value = java.util.Arrays.copyOfRange(tar, eq + 1, off + length - 1);
+      byte[] value = Arrays.copyOfRange(tar, eq + 1, off + length - 1);
       assertEquals('\n', tar[off + length - 1], "record for " + key + " must end in a newline");
       records.put(key, value);
       off += length;
