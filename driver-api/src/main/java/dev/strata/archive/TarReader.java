@@ -127,7 +127,8 @@ final class TarReader implements Closeable {
     if (cause instanceof StorageException se) {
       return se;
     }
-    return new CorruptException("layer tar", message + ": " + cause.getMessage(), cause);
+    String why = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    return new CorruptException("layer tar", message + ": " + why, cause);
   }
 
   private TarEntry convert(TarArchiveEntry e, RawHeaders.Scan scan) throws CorruptException {
