@@ -77,8 +77,7 @@ final class ApplySession {
   }
 
   void apply(TarEntry e, TarReader reader) throws IOException {
-    String d = e.describe();
-    EntryPath p = EntryPath.clean(e.name(), e.name(), d);
+    EntryPath p = EntryPath.clean(e.name(), e.name(), e::describe);
     if (e.type() == TarEntry.Type.LABEL) {
       return; // a GNU volume label names the archive, not a file
     }
@@ -90,14 +89,14 @@ final class ApplySession {
       if (p.parentHasComponentStarting(WHITEOUT_META)) {
         return; // inside an aufs metadata directory
       }
-      throw new CorruptException(e.name(), d + " puts a file below a whiteout name");
+      throw new CorruptException(e.name(), e.describe() + " puts a file below a whiteout name");
     }
     String name = p.fileName();
     if (name.startsWith(WHITEOUT)) {
       whiteout(e, p, name);
       return;
     }
-    guard.ensureDirectory(p.parent(), d, this::markCreated);
+    guard.ensureDirectory(p.parent(), e.name(), e::describe, this::markCreated);
     Path path = guard.resolve(p);
     switch (e.type()) {
       case DIRECTORY -> directory(e, p, path);
@@ -121,7 +120,7 @@ final class ApplySession {
       EntryPath p = new EntryPath(x.getKey());
       // Every replacement drops the deferred entries below it, so the chain is still real
       // directories; the check is cheap (remembered) and keeps chmod, which follows symlinks, inside.
-      if (!p.isRoot() && !guard.checkDirectory(p, "directory '" + p + "'")) {
+      if (!p.isRoot() && !guard.checkDirectory(p, p.rel(), () -> "directory '" + p + "'")) {
         continue;
       }
       Path path = guard.resolve(p);
@@ -156,7 +155,7 @@ final class ApplySession {
   private void whiteout(TarEntry e, EntryPath p, String name) throws IOException {
     EntryPath dir = p.parent();
     if (name.equals(OPAQUE)) {
-      guard.ensureDirectory(dir, e.describe(), this::markCreated);
+      guard.ensureDirectory(dir, e.name(), e::describe, this::markCreated);
       whiteouts.opaque(guard.resolve(dir), child -> created.contains(root.relativize(child).toString()));
       guard.forgetBelow(dir);
       return;
@@ -168,7 +167,7 @@ final class ApplySession {
     if (hidden.isEmpty() || hidden.equals(".") || hidden.equals("..")) {
       throw new CorruptException(e.name(), e.describe() + " is a whiteout that names no file ('" + hidden + "')");
     }
-    guard.ensureDirectory(dir, e.describe(), this::markCreated);
+    guard.ensureDirectory(dir, e.name(), e::describe, this::markCreated);
     EntryPath target = dir.child(hidden);
     whiteouts.whiteout(guard.resolve(target));
     forget(target);
@@ -230,7 +229,7 @@ final class ApplySession {
   private void hardlink(TarEntry e, EntryPath p, Path path) throws IOException {
     String d = e.describe();
     String link = e.linkName();
-    EntryPath t = EntryPath.clean(link, e.name(), d + ": hardlink target '" + link + "'");
+    EntryPath t = EntryPath.clean(link, e.name(), () -> d + ": hardlink target '" + link + "'");
     if (t.isRoot()) {
       throw new CorruptException(e.name(), d + " is a hardlink to the layer root, a directory");
     }
@@ -240,7 +239,7 @@ final class ApplySession {
     if (t.equals(p) || t.rel().startsWith(p.rel() + "/")) {
       throw new CorruptException(e.name(), d + " is a hardlink to itself or below itself ('" + t + "')");
     }
-    if (!guard.checkDirectory(t.parent(), d + ": hardlink target '" + t + "'")) {
+    if (!guard.checkDirectory(t.parent(), e.name(), () -> d + ": hardlink target '" + t + "'")) {
       throw new CorruptException(e.name(), d + " is a hardlink to '" + t + "', which does not exist");
     }
     Path target = guard.resolve(t);

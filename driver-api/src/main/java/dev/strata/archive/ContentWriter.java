@@ -20,8 +20,19 @@ final class ContentWriter {
   static final int BLOCK = 4096;
   /** A multiple of {@link #BLOCK}, so every full buffer starts block-aligned in the file. */
   private static final int BUFFER = 256 * 1024;
+  /**
+   * Bytes per write(2). On the kernel 6.18 / ext4 machines this runs on, 8 KiB writes of a 1 GiB
+   * file measured 2.3-2.6 s against 4.3-6.5 s for 64-256 KiB writes (GNU tar writes 10 KiB
+   * records); the figures are noisy on a shared host, so revisit with the JMH benchmark.
+   */
+  private static final int WRITE_CHUNK = 8 * 1024;
 
   private final byte[] buffer = new byte[BUFFER];
+  /**
+   * The tar reader fills a heap array; writing a heap buffer makes the JDK copy it into a temporary
+   * native one per call, which measured up to 7x slower than copying into a direct buffer we own.
+   */
+  private final ByteBuffer direct = ByteBuffer.allocateDirect(WRITE_CHUNK);
   private final byte[] zeros = new byte[BLOCK];
   private final FileNodes nodes;
 
@@ -96,10 +107,15 @@ final class ContentWriter {
   }
 
   private long write(FileChannel channel, long at, int off, int len) throws IOException {
-    ByteBuffer src = ByteBuffer.wrap(buffer, off, len);
     long p = at;
-    while (src.hasRemaining()) {
-      p += channel.write(src, p);
+    for (int done = 0; done < len; ) {
+      int n = Math.min(WRITE_CHUNK, len - done);
+      direct.clear();
+      direct.put(buffer, off + done, n).flip();
+      while (direct.hasRemaining()) {
+        p += channel.write(direct, p);
+      }
+      done += n;
     }
     return p;
   }

@@ -5,6 +5,7 @@ import dev.strata.driver.error.UnsupportedException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.function.Supplier;
 
 /**
  * A member name cleaned into a path relative to the layer root: {@code /}-separated, no empty,
@@ -28,16 +29,22 @@ record EntryPath(String rel) {
    * @param subject the entry the name belongs to, for the exception's subject
    * @param describe how messages introduce the name ("entry 'x' (offset 0)")
    */
-  static EntryPath clean(String raw, String subject, String describe)
+  static EntryPath clean(String raw, String subject, Supplier<String> describe)
       throws CorruptException, UnsupportedException {
     if (raw == null || raw.isEmpty()) {
-      throw new CorruptException(subject, describe + " has an empty name");
+      throw new CorruptException(subject, describe.get() + " has an empty name");
     }
     if (raw.indexOf('\0') >= 0) {
-      throw new CorruptException(subject, describe + " has a NUL byte in its name");
+      throw new CorruptException(subject, describe.get() + " has a NUL byte in its name");
     }
-    if (raw.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
-      throw new UnsupportedException(subject, describe + " has a name longer than " + MAX_NAME_BYTES + " bytes");
+    // A UTF-16 char is at most 3 UTF-8 bytes: only long names need encoding to be measured.
+    if (raw.length() * 3 > MAX_NAME_BYTES && raw.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+      throw new UnsupportedException(subject, describe.get() + " has a name longer than " + MAX_NAME_BYTES + " bytes");
+    }
+    // GNU tar run as "tar -C dir ." prefixes every name with "./".
+    String name = raw.startsWith("./") && raw.length() > 2 ? raw.substring(2) : raw;
+    if (isClean(name)) {
+      return new EntryPath(name);
     }
     Deque<String> parts = new ArrayDeque<>();
     for (String part : raw.split("/")) {
@@ -46,7 +53,7 @@ record EntryPath(String rel) {
       }
       if (part.equals("..")) {
         if (parts.isEmpty()) {
-          throw new CorruptException(subject, describe + " escapes the layer root with '..'");
+          throw new CorruptException(subject, describe.get() + " escapes the layer root with '..'");
         }
         parts.removeLast();
       } else {
@@ -54,6 +61,25 @@ record EntryPath(String rel) {
       }
     }
     return parts.isEmpty() ? ROOT : new EntryPath(String.join("/", parts));
+  }
+
+  /** True for the common case, a name with nothing to clean: no empty, "." or ".." component. */
+  private static boolean isClean(String raw) {
+    int start = 0;
+    int n = raw.length();
+    while (start <= n) {
+      int slash = raw.indexOf('/', start);
+      int end = slash < 0 ? n : slash;
+      int len = end - start;
+      if (len == 0 || (raw.charAt(start) == '.' && (len == 1 || (len == 2 && raw.charAt(start + 1) == '.')))) {
+        return false;
+      }
+      if (slash < 0) {
+        return true;
+      }
+      start = slash + 1;
+    }
+    return false;
   }
 
   boolean isRoot() {

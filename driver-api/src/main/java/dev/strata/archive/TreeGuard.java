@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.NavigableSet;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Keeps every path the applier touches inside the root: before an entry is created, each of its
@@ -49,8 +50,9 @@ final class TreeGuard {
    *
    * @throws CorruptException when a component is a symlink or not a directory
    */
-  void ensureDirectory(EntryPath dir, String describe, Consumer<EntryPath> created) throws IOException {
-    walk(dir, describe, created);
+  void ensureDirectory(EntryPath dir, String subject, Supplier<String> describe, Consumer<EntryPath> created)
+      throws IOException {
+    walk(dir, subject, describe, created);
   }
 
   /**
@@ -59,8 +61,8 @@ final class TreeGuard {
    * @return false when some component does not exist
    * @throws CorruptException when a component is a symlink or not a directory
    */
-  boolean checkDirectory(EntryPath dir, String describe) throws IOException {
-    return walk(dir, describe, null);
+  boolean checkDirectory(EntryPath dir, String subject, Supplier<String> describe) throws IOException {
+    return walk(dir, subject, describe, null);
   }
 
   /** Records a directory the applier itself just created or kept, whose parent is verified. */
@@ -84,7 +86,8 @@ final class TreeGuard {
     verified.subSet(p.rel() + "/", true, p.rel() + "0", false).clear();
   }
 
-  private boolean walk(EntryPath dir, String describe, Consumer<EntryPath> created) throws IOException {
+  private boolean walk(EntryPath dir, String subject, Supplier<String> describe, Consumer<EntryPath> created)
+      throws IOException {
     if (dir.isRoot() || verified.contains(dir.rel())) {
       return true;
     }
@@ -110,10 +113,10 @@ final class TreeGuard {
         continue;
       }
       if (a.isSymbolicLink()) {
-        throw new CorruptException(describe, describe + " goes through symlink '" + p.rel() + "'");
+        throw new CorruptException(subject, describe.get() + " goes through symlink '" + p.rel() + "'");
       }
       if (!a.isDirectory()) {
-        throw new CorruptException(describe, describe + " goes through '" + p.rel() + "', which is not a directory");
+        throw new CorruptException(subject, describe.get() + " goes through '" + p.rel() + "', which is not a directory");
       }
       verified.add(p.rel());
     }
