@@ -78,7 +78,6 @@ class LayerApplierHostileTest {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  // ---- archive structure
 
   @Test
   void apply_badHeaderChecksum_throwsCorrupt() throws IOException {
@@ -158,7 +157,6 @@ class LayerApplierHostileTest {
     assertContained(CorruptException.class, cut, "zipped");
   }
 
-  // ---- names
 
   @Test
   void apply_dotDotEscape_throwsCorrupt() throws IOException {
@@ -208,7 +206,6 @@ class LayerApplierHostileTest {
     assertEquals(before, outsideTarget());
   }
 
-  // ---- symlinks as parents
 
   @Test
   void apply_entryThroughSymlinkToOutside_throwsCorrupt() throws IOException {
@@ -261,7 +258,6 @@ class LayerApplierHostileTest {
     assertEquals(before, outsideTarget());
   }
 
-  // ---- hard links
 
   @Test
   void apply_hardlinkEscapingRoot_throwsCorrupt() throws IOException {
@@ -305,7 +301,6 @@ class LayerApplierHostileTest {
     assertEquals(before, outsideTarget());
   }
 
-  // ---- whiteouts
 
   @Test
   void apply_whiteoutOfDotDot_throwsCorrupt() throws IOException {
@@ -350,7 +345,6 @@ class LayerApplierHostileTest {
     assertContained(CorruptException.class, tar, ".wh.dir/file");
   }
 
-  // ---- the root and devices
 
   @Test
   void apply_rootEntryAsFile_throwsCorrupt() throws IOException {
