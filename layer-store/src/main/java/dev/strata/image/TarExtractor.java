@@ -46,7 +46,10 @@ final class TarExtractor {
           continue;
         }
         Path target = dir.resolve(name);
-        if (entry.isDirectory()) {
+        if (entry.isCharacterDevice() || entry.isBlockDevice() || entry.isFIFO()) {
+          throw new CorruptException(raw, what + ": entry '" + raw
+              + "' is a device or FIFO; image archives hold only files, directories and links");
+        } else if (entry.isDirectory()) {
           createDirectories(target, what, raw);
         } else if (entry.isSymbolicLink()) {
           String link = entry.getLinkName();
@@ -65,7 +68,7 @@ final class TarExtractor {
           }
         } else {
           throw new CorruptException(raw, what + ": entry '" + raw
-              + "' is a device, FIFO or other special file; image archives hold only files, directories and links");
+              + "' is of tar type '" + (char) entry.getLinkFlag() + "'; image archives hold only files, directories and links");
         }
       }
     }
