@@ -1,7 +1,12 @@
 package dev.strata.cli;
 
+import dev.strata.driver.Mounter;
+import dev.strata.layer.LayerStore;
+import dev.strata.layer.LayerStoreConfig;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
@@ -11,9 +16,12 @@ import picocli.CommandLine.ScopeType;
     name = "strata",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    description = "Container layer storage: drivers, layers, diffs.",
+    description = "Container layer storage: drivers, layers, images, containers.",
     subcommands = {InfoCommand.class, DemoCommand.class})
 final class StrataCommand {
+
+  /** Output format of listings. */
+  enum Format { table, json }
 
   @Option(names = "--root", scope = ScopeType.INHERIT, description = "Storage root (default: ${DEFAULT-VALUE}).")
   Path root = Path.of("/var/lib/strata");
@@ -24,6 +32,14 @@ final class StrataCommand {
   @Option(names = "--storage-opt", scope = ScopeType.INHERIT, description = "Driver option key=value.")
   Map<String, String> storageOptions = Map.of();
 
+  @Option(names = "--format", scope = ScopeType.INHERIT, description = "Listing format: ${COMPLETION-CANDIDATES}.")
+  Format format = Format.table;
+
   @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Print stack traces of errors.")
   boolean debug;
+
+  /** Opens the layer store the global options describe. */
+  LayerStore openStore() throws IOException {
+    return LayerStore.open(new LayerStoreConfig(root, Optional.ofNullable(driver), storageOptions, Mounter.system()));
+  }
 }

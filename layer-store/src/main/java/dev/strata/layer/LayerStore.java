@@ -1,14 +1,35 @@
 package dev.strata.layer;
 
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
+import dev.strata.archive.ApplyResult;
 import dev.strata.archive.Change;
+import dev.strata.archive.Compression;
 import dev.strata.archive.Digest;
+import dev.strata.driver.DriverConfig;
+import dev.strata.driver.GraphDriver;
+import dev.strata.driver.GraphDrivers;
+import dev.strata.driver.LayerId;
+import dev.strata.driver.error.AlreadyExistsException;
+import dev.strata.driver.error.CorruptException;
+import dev.strata.driver.error.FailedPreconditionException;
+import dev.strata.driver.error.InvalidArgumentException;
+import dev.strata.driver.error.NotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Content-addressed read-only layers and per-container write layers over one graph driver.
@@ -34,132 +55,484 @@ import java.util.Optional;
  */
 public final class LayerStore implements AutoCloseable {
 
-  /** Opens (creating if needed) the store at {@code config.root()}. */
-  public static LayerStore open(LayerStoreConfig config) throws IOException {
-    throw new UnsupportedOperationException("todo");
+  /** Docker's rule for container names. */
+  private static final Pattern CONTAINER_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{1,127}");
+  /** Room kept under the driver's limit for a container's init and write layers. */
+  private static final int WRITE_LAYERS = 2;
+
+  private final GraphDriver driver;
+  private final String driverReason;
+  private final Path root;
+  private final Path metadataRoot;
+  private final Path tmp;
+  private final LayerDb db;
+  private final SecureRandom random = new SecureRandom();
+  private final Object lock = new Object();
+  /** Layers that an in-flight register or create stacks on: not removable until it finishes. */
+  private final Map<ChainId, Integer> pins = new HashMap<>();
+  private final LoadingCache<ChainId, Optional<LayerRecord>> records;
+  private volatile boolean closed;
+
+  private LayerStore(GraphDriver driver, String driverReason, Path root) throws IOException {
+    this.driver = driver;
+    this.driverReason = driverReason;
+    this.root = root;
+    this.metadataRoot = Files.createDirectories(root.resolve("image").resolve(driver.name()));
+    this.tmp = Files.createDirectories(root.resolve("tmp"));
+    this.db = new LayerDb(Files.createDirectories(metadataRoot.resolve("layerdb")));
+    this.records = Caffeine.newBuilder().maximumSize(10_000).build(id -> {
+      try {
+        return db.read(id);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
   }
 
-  /** The driver serving this store, and why it was chosen. */
+  /** Opens (creating if needed) the store at {@code config.root()} and sweeps leftovers of a crash. */
+  public static LayerStore open(LayerStoreConfig config) throws IOException {
+    GraphDrivers drivers = new GraphDrivers();
+    Files.createDirectories(config.root());
+    String name;
+    String reason;
+    if (config.driver().isPresent()) {
+      name = config.driver().get();
+      GraphDrivers.checkName(name);
+      reason = "chosen by configuration";
+    } else {
+      GraphDrivers.Selection s = drivers.select(config.root());
+      name = s.name();
+      reason = s.reason();
+    }
+    GraphDriver driver = drivers.open(name,
+        new DriverConfig(config.root().resolve(name), config.storageOptions(), config.mounter()));
+    try {
+      LayerStore store = new LayerStore(driver, reason, config.root());
+      new StoreRecovery(store.db, driver, store.tmp).run();
+      return store;
+    } catch (IOException | RuntimeException e) {
+      driver.close();
+      throw e;
+    }
+  }
+
+  /** The driver serving this store. */
   public String driverName() {
-    throw new UnsupportedOperationException("todo");
+    return driver.name();
   }
 
   /** Key facts for {@code strata info}: driver, why it was chosen, its status, limits. */
-  public Map<String, String> status() {
-    throw new UnsupportedOperationException("todo");
+  public Map<String, String> status() throws IOException {
+    Map<String, String> s = new LinkedHashMap<>();
+    s.put("Root", root.toString());
+    s.put("Storage Driver", driver.name() + " (" + driverReason + ")");
+    driver.status().forEach((k, v) -> s.put(" " + k, v));
+    s.put("Capabilities", driver.capabilities().toString());
+    s.put("Max Depth", Integer.toString(maxDepth()));
+    s.put("Layers", Integer.toString(db.list().size()));
+    s.put("Containers", Integer.toString(db.listMounts().size()));
+    return s;
   }
 
   /** {@code <root>/image/<driver>}: where the image store keeps its own metadata. */
   public Path metadataRoot() {
-    throw new UnsupportedOperationException("todo");
+    return metadataRoot;
   }
 
   /** The deepest image stack accepted (room is kept for the init and write layers). */
   public int maxDepth() {
-    throw new UnsupportedOperationException("todo");
+    return driver.maxDepth() - WRITE_LAYERS;
   }
 
   /**
    * Applies {@code tar} (plain or compressed) on {@code parent} and adds a reference to the result.
    *
    * @param expectedDiffId when present, the tar must hash to it ({@code CorruptException} otherwise),
-   *     and a layer already registered with this chain is returned after draining the stream
-   * @throws dev.strata.driver.error.NotFoundException if {@code parent} is unknown
-   * @throws dev.strata.driver.error.FailedPreconditionException if the stack would be too deep
-   * @throws dev.strata.driver.error.CorruptException if the tar is broken, hostile or mismatched
+   *     and a layer already registered with this chain is returned after verifying the stream
+   * @throws NotFoundException if {@code parent} is unknown
+   * @throws FailedPreconditionException if the stack would be deeper than {@link #maxDepth()}
+   * @throws CorruptException if the tar is broken, hostile or does not match {@code expectedDiffId}
    */
   public Layer register(InputStream tar, Optional<ChainId> parent, Optional<Digest> expectedDiffId)
       throws IOException {
-    throw new UnsupportedOperationException("todo");
+    ensureOpen();
+    Optional<LayerRecord> parentRecord = parent.isPresent() ? Optional.of(record(parent.get())) : Optional.empty();
+    int depth = parentRecord.map(r -> r.layer().depth() + 1).orElse(1);
+    if (depth > maxDepth()) {
+      throw new FailedPreconditionException(parent.map(ChainId::toString).orElse("<base>"),
+          "a layer on " + parent.map(ChainId::toString).orElse("nothing") + " would make a stack of "
+              + depth + " layers; " + driver.name() + " allows at most " + maxDepth());
+    }
+    if (expectedDiffId.isPresent()) {
+      Optional<Layer> existing = retainExisting(ChainId.of(parent, expectedDiffId.get()), tar, expectedDiffId.get());
+      if (existing.isPresent()) {
+        return existing.get();
+      }
+    }
+    pin(parent);
+    LayerId cacheId = newCacheId("");
+    Path staging = db.newStagingDir();
+    boolean published = false;
+    try {
+      ApplyResult applied;
+      try (InputStream plain = Compression.decompress(tar);
+          OutputStream record = Files.newOutputStream(staging.resolve(LayerDb.TAR_SPLIT))) {
+        TarSplitRecorder recorder = new TarSplitRecorder(plain, record);
+        applied = driver.createReadOnly(cacheId, parentRecord.map(LayerRecord::cacheId), recorder);
+        recorder.finish();
+      }
+      if (expectedDiffId.isPresent() && !expectedDiffId.get().equals(applied.diffId())) {
+        throw new CorruptException(expectedDiffId.get().toString(), "layer content hashes to "
+            + applied.diffId() + ", not the expected DiffID " + expectedDiffId.get());
+      }
+      ChainId chainId = ChainId.of(parent, applied.diffId());
+      synchronized (lock) {
+        Optional<LayerRecord> existing = records.get(chainId);
+        if (existing.isPresent()) {
+          setReferences(existing.get(), existing.get().references() + 1);
+          return existing.get().layer();
+        }
+        Layer layer = new Layer(chainId, applied.diffId(), parent, applied.size(), depth);
+        db.create(new LayerRecord(layer, cacheId, 1), staging);
+        records.invalidate(chainId);
+        published = true;
+        return layer;
+      }
+    } finally {
+      unpin(parent);
+      if (!published) {
+        AtomicFiles.deleteTree(staging);
+        if (driver.exists(cacheId)) {
+          driver.remove(cacheId);
+        }
+      }
+    }
   }
 
   public Optional<Layer> get(ChainId chainId) throws IOException {
-    throw new UnsupportedOperationException("todo");
+    ensureOpen();
+    return cached(chainId).map(LayerRecord::layer);
   }
 
   /** Every registered layer. */
   public List<Layer> layers() throws IOException {
-    throw new UnsupportedOperationException("todo");
+    ensureOpen();
+    List<Layer> out = new ArrayList<>();
+    for (ChainId id : db.list()) {
+      cached(id).ifPresent(r -> out.add(r.layer()));
+    }
+    return out;
   }
 
   /** Current references of a layer (registers and retains minus releases). */
   public int references(ChainId chainId) throws IOException {
-    throw new UnsupportedOperationException("todo");
+    ensureOpen();
+    return record(chainId).references();
   }
 
   /** Adds a reference to an existing layer. */
   public void retain(ChainId chainId) throws IOException {
-    throw new UnsupportedOperationException("todo");
+    ensureOpen();
+    synchronized (lock) {
+      LayerRecord r = record(chainId);
+      setReferences(r, r.references() + 1);
+    }
   }
 
   /**
    * Drops a reference; returns the layers removed as a result (the layer and ancestors no longer
    * referenced, used by a child or under a write layer), top first.
+   *
+   * @throws FailedPreconditionException if the layer holds no reference
    */
   public List<ChainId> release(ChainId chainId) throws IOException {
-    throw new UnsupportedOperationException("todo");
+    ensureOpen();
+    synchronized (lock) {
+      LayerRecord r = record(chainId);
+      if (r.references() == 0) {
+        throw new FailedPreconditionException(chainId.toString(), "layer " + chainId + " holds no reference to release");
+      }
+      setReferences(r, r.references() - 1);
+      return collect(Optional.of(chainId));
+    }
   }
 
   /**
-   * Writes the layer's tar: the very bytes it was registered from when a record of them was kept
-   * (verified against the DiffID), else a fresh diff.
+   * Writes the layer's tar: the very bytes it was registered from, rebuilt from its tar-split
+   * record and verified against the DiffID before a byte is written.
    *
-   * @throws dev.strata.driver.error.CorruptException if the data on disk no longer matches the DiffID
+   * @throws CorruptException if the data on disk no longer matches the DiffID
    */
   public void export(ChainId chainId, OutputStream out) throws IOException {
-    throw new UnsupportedOperationException("todo");
+    ensureOpen();
+    LayerRecord r = record(chainId);
+    Path split = db.tarSplit(chainId).orElseThrow(() -> new CorruptException(chainId.toString(),
+        "layer " + chainId + " has no tar-split record to export from"));
+    Path view = driver.mount(r.cacheId());
+    try {
+      new LayerExporter(chainId.toString(), r.layer().diffId()).export(split, view, out);
+    } finally {
+      driver.unmount(r.cacheId());
+    }
   }
 
-  /** Creates a container's write layer (and its init layer) on {@code parent}. */
+  /**
+   * Creates a container's write layer on {@code parent}, with an init layer beneath it that
+   * {@code init} fills.
+   *
+   * @throws InvalidArgumentException for a name that breaks Docker's container-name rule
+   * @throws AlreadyExistsException if the container already has a write layer
+   */
   public WriteLayer createWriteLayer(String container, Optional<ChainId> parent, InitHook init,
       Map<String, String> storageOptions) throws IOException {
-    throw new UnsupportedOperationException("todo");
+    ensureOpen();
+    checkContainerName(container);
+    Optional<LayerRecord> parentRecord = parent.isPresent() ? Optional.of(record(parent.get())) : Optional.empty();
+    LayerId initId = newCacheId("-init");
+    LayerId mountId = newCacheId("");
+    synchronized (lock) {
+      if (db.readMount(container).isPresent()) {
+        throw new AlreadyExistsException(container, "container " + container + " already has a write layer");
+      }
+      pin(parent);
+    }
+    boolean done = false;
+    try {
+      driver.createWritable(initId, parentRecord.map(LayerRecord::cacheId), Map.of());
+      Path initRoot = driver.mount(initId);
+      try {
+        init.populate(initRoot);
+      } finally {
+        driver.unmount(initId);
+      }
+      driver.createWritable(mountId, Optional.of(initId), storageOptions);
+      WriteLayer w = new WriteLayer(container, parent, mountId.value(), initId.value());
+      synchronized (lock) {
+        if (db.readMount(container).isPresent()) {
+          throw new AlreadyExistsException(container, "container " + container + " already has a write layer");
+        }
+        db.createMount(w);
+      }
+      done = true;
+      return w;
+    } finally {
+      unpin(parent);
+      if (!done) {
+        removeQuietly(mountId);
+        removeQuietly(initId);
+      }
+    }
   }
 
   public Optional<WriteLayer> writeLayer(String container) throws IOException {
-    throw new UnsupportedOperationException("todo");
+    ensureOpen();
+    return CONTAINER_NAME.matcher(container).matches() ? db.readMount(container) : Optional.empty();
   }
 
   public List<WriteLayer> writeLayers() throws IOException {
-    throw new UnsupportedOperationException("todo");
+    ensureOpen();
+    List<WriteLayer> out = new ArrayList<>();
+    for (String name : db.listMounts()) {
+      db.readMount(name).ifPresent(out::add);
+    }
+    return out;
   }
 
   /** Mounts the container's root filesystem (reference counted) and returns its path. */
   public Path mount(String container) throws IOException {
-    throw new UnsupportedOperationException("todo");
+    return driver.mount(mountId(container));
   }
 
   public void unmount(String container) throws IOException {
-    throw new UnsupportedOperationException("todo");
+    driver.unmount(mountId(container));
+  }
+
+  /** Current mount references of the container's root filesystem. */
+  public int mountCount(String container) throws IOException {
+    return driver.mountCount(mountId(container));
   }
 
   /** The container's changes against its image, init layer excluded. */
   public List<Change> changes(String container) throws IOException {
-    throw new UnsupportedOperationException("todo");
+    return driver.changes(mountId(container));
   }
 
   /** Writes the container's changes as a layer tar; returns content bytes. */
   public long diff(String container, OutputStream out) throws IOException {
-    throw new UnsupportedOperationException("todo");
+    return driver.diff(mountId(container), out);
   }
 
   /** Bytes of content the container has written (its diff size). */
   public long size(String container) throws IOException {
-    throw new UnsupportedOperationException("todo");
+    return driver.diffSize(mountId(container));
   }
 
   /** Registers the container's diff as a new read-only layer on its image (one reference). */
   public Layer commit(String container) throws IOException {
-    throw new UnsupportedOperationException("todo");
+    WriteLayer w = writeLayer(container).orElseThrow(() -> noSuchContainer(container));
+    Path tar = Files.createTempFile(tmp, "commit-", ".tar");
+    try {
+      try (OutputStream out = Files.newOutputStream(tar)) {
+        driver.diff(LayerId.of(w.mountId()), out);
+      }
+      try (InputStream in = Files.newInputStream(tar)) {
+        return register(in, w.parent(), Optional.empty());
+      }
+    } finally {
+      Files.deleteIfExists(tar);
+    }
   }
 
-  /** Removes the container's write and init layers. */
+  /**
+   * Removes the container's write and init layers, then any layer beneath that nothing holds.
+   *
+   * @throws FailedPreconditionException if the container's root filesystem is mounted
+   */
   public void removeWriteLayer(String container) throws IOException {
-    throw new UnsupportedOperationException("todo");
+    ensureOpen();
+    synchronized (lock) {
+      WriteLayer w = db.readMount(container).orElseThrow(() -> noSuchContainer(container));
+      LayerId mountId = LayerId.of(w.mountId());
+      if (driver.mountCount(mountId) > 0) {
+        throw new FailedPreconditionException(container, "container " + container
+            + " is mounted " + driver.mountCount(mountId) + " time(s); unmount it first");
+      }
+      db.removeMount(container);
+      removeQuietly(mountId);
+      removeQuietly(LayerId.of(w.initId()));
+      collect(w.parent());
+    }
   }
 
   @Override
   public void close() throws IOException {
-    throw new UnsupportedOperationException("todo");
+    if (!closed) {
+      closed = true;
+      driver.close();
+    }
+  }
+
+  private Optional<Layer> retainExisting(ChainId chainId, InputStream tar, Digest expected) throws IOException {
+    synchronized (lock) {
+      Optional<LayerRecord> existing = records.get(chainId);
+      if (existing.isEmpty()) {
+        return Optional.empty();
+      }
+      pin(Optional.of(chainId));
+    }
+    try {
+      Digest actual = LayerExporter.digestOf(Compression.decompress(tar));
+      if (!actual.equals(expected)) {
+        throw new CorruptException(expected.toString(),
+            "layer content hashes to " + actual + ", not the expected DiffID " + expected);
+      }
+      synchronized (lock) {
+        LayerRecord r = record(chainId);
+        setReferences(r, r.references() + 1);
+        return Optional.of(r.layer());
+      }
+    } finally {
+      unpin(Optional.of(chainId));
+    }
+  }
+
+  /** Removes {@code start} and its ancestors while nothing holds them. Caller holds the lock. */
+  private List<ChainId> collect(Optional<ChainId> start) throws IOException {
+    List<ChainId> removed = new ArrayList<>();
+    Optional<ChainId> next = start;
+    while (next.isPresent()) {
+      ChainId id = next.get();
+      Optional<LayerRecord> r = records.get(id);
+      if (r.isEmpty() || r.get().references() > 0 || pins.containsKey(id) || isUsed(id)) {
+        break;
+      }
+      db.remove(id);
+      records.invalidate(id);
+      driver.remove(r.get().cacheId());
+      removed.add(id);
+      next = r.get().layer().parent();
+    }
+    return removed;
+  }
+
+  /** True when a layer has a child layer or a container on it. */
+  private boolean isUsed(ChainId id) throws IOException {
+    for (ChainId other : db.list()) {
+      Optional<LayerRecord> r = records.get(other);
+      if (r.isPresent() && r.get().layer().parent().equals(Optional.of(id))) {
+        return true;
+      }
+    }
+    for (String name : db.listMounts()) {
+      Optional<WriteLayer> w = db.readMount(name);
+      if (w.isPresent() && w.get().parent().equals(Optional.of(id))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void setReferences(LayerRecord r, int count) throws IOException {
+    db.writeReferences(r.layer().chainId(), count);
+    records.put(r.layer().chainId(), Optional.of(r.withReferences(count)));
+  }
+
+  private void pin(Optional<ChainId> id) {
+    synchronized (lock) {
+      id.ifPresent(i -> pins.merge(i, 1, Integer::sum));
+    }
+  }
+
+  private void unpin(Optional<ChainId> id) {
+    synchronized (lock) {
+      id.ifPresent(i -> pins.computeIfPresent(i, (k, v) -> v == 1 ? null : v - 1));
+    }
+  }
+
+  private LayerRecord record(ChainId chainId) throws IOException {
+    return cached(chainId).orElseThrow(() ->
+        new NotFoundException(chainId.toString(), "no layer " + chainId + " in the store"));
+  }
+
+  private Optional<LayerRecord> cached(ChainId chainId) throws IOException {
+    try {
+      return records.get(chainId);
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
+  private LayerId mountId(String container) throws IOException {
+    ensureOpen();
+    return LayerId.of(writeLayer(container).orElseThrow(() -> noSuchContainer(container)).mountId());
+  }
+
+  private static NotFoundException noSuchContainer(String container) {
+    return new NotFoundException(container, "no container named '" + container + "'");
+  }
+
+  private static void checkContainerName(String name) throws InvalidArgumentException {
+    if (name == null || !CONTAINER_NAME.matcher(name).matches()) {
+      throw new InvalidArgumentException(String.valueOf(name), "invalid container name '" + name
+          + "': only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed, 2 to 128 characters");
+    }
+  }
+
+  private LayerId newCacheId(String suffix) {
+    byte[] b = new byte[16];
+    random.nextBytes(b);
+    return LayerId.of(HexFormat.of().formatHex(b) + suffix);
+  }
+
+  private void removeQuietly(LayerId id) throws IOException {
+    if (driver.exists(id)) {
+      driver.remove(id);
+    }
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("layer store at " + root + " is closed");
+    }
   }
 }

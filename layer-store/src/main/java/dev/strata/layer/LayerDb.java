@@ -1,0 +1,166 @@
+package dev.strata.layer;
+
+import dev.strata.archive.Digest;
+import dev.strata.driver.LayerId;
+import dev.strata.driver.error.CorruptException;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The layer store's metadata on disk, one small file per fact as Docker's layerdb keeps it:
+ * {@code sha256/<chain>/{diff,size,cache-id,parent,depth,references,tar-split.json.gz}} and {@code
+ * mounts/<container>/{mount-id,init-id,parent}}. A layer or mount directory is assembled under
+ * {@code tmp/} and renamed into place; removal renames it back into {@code tmp/} first. Whatever
+ * is in {@code tmp/} at open is a leftover and is deleted.
+ */
+final class LayerDb {
+
+  static final String TAR_SPLIT = "tar-split.json.gz";
+
+  private final Path layers;
+  private final Path mounts;
+  private final Path tmp;
+
+  LayerDb(Path root) throws IOException {
+    this.layers = Files.createDirectories(root.resolve("sha256"));
+    this.mounts = Files.createDirectories(root.resolve("mounts"));
+    this.tmp = Files.createDirectories(root.resolve("tmp"));
+  }
+
+  /** Deletes leftovers of interrupted registers, commits and removals; returns how many. */
+  int sweep() throws IOException {
+    int swept = 0;
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(tmp)) {
+      for (Path p : entries) {
+        AtomicFiles.deleteTree(p);
+        swept++;
+      }
+    }
+    return swept;
+  }
+
+  /** A fresh directory under tmp/ for assembling files (e.g. a tar-split record being written). */
+  Path newStagingDir() throws IOException {
+    return Files.createDirectory(tmp.resolve(UUID.randomUUID().toString()));
+  }
+
+  Optional<LayerRecord> read(ChainId chainId) throws IOException {
+    Path dir = layers.resolve(chainId.digest().hex());
+    if (!Files.isDirectory(dir)) {
+      return Optional.empty();
+    }
+    try {
+      Digest diffId = Digest.parse(AtomicFiles.readString(dir.resolve("diff")));
+      long size = Long.parseLong(AtomicFiles.readString(dir.resolve("size")));
+      int depth = Integer.parseInt(AtomicFiles.readString(dir.resolve("depth")));
+      LayerId cacheId = LayerId.of(AtomicFiles.readString(dir.resolve("cache-id")));
+      int refs = Integer.parseInt(AtomicFiles.readString(dir.resolve("references")));
+      Path parentFile = dir.resolve("parent");
+      Optional<ChainId> parent = Files.exists(parentFile)
+          ? Optional.of(ChainId.parse(AtomicFiles.readString(parentFile)))
+          : Optional.empty();
+      return Optional.of(new LayerRecord(new Layer(chainId, diffId, parent, size, depth), cacheId, refs));
+    } catch (NoSuchFileException | IllegalArgumentException e) {
+      throw new CorruptException(chainId.toString(),
+          "metadata of layer " + chainId + " in " + dir + " is damaged: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Publishes a layer: its files are assembled in {@code staging} (which may already hold the
+   * tar-split record) and the directory is renamed into place.
+   */
+  void create(LayerRecord record, Path staging) throws IOException {
+    Layer l = record.layer();
+    AtomicFiles.writeString(staging.resolve("diff"), l.diffId().toString());
+    AtomicFiles.writeString(staging.resolve("size"), Long.toString(l.size()));
+    AtomicFiles.writeString(staging.resolve("depth"), Integer.toString(l.depth()));
+    AtomicFiles.writeString(staging.resolve("cache-id"), record.cacheId().value());
+    AtomicFiles.writeString(staging.resolve("references"), Integer.toString(record.references()));
+    if (l.parent().isPresent()) {
+      AtomicFiles.writeString(staging.resolve("parent"), l.parent().get().toString());
+    }
+    AtomicFiles.move(staging, layers.resolve(l.chainId().digest().hex()));
+  }
+
+  void writeReferences(ChainId chainId, int count) throws IOException {
+    AtomicFiles.writeString(layers.resolve(chainId.digest().hex()).resolve("references"), Integer.toString(count));
+  }
+
+  /** Unpublishes a layer's metadata by renaming it into tmp/, then deletes it. */
+  void remove(ChainId chainId) throws IOException {
+    Path doomed = tmp.resolve("removing-" + chainId.digest().hex() + "-" + UUID.randomUUID());
+    AtomicFiles.move(layers.resolve(chainId.digest().hex()), doomed);
+    AtomicFiles.deleteTree(doomed);
+  }
+
+  Optional<Path> tarSplit(ChainId chainId) {
+    Path p = layers.resolve(chainId.digest().hex()).resolve(TAR_SPLIT);
+    return Files.exists(p) ? Optional.of(p) : Optional.empty();
+  }
+
+  List<ChainId> list() throws IOException {
+    List<ChainId> ids = new ArrayList<>();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(layers)) {
+      for (Path p : entries) {
+        String name = p.getFileName().toString();
+        // Only published layers are named by a digest; anything else is not ours to list.
+        if (name.matches("[0-9a-f]{64}")) {
+          ids.add(new ChainId(new Digest("sha256", name)));
+        }
+      }
+    }
+    return ids;
+  }
+
+  Optional<WriteLayer> readMount(String container) throws IOException {
+    Path dir = mounts.resolve(container);
+    if (!Files.isDirectory(dir)) {
+      return Optional.empty();
+    }
+    try {
+      Path parentFile = dir.resolve("parent");
+      Optional<ChainId> parent = Files.exists(parentFile)
+          ? Optional.of(ChainId.parse(AtomicFiles.readString(parentFile)))
+          : Optional.empty();
+      return Optional.of(new WriteLayer(container, parent,
+          AtomicFiles.readString(dir.resolve("mount-id")), AtomicFiles.readString(dir.resolve("init-id"))));
+    } catch (NoSuchFileException | IllegalArgumentException e) {
+      throw new CorruptException(container,
+          "metadata of container " + container + " in " + dir + " is damaged: " + e.getMessage(), e);
+    }
+  }
+
+  void createMount(WriteLayer w) throws IOException {
+    Path staging = newStagingDir();
+    AtomicFiles.writeString(staging.resolve("mount-id"), w.mountId());
+    AtomicFiles.writeString(staging.resolve("init-id"), w.initId());
+    if (w.parent().isPresent()) {
+      AtomicFiles.writeString(staging.resolve("parent"), w.parent().get().toString());
+    }
+    AtomicFiles.move(staging, mounts.resolve(w.container()));
+  }
+
+  void removeMount(String container) throws IOException {
+    Path doomed = tmp.resolve("removing-mount-" + container + "-" + UUID.randomUUID());
+    AtomicFiles.move(mounts.resolve(container), doomed);
+    AtomicFiles.deleteTree(doomed);
+  }
+
+  List<String> listMounts() throws IOException {
+    List<String> names = new ArrayList<>();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(mounts)) {
+      for (Path p : entries) {
+        names.add(p.getFileName().toString());
+      }
+    }
+    return names;
+  }
+}

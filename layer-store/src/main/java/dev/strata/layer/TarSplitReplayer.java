@@ -1,0 +1,97 @@
+package dev.strata.layer;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.strata.driver.error.CorruptException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Rebuilds a layer's original tar from its tar-split record and the files of the layer's view.
+ * File names are resolved inside the view without following symlinks; a missing or short file
+ * makes the layer corrupt.
+ */
+final class TarSplitReplayer {
+
+  private final String subject;
+
+  TarSplitReplayer(String subject) {
+    this.subject = subject;
+  }
+
+  void replay(Path record, Path view, OutputStream out) throws IOException {
+    byte[] buf = new byte[65536];
+    try (InputStream gz = new GZIPInputStream(Files.newInputStream(record), 65536);
+        JsonParser p = new JsonFactory().createParser(gz)) {
+      while (p.nextToken() == JsonToken.START_OBJECT) {
+        String type = null;
+        String name = null;
+        long size = -1;
+        byte[] payload = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String field = p.currentName();
+          p.nextToken();
+          switch (field) {
+            case "type" -> type = p.getText();
+            case "name" -> name = p.getText();
+            case "size" -> size = p.getLongValue();
+            case "payload" -> payload = p.getBinaryValue();
+            default -> p.skipChildren();
+          }
+        }
+        if ("segment".equals(type) && payload != null) {
+          out.write(payload);
+        } else if ("file".equals(type) && name != null && size >= 0) {
+          copyContent(view, name, size, out, buf);
+        } else {
+          throw new CorruptException(subject, "tar-split record of " + subject + " has a bad entry");
+        }
+      }
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new CorruptException(subject, "tar-split record of " + subject + " is damaged: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  private void copyContent(Path view, String name, long size, OutputStream out, byte[] buf) throws IOException {
+    Path file = resolve(view, name);
+    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+      throw new CorruptException(subject, "layer " + subject + " lost file '" + name + "'");
+    }
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+        InputStream in = Channels.newInputStream(ch)) {
+      long left = size;
+      while (left > 0) {
+        int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+        if (n < 0) {
+          throw new CorruptException(subject, "file '" + name + "' of layer " + subject + " is shorter than recorded");
+        }
+        out.write(buf, 0, n);
+        left -= n;
+      }
+    }
+  }
+
+  /** The entry name cleaned as the applier cleans it; never leaves the view. */
+  private Path resolve(Path view, String name) throws CorruptException {
+    Path p = view;
+    for (String part : name.split("/")) {
+      if (part.isEmpty() || part.equals(".")) {
+        continue;
+      }
+      if (part.equals("..")) {
+        throw new CorruptException(subject, "tar-split record of " + subject + " names '" + name + "'");
+      }
+      p = p.resolve(part);
+    }
+    return p;
+  }
+}

@@ -1,0 +1,315 @@
+package dev.strata.layer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.strata.archive.Change;
+import dev.strata.archive.Digest;
+import dev.strata.driver.error.AlreadyExistsException;
+import dev.strata.driver.error.CorruptException;
+import dev.strata.driver.error.FailedPreconditionException;
+import dev.strata.driver.error.InvalidArgumentException;
+import dev.strata.driver.error.NotFoundException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LayerStoreTest {
+
+  @TempDir Path root;
+  private LayerStore store;
+
+  @BeforeEach
+  void open() throws IOException {
+    store = LayerStore.open(LayerStoreConfig.of(root, "vfs"));
+  }
+
+  @AfterEach
+  void close() throws IOException {
+    store.close();
+  }
+
+  private static byte[] base() throws IOException {
+    return new Tars().dir("etc").file("etc/os-release", "NAME=test\n").dir("usr").file("usr/a", "a").build();
+  }
+
+  private Layer register(byte[] tar, Optional<ChainId> parent) throws IOException {
+    return store.register(new ByteArrayInputStream(tar), parent, Optional.empty());
+  }
+
+  private long driverLayers() throws IOException {
+    try (Stream<Path> s = Files.list(root.resolve("vfs/dir"))) {
+      return s.count();
+    }
+  }
+
+  @Test
+  void register_baseAndChild_computesDiffIdsAndChainIds() throws Exception {
+    byte[] t1 = base();
+    byte[] t2 = new Tars().file("usr/b", "b").whiteout("usr", "a").build();
+    Layer l1 = register(t1, Optional.empty());
+    Layer l2 = register(t2, Optional.of(l1.chainId()));
+
+    assertEquals(Tars.sha256(t1), l1.diffId().toString());
+    assertEquals(l1.diffId(), l1.chainId().digest());
+    assertEquals(Tars.sha256(t2), l2.diffId().toString());
+    assertEquals(Tars.sha256((l1.chainId() + " " + l2.diffId()).getBytes()), l2.chainId().toString());
+    assertEquals(2, l2.depth());
+    assertEquals(Optional.of(l1.chainId()), l2.parent());
+    assertEquals(2, store.layers().size());
+  }
+
+  @Test
+  void register_sameContentTwice_keepsOneCopyWithTwoReferences() throws Exception {
+    byte[] t = base();
+    Layer a = register(t, Optional.empty());
+    Layer b = register(t, Optional.empty());
+    assertEquals(a, b);
+    assertEquals(2, store.references(a.chainId()));
+    assertEquals(1, driverLayers());
+  }
+
+  @Test
+  void register_expectedDiffIdMismatch_throwsCorruptAndLeavesNothing() throws Exception {
+    Digest wrong = Digest.parse("sha256:" + "0".repeat(64));
+    assertThrows(CorruptException.class,
+        () -> store.register(new ByteArrayInputStream(base()), Optional.empty(), Optional.of(wrong)));
+    assertEquals(List.of(), store.layers());
+    assertEquals(0, driverLayers());
+  }
+
+  @Test
+  void register_junk_throwsCorruptAndLeavesNothing() throws Exception {
+    byte[] junk = new byte[1500];
+    java.util.Arrays.fill(junk, (byte) 'x');
+    assertThrows(CorruptException.class, () -> register(junk, Optional.empty()));
+    assertEquals(List.of(), store.layers());
+    assertEquals(0, driverLayers());
+  }
+
+  @Test
+  void register_unknownParent_throwsNotFound() {
+    ChainId missing = ChainId.parse("sha256:" + "1".repeat(64));
+    assertThrows(NotFoundException.class, () -> register(base(), Optional.of(missing)));
+  }
+
+  @Test
+  void register_knownDiffIdAlreadyPresent_drainsAndRetains() throws Exception {
+    byte[] t = base();
+    Layer a = register(t, Optional.empty());
+    Layer b = store.register(new ByteArrayInputStream(t), Optional.empty(), Optional.of(a.diffId()));
+    assertEquals(a, b);
+    assertEquals(2, store.references(a.chainId()));
+    byte[] other = new Tars().file("x", "y").build();
+    assertThrows(CorruptException.class,
+        () -> store.register(new ByteArrayInputStream(other), Optional.empty(), Optional.of(a.diffId())));
+    assertEquals(2, store.references(a.chainId()));
+  }
+
+  @Test
+  void release_lastReference_removesLayerAndUnusedAncestors() throws Exception {
+    Layer l1 = register(base(), Optional.empty());
+    Layer l2 = register(new Tars().file("b", "b").build(), Optional.of(l1.chainId()));
+    assertEquals(List.of(), store.release(l1.chainId()), "a layer with a child stays");
+    assertTrue(store.get(l1.chainId()).isPresent());
+    assertEquals(List.of(l2.chainId(), l1.chainId()), store.release(l2.chainId()));
+    assertEquals(List.of(), store.layers());
+    assertEquals(0, driverLayers());
+  }
+
+  @Test
+  void release_unreferenced_throwsFailedPrecondition() throws Exception {
+    Layer l1 = register(base(), Optional.empty());
+    Layer l2 = register(new Tars().file("b", "b").build(), Optional.of(l1.chainId()));
+    store.release(l1.chainId());
+    assertThrows(FailedPreconditionException.class, () -> store.release(l1.chainId()));
+    assertTrue(store.get(l2.chainId()).isPresent());
+  }
+
+  @Test
+  void export_registeredTar_isByteIdentical() throws Exception {
+    byte[] t1 = base();
+    Layer l1 = register(t1, Optional.empty());
+    byte[] t2 = new Tars().file("usr/b", "b".repeat(1000)).whiteout("usr", "a").dir("var").build();
+    Layer l2 = register(t2, Optional.of(l1.chainId()));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    store.export(l2.chainId(), out);
+    assertArrayEquals(t2, out.toByteArray());
+    out.reset();
+    store.export(l1.chainId(), out);
+    assertArrayEquals(t1, out.toByteArray());
+  }
+
+  @Test
+  void export_tamperedData_throwsCorruptAndWritesNothing() throws Exception {
+    Layer l1 = register(base(), Optional.empty());
+    try (Stream<Path> dirs = Files.list(root.resolve("vfs/dir"))) {
+      Path layerDir = dirs.findFirst().orElseThrow();
+      Files.writeString(layerDir.resolve("etc/os-release"), "NAME=evil\n");
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    assertThrows(CorruptException.class, () -> store.export(l1.chainId(), out));
+    assertEquals(0, out.size());
+  }
+
+  @Test
+  void writeLayer_initFilesVisibleButNotInChanges() throws Exception {
+    Layer l1 = register(base(), Optional.empty());
+    store.createWriteLayer("web", Optional.of(l1.chainId()), InitHook.dockerLike(), Map.of());
+    Path rootfs = store.mount("web");
+    try {
+      assertTrue(Files.exists(rootfs.resolve(".dockerenv")));
+      assertTrue(Files.exists(rootfs.resolve("etc/hosts")));
+      Files.writeString(rootfs.resolve("etc/motd"), "hi");
+      Files.delete(rootfs.resolve("usr/a"));
+    } finally {
+      store.unmount("web");
+    }
+    assertEquals(List.of(
+            new Change("/etc", Change.Kind.MODIFIED),
+            new Change("/etc/motd", Change.Kind.ADDED),
+            new Change("/usr", Change.Kind.MODIFIED),
+            new Change("/usr/a", Change.Kind.DELETED)),
+        store.changes("web"));
+    assertEquals(2, store.size("web"));
+  }
+
+  @Test
+  void commit_container_yieldsLayerReproducingItsTree() throws Exception {
+    Layer l1 = register(base(), Optional.empty());
+    store.createWriteLayer("c1", Optional.of(l1.chainId()), InitHook.none(), Map.of());
+    Path rootfs = store.mount("c1");
+    try {
+      Files.writeString(rootfs.resolve("etc/os-release"), "NAME=changed\n");
+      Files.createDirectories(rootfs.resolve("srv/data"));
+      Files.writeString(rootfs.resolve("srv/data/x"), "x");
+      Files.delete(rootfs.resolve("usr/a"));
+    } finally {
+      store.unmount("c1");
+    }
+    Layer committed = store.commit("c1");
+    assertEquals(Optional.of(l1.chainId()), committed.parent());
+    store.createWriteLayer("c2", Optional.of(committed.chainId()), InitHook.none(), Map.of());
+    Path view = store.mount("c2");
+    try {
+      assertEquals("NAME=changed\n", Files.readString(view.resolve("etc/os-release")));
+      assertEquals("x", Files.readString(view.resolve("srv/data/x")));
+      assertFalse(Files.exists(view.resolve("usr/a")));
+    } finally {
+      store.unmount("c2");
+    }
+    assertEquals(List.of(), store.changes("c2"));
+  }
+
+  @Test
+  void createWriteLayer_badOrDuplicateName_refused() throws Exception {
+    assertThrows(InvalidArgumentException.class,
+        () -> store.createWriteLayer("../x", Optional.empty(), InitHook.none(), Map.of()));
+    store.createWriteLayer("ok", Optional.empty(), InitHook.none(), Map.of());
+    assertThrows(AlreadyExistsException.class,
+        () -> store.createWriteLayer("ok", Optional.empty(), InitHook.none(), Map.of()));
+  }
+
+  @Test
+  void removeWriteLayer_mounted_throwsFailedPreconditionUntilUnmounted() throws Exception {
+    store.createWriteLayer("c1", Optional.empty(), InitHook.none(), Map.of());
+    store.mount("c1");
+    assertThrows(FailedPreconditionException.class, () -> store.removeWriteLayer("c1"));
+    store.unmount("c1");
+    store.removeWriteLayer("c1");
+    assertEquals(Optional.empty(), store.writeLayer("c1"));
+    assertEquals(0, driverLayers());
+  }
+
+  @Test
+  void release_layerUnderContainer_staysUntilContainerRemoved() throws Exception {
+    Layer l1 = register(base(), Optional.empty());
+    store.createWriteLayer("c1", Optional.of(l1.chainId()), InitHook.none(), Map.of());
+    assertEquals(List.of(), store.release(l1.chainId()));
+    assertTrue(store.get(l1.chainId()).isPresent());
+    store.removeWriteLayer("c1");
+    assertEquals(Optional.empty(), store.get(l1.chainId()));
+    assertEquals(0, driverLayers());
+  }
+
+  @Test
+  void open_afterRestart_restoresLayersReferencesAndContainers() throws Exception {
+    Layer l1 = register(base(), Optional.empty());
+    register(base(), Optional.empty());
+    store.createWriteLayer("c1", Optional.of(l1.chainId()), InitHook.dockerLike(), Map.of());
+    store.close();
+    store = LayerStore.open(LayerStoreConfig.of(root, "vfs"));
+    assertEquals(List.of(l1), store.layers());
+    assertEquals(2, store.references(l1.chainId()));
+    assertEquals(Optional.of(l1.chainId()), store.writeLayer("c1").orElseThrow().parent());
+    assertEquals(List.of(), store.changes("c1"));
+  }
+
+  @Test
+  void open_withLeftovers_sweepsThem() throws Exception {
+    Layer l1 = register(base(), Optional.empty());
+    store.close();
+    Files.createDirectories(root.resolve("image/vfs/layerdb/tmp/half-register/x"));
+    Files.writeString(root.resolve("tmp/commit-123.tar"), "partial");
+    try (var driver = new dev.strata.driver.GraphDrivers().open("vfs",
+        dev.strata.driver.DriverConfig.of(root.resolve("vfs")))) {
+      driver.createWritable(dev.strata.driver.LayerId.of("orphan"), Optional.empty(), Map.of());
+    }
+    assertEquals(2, driverLayers());
+    store = LayerStore.open(LayerStoreConfig.of(root, "vfs"));
+    assertEquals(1, driverLayers());
+    assertEquals(List.of(l1), store.layers());
+    try (Stream<Path> s = Files.list(root.resolve("image/vfs/layerdb/tmp"))) {
+      assertEquals(0, s.count());
+    }
+    try (Stream<Path> s = Files.list(root.resolve("tmp"))) {
+      assertEquals(0, s.count());
+    }
+  }
+
+  @Test
+  void register_sameTarFromManyThreads_endsAsOneLayer() throws Exception {
+    byte[] t = new Tars().dir("data").file("data/big", "z".repeat(200_000)).build();
+    int threads = 6;
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      List<java.util.concurrent.Future<Layer>> results = new java.util.ArrayList<>();
+      for (int i = 0; i < threads; i++) {
+        results.add(pool.submit(() -> register(t, Optional.empty())));
+      }
+      Layer first = results.get(0).get();
+      for (var f : results) {
+        assertEquals(first, f.get());
+      }
+      assertEquals(threads, store.references(first.chainId()));
+      assertEquals(1, driverLayers());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void register_beyondMaxDepth_throwsFailedPrecondition() throws Exception {
+    Optional<ChainId> parent = Optional.empty();
+    for (int i = 0; i < store.maxDepth(); i++) {
+      parent = Optional.of(register(new Tars().file("f", Integer.toString(i)).build(), parent).chainId());
+    }
+    Optional<ChainId> top = parent;
+    FailedPreconditionException e = assertThrows(FailedPreconditionException.class,
+        () -> register(new Tars().file("one-too-many", "x").build(), top));
+    assertTrue(e.getMessage().contains("at most " + store.maxDepth()), e.getMessage());
+  }
+}
