@@ -22,15 +22,18 @@ final class Compression {
   private static final byte[] GZIP = {(byte) 0x1f, (byte) 0x8b};
   private static final byte[] ZSTD = {(byte) 0x28, (byte) 0xb5, (byte) 0x2f, (byte) 0xfd};
   private static final byte[] XZ = {(byte) 0xfd, '7', 'z', 'X', 'Z', 0};
-  private static final byte[] BZIP2 = {'B', 'Z', 'h'};
+  // "BZh", a block-size digit, then the block magic (pi in BCD): a tar whose first name starts "BZh" is not bzip2.
+  private static final byte[] BZIP2 = {'B', 'Z', 'h', '?', 0x31, 0x41, 0x59, 0x26, 0x53, 0x59};
+  // A hostile xz header could ask for a dictionary of gigabytes; xz -9 needs 64 MiB.
+  private static final int XZ_MEMORY_LIMIT_KIB = 96 * 1024;
 
   private Compression() {}
 
   /** {@code in}, decompressed; closing the result closes {@code in}. */
   static InputStream decompressed(InputStream in, String what) throws IOException {
     BufferedInputStream buffered = new BufferedInputStream(in, 64 * 1024);
-    buffered.mark(8);
-    byte[] magic = buffered.readNBytes(6);
+    buffered.mark(BZIP2.length);
+    byte[] magic = buffered.readNBytes(BZIP2.length);
     buffered.reset();
     InputStream plain;
     try {
@@ -39,7 +42,7 @@ final class Compression {
       } else if (startsWith(magic, ZSTD)) {
         plain = new ZstdCompressorInputStream(buffered);
       } else if (startsWith(magic, XZ)) {
-        plain = new XZCompressorInputStream(buffered, true);
+        plain = new XZCompressorInputStream(buffered, true, XZ_MEMORY_LIMIT_KIB);
       } else if (startsWith(magic, BZIP2)) {
         plain = new BZip2CompressorInputStream(buffered, true);
       } else {
@@ -61,7 +64,8 @@ final class Compression {
       return false;
     }
     for (int i = 0; i < prefix.length; i++) {
-      if (bytes[i] != prefix[i]) {
+      boolean digit = prefix == BZIP2 && i == 3;
+      if (digit ? bytes[i] < '1' || bytes[i] > '9' : bytes[i] != prefix[i]) {
         return false;
       }
     }
