@@ -2,17 +2,21 @@ package dev.strata.image;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strata.archive.Digest;
 import dev.strata.image.ArchiveBuilder.Form;
 import dev.strata.image.TestLayers.Compression;
 import dev.strata.layer.ChainId;
+import dev.strata.layer.InitHook;
 import dev.strata.layer.Layer;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -88,6 +92,27 @@ class ImageArchivesLoadTest {
     try (Stores s = Stores.open(tmp.resolve("root"))) {
       assertEquals(image.id(), s.archives.load(archive).get(0).id());
       assertEquals(image.id(), s.images.get("app:v1").id());
+    }
+  }
+
+  @Test
+  void load_twoLayerImage_containerSeesWhiteoutAndOpaqueDirectoryApplied() throws Exception {
+    TestImage image = TestImage.twoLayers("app:v1");
+    try (Stores s = Stores.open(tmp.resolve("root"))) {
+      Image img = s.archives.load(write(new ArchiveBuilder(Form.OCI).compression(Compression.GZIP).image(image),
+          Packaging.TAR)).get(0);
+      s.layers.createWriteLayer("c1", img.top(), InitHook.none(), Map.of());
+      Path rootfs = s.layers.mount("c1");
+      try {
+        assertFalse(Files.exists(rootfs.resolve("x"), LinkOption.NOFOLLOW_LINKS), "/x is whited out");
+        try (Stream<Path> opt = Files.list(rootfs.resolve("opt"))) {
+          assertEquals(List.of("new"), opt.map(p -> p.getFileName().toString()).toList(), "/opt is opaque");
+        }
+        assertEquals("hello from layer two\n", Files.readString(rootfs.resolve("etc/motd")));
+        assertEquals("base\n", Files.readString(rootfs.resolve("etc/hostname")));
+      } finally {
+        s.layers.unmount("c1");
+      }
     }
   }
 
