@@ -100,7 +100,7 @@ public final class ImageArchives {
     }
     Map<ImageId, List<Reference>> chosen = new LinkedHashMap<>();
     for (String ref : refs) {
-      ImageStore.Resolved resolved = images.lookup(ref).orElseThrow(() -> new NotFoundException(ref,
+      ImageLookup.Resolved resolved = images.lookup(ref).orElseThrow(() -> new NotFoundException(ref,
           "no such image: " + ref + " (see `strata images`)"));
       List<Reference> tags = chosen.computeIfAbsent(resolved.id(), id -> new ArrayList<>());
       resolved.viaTag().filter(t -> !tags.contains(t)).ifPresent(tags::add);

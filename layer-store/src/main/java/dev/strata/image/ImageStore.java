@@ -7,11 +7,10 @@ import dev.strata.driver.error.NotFoundException;
 import dev.strata.layer.ChainId;
 import dev.strata.layer.Layer;
 import dev.strata.layer.LayerStore;
+import dev.strata.image.ImageLookup.Resolved;
 import dev.strata.layer.WriteLayer;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -20,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * Images and tags over a {@link LayerStore}, laid out as Docker does.
@@ -52,12 +50,9 @@ import java.util.regex.Pattern;
 public final class ImageStore implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger(ImageStore.class.getName());
-  private static final Pattern HEX = Pattern.compile("[0-9a-f]{1,64}");
-  private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
 
   private final LayerStore layers;
-  private final Path contentDir;
-  private final TagFile tagFile;
+  private final ImageDb db;
   private final Path tmpRoot;
   private final Map<ImageId, ImageConfig> images = new HashMap<>();
   private Map<Reference, ImageId> tags = new TreeMap<>();
@@ -66,8 +61,7 @@ public final class ImageStore implements AutoCloseable {
   private ImageStore(LayerStore layers) {
     this.layers = layers;
     Path metadata = layers.metadataRoot();
-    this.contentDir = metadata.resolve("imagedb").resolve("content").resolve("sha256");
-    this.tagFile = new TagFile(metadata.resolve("repositories.json"));
+    this.db = new ImageDb(metadata);
     // metadataRoot is <root>/image/<driver>; staging lives in <root>/tmp like the layer store's.
     this.tmpRoot = metadata.getParent().getParent().resolve("tmp");
   }
@@ -79,7 +73,9 @@ public final class ImageStore implements AutoCloseable {
    */
   public static ImageStore open(LayerStore layers) throws IOException {
     ImageStore store = new ImageStore(layers);
-    store.recover();
+    ImageDb.sweepStaging(store.tmpRoot);
+    store.images.putAll(store.db.loadConfigs());
+    store.tags.putAll(store.db.loadTags(store.images));
     return store;
   }
 
@@ -122,12 +118,7 @@ public final class ImageStore implements AutoCloseable {
     if (!images.containsKey(id)) {
       throw noSuchImage(id.toString());
     }
-    byte[] bytes = Files.readAllBytes(configPath(id));
-    if (!ImageId.ofConfig(bytes).equals(id)) {
-      throw new CorruptException(id.toString(), "config of image " + id + " at " + configPath(id)
-          + " no longer matches its id; remove the image and load it again");
-    }
-    return bytes;
+    return db.readConfig(id);
   }
 
   /**
@@ -168,7 +159,7 @@ public final class ImageStore implements AutoCloseable {
           layers.retain(top.get());
           retained.add(top.get());
         }
-        AtomicFiles.write(configPath(image.id()), image.config());
+        db.writeConfig(image.id(), image.config());
         written.add(image.id());
         added.put(image.id(), image.parsed());
       }
@@ -182,11 +173,11 @@ public final class ImageStore implements AutoCloseable {
         }
       }
       if (!newTags.equals(tags)) {
-        tagFile.write(newTags);
+        db.writeTags(newTags);
       }
     } catch (IOException | RuntimeException e) {
       for (ImageId id : written) {
-        undo(e, () -> AtomicFiles.delete(configPath(id)));
+        undo(e, () -> db.deleteConfig(id));
       }
       for (ChainId chain : retained) {
         undo(e, () -> layers.release(chain));
@@ -212,7 +203,7 @@ public final class ImageStore implements AutoCloseable {
     ImageId id = resolve(source).orElseThrow(() -> noSuchImage(source)).id();
     Map<Reference, ImageId> newTags = new TreeMap<>(tags);
     newTags.put(ref, id);
-    tagFile.write(newTags);
+    db.writeTags(newTags);
     tags = newTags;
     return describe(id);
   }
@@ -235,7 +226,7 @@ public final class ImageStore implements AutoCloseable {
       if (imageTags.size() > 1) {
         Map<Reference, ImageId> newTags = new TreeMap<>(tags);
         newTags.remove(tag);
-        tagFile.write(newTags);
+        db.writeTags(newTags);
         tags = newTags;
         return new ImageRemoval(List.of(tag), List.of(), List.of());
       }
@@ -265,18 +256,15 @@ public final class ImageStore implements AutoCloseable {
     return resolve(ref);
   }
 
-  /** How a reference resolved: the image, and the tag when it named one. */
-  record Resolved(ImageId id, Optional<Reference> viaTag) {}
-
   private ImageRemoval delete(ImageId id, List<Reference> imageTags) throws IOException {
     if (!imageTags.isEmpty()) {
       Map<Reference, ImageId> newTags = new TreeMap<>(tags);
       imageTags.forEach(newTags::remove);
-      tagFile.write(newTags);
+      db.writeTags(newTags);
       tags = newTags;
     }
     ImageConfig image = images.get(id);
-    AtomicFiles.delete(configPath(id));
+    db.deleteConfig(id);
     images.remove(id);
     List<ChainId> removed = image.top().isPresent() ? layers.release(image.top().get()) : List.of();
     return new ImageRemoval(imageTags, List.of(id), removed);
@@ -296,34 +284,7 @@ public final class ImageStore implements AutoCloseable {
   }
 
   private Optional<Resolved> resolve(String ref) throws IOException {
-    if (ref.startsWith("sha256:")) {
-      String hex = ref.substring(7);
-      if (!HEX64.matcher(hex).matches()) {
-        throw new InvalidArgumentException(ref, "image id '" + ref + "' is not sha256:<64 hex digits>");
-      }
-      ImageId id = ImageId.parse(ref);
-      return images.containsKey(id) ? Optional.of(new Resolved(id, Optional.empty())) : Optional.empty();
-    }
-    try {
-      Reference tag = Reference.parse(ref);
-      ImageId id = tags.get(tag);
-      if (id != null) {
-        return Optional.of(new Resolved(id, Optional.of(tag)));
-      }
-    } catch (InvalidArgumentException notATag) {
-      if (!HEX.matcher(ref).matches()) {
-        throw notATag;
-      }
-    }
-    if (!HEX.matcher(ref).matches()) {
-      return Optional.empty();
-    }
-    List<ImageId> matches = images.keySet().stream().filter(i -> i.digest().hex().startsWith(ref)).toList();
-    if (matches.size() > 1) {
-      throw new InvalidArgumentException(ref, "image id prefix '" + ref + "' is ambiguous: it matches "
-          + matches.size() + " images; give more digits");
-    }
-    return matches.stream().findFirst().map(id -> new Resolved(id, Optional.empty()));
+    return ImageLookup.resolve(ref, images.keySet(), tags);
   }
 
   private Image describe(ImageId id) throws IOException {
@@ -340,52 +301,6 @@ public final class ImageStore implements AutoCloseable {
 
   private List<Reference> tagsOf(ImageId id) {
     return tags.entrySet().stream().filter(e -> e.getValue().equals(id)).map(Map.Entry::getKey).toList();
-  }
-
-  private void recover() throws IOException {
-    Files.createDirectories(contentDir);
-    AtomicFiles.sweep(contentDir);
-    AtomicFiles.sweep(tagFile.path().getParent());
-    sweepStaging();
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(contentDir)) {
-      for (Path file : files) {
-        String hex = file.getFileName().toString();
-        byte[] bytes = Files.readAllBytes(file);
-        ImageId id = ImageId.ofConfig(bytes);
-        if (!id.digest().hex().equals(hex)) {
-          LOG.log(Level.WARNING, "ignoring image config {0}: its content hashes to {1}; the image is "
-              + "unusable and its layers stay until removed by hand", file, id);
-          continue;
-        }
-        try {
-          images.put(id, ImageConfig.parse(bytes, file.toString()));
-        } catch (CorruptException e) {
-          LOG.log(Level.WARNING, "ignoring image config {0}: {1}", file, e.getMessage());
-        }
-      }
-    }
-    for (Map.Entry<Reference, ImageId> tag : tagFile.read().entrySet()) {
-      if (images.containsKey(tag.getValue())) {
-        tags.put(tag.getKey(), tag.getValue());
-      } else {
-        LOG.log(Level.WARNING, "dropping tag {0}: image {1} is not in the store", tag.getKey(), tag.getValue());
-      }
-    }
-  }
-
-  private void sweepStaging() throws IOException {
-    if (!Files.isDirectory(tmpRoot)) {
-      return;
-    }
-    try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(tmpRoot, StagingDirs.PREFIX + "*")) {
-      for (Path leftover : leftovers) {
-        StagingDirs.deleteTree(leftover);
-      }
-    }
-  }
-
-  private Path configPath(ImageId id) {
-    return contentDir.resolve(id.digest().hex());
   }
 
   private void ensureOpen() {
