@@ -1,0 +1,212 @@
+package dev.strata.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.strata.conformance.TreeSnapshot.Times;
+import dev.strata.driver.Capability;
+import dev.strata.driver.Mount;
+import dev.strata.driver.Mounter;
+import dev.strata.driver.Usage;
+import dev.strata.driver.error.FailedPreconditionException;
+import dev.strata.driver.error.NotFoundException;
+import dev.strata.driver.error.UnsupportedException;
+import java.io.IOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Mount reference counts, views, capabilities that must be true, usage, concurrency. */
+public abstract class MountContract extends DiffContract {
+
+  private static final int THREADS = 8;
+
+  @Test
+  public void mount_nTimes_needsNUnmounts() throws IOException {
+    writable("rw", null);
+
+    Path first = driver().mount(id("rw"));
+    for (int i = 2; i <= 5; i++) {
+      assertEquals(first, driver().mount(id("rw")));
+      assertEquals(i, driver().mountCount(id("rw")));
+    }
+    for (int i = 4; i >= 1; i--) {
+      driver().unmount(id("rw"));
+      assertEquals(i, driver().mountCount(id("rw")));
+      assertTrue(Files.isDirectory(first), "view gone with " + i + " references left");
+    }
+    driver().unmount(id("rw"));
+
+    assertEquals(0, driver().mountCount(id("rw")));
+  }
+
+  @Test
+  public void unmount_notMounted_throwsFailedPrecondition() throws IOException {
+    writable("rw", null);
+
+    assertThrows(FailedPreconditionException.class, () -> driver().unmount(id("rw")));
+    driver().mount(id("rw"));
+    driver().unmount(id("rw"));
+    assertThrows(FailedPreconditionException.class, () -> driver().unmount(id("rw")));
+    assertEquals(0, driver().mountCount(id("rw")));
+  }
+
+  @Test
+  public void mount_missingLayer_throwsNotFound() throws IOException {
+    assertThrows(NotFoundException.class, () -> driver().mount(id("ghost")));
+    assertThrows(NotFoundException.class, () -> driver().mounts(id("ghost"), scratch));
+  }
+
+  @Test
+  public void mount_concurrentFrom8Threads_endsAtZero() throws Exception {
+    readOnly("base", null, new LayerTarBuilder().file("f", "content", 0644));
+    writable("rw", "base");
+    CountDownLatch start = new CountDownLatch(1);
+    List<Callable<Void>> work = new ArrayList<>();
+    for (int t = 0; t < THREADS; t++) {
+      work.add(() -> {
+        start.await();
+        for (int i = 0; i < 50; i++) {
+          for (String id : new String[] {"base", "rw"}) {
+            Path view = driver().mount(id(id));
+            assertEquals("content", Files.readString(view.resolve("f")));
+            driver().unmount(id(id));
+          }
+        }
+        return null;
+      });
+    }
+
+    runAll(work, start);
+
+    assertEquals(0, driver().mountCount(id("base")));
+    assertEquals(0, driver().mountCount(id("rw")));
+  }
+
+  @Test
+  public void createAndRemove_concurrentSiblingsFrom8Threads_leaveOnlyBase() throws Exception {
+    readOnly("base", null, new LayerTarBuilder().file("f", "content", 0644));
+    CountDownLatch start = new CountDownLatch(1);
+    List<Callable<Void>> work = new ArrayList<>();
+    for (int t = 0; t < THREADS; t++) {
+      String sibling = "sib" + t;
+      work.add(() -> {
+        start.await();
+        for (int i = 0; i < 10; i++) {
+          writable(sibling, "base");
+          Path view = driver().mount(id(sibling));
+          Files.writeString(view.resolve("mine"), sibling);
+          driver().unmount(id(sibling));
+          driver().remove(id(sibling));
+        }
+        return null;
+      });
+    }
+
+    runAll(work, start);
+
+    assertEquals(java.util.Set.of(id("base")), driver().layers());
+  }
+
+  @Test
+  public void capabilities_readOnlyViews_matchWhetherViewRejectsWrites() throws IOException {
+    readOnly("ro", null, new LayerTarBuilder().file("f", "image content", 0644));
+    boolean declared = declares(Capability.READ_ONLY_VIEWS);
+
+    Path view = driver().mount(id("ro"));
+    boolean rejected;
+    try {
+      Files.writeString(view.resolve("probe"), "x");
+      rejected = false;
+      Files.delete(view.resolve("probe"));
+    } catch (FileSystemException e) {
+      rejected = true;
+      assertTrue(String.valueOf(e.getReason()).contains("Read-only file system"), e.toString());
+      assertThrows(FileSystemException.class, () -> Files.writeString(view.resolve("f"), "changed"));
+      assertThrows(FileSystemException.class, () -> Files.createDirectory(view.resolve("d")));
+    } finally {
+      driver().unmount(id("ro"));
+    }
+
+    assertEquals(declared, rejected, "READ_ONLY_VIEWS declared: " + declared + ", writes rejected: " + rejected);
+  }
+
+  @Test
+  public void capabilities_deviceNodes_matchWhetherDeviceTarApplies() throws IOException {
+    boolean declared = declares(Capability.DEVICE_NODES);
+    LayerTarBuilder tar = new LayerTarBuilder().charDevice("null", 0666, 1, 3);
+
+    if (declared) {
+      readOnly("dev", null, tar);
+      assertEquals("1:3", snapshot("dev").get("/null").device());
+    } else {
+      assertThrows(UnsupportedException.class, () -> readOnly("dev", null, tar));
+      assertFalse(driver().exists(id("dev")));
+    }
+  }
+
+  @Test
+  public void mounts_performedWithSystemMounter_presentTheView() throws IOException {
+    assumeRoot("mount(2)");
+    readOnly("base", null, LifecycleContract.richBase());
+    writable("rw", "base");
+    Path target = Files.createDirectory(scratch.resolve("target"));
+
+    List<Mount> mounts = driver().mounts(id("rw"), target);
+    Mounter mounter = Mounter.system();
+    assertFalse(mounts.isEmpty(), "no mounts to present the view at " + target);
+    List<Path> done = new ArrayList<>();
+    try {
+      for (Mount m : mounts) {
+        mounter.mount(m);
+        done.add(m.target());
+      }
+      TreeSnapshot.of(target).assertMatches(snapshot("rw"), Times.EXACT);
+    } finally {
+      for (int i = done.size() - 1; i >= 0; i--) {
+        mounter.unmount(done.get(i));
+      }
+    }
+  }
+
+  @Test
+  public void usage_layerWithKnownContent_countsItsBytesAndInodes() throws IOException {
+    byte[] blob = new byte[300 * 1024];
+    new Random(7).nextBytes(blob);
+    readOnly("base", null, new LayerTarBuilder().dir("d", 0755).file("d/blob", blob, 0644)
+        .file("d/small", "small", 0644));
+
+    Usage usage = driver().usage(id("base"));
+
+    assertTrue(usage.bytes() >= blob.length, "bytes " + usage.bytes());
+    assertTrue(usage.inodes() >= 3, "inodes " + usage.inodes());
+  }
+
+  private static void runAll(List<Callable<Void>> work, CountDownLatch start) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(work.size());
+    try {
+      List<Future<Void>> results = new ArrayList<>();
+      for (Callable<Void> w : work) {
+        results.add(pool.submit(w));
+      }
+      start.countDown();
+      for (Future<Void> f : results) {
+        f.get(120, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}
