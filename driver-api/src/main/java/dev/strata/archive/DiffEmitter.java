@@ -60,12 +60,12 @@ final class DiffEmitter implements DiffVisitor {
     }
     int slash = path.lastIndexOf('/');
     String whiteout = path.substring(0, slash + 1) + WHITEOUT_PREFIX + path.substring(slash + 1);
-    put(TarEntry.marker(whiteout), null);
+    put(TarHeader.marker(whiteout), null);
   }
 
   @Override
   public void opaque(String dir) throws IOException {
-    put(TarEntry.marker(dir.isEmpty() ? OPAQUE_MARKER : dir + "/" + OPAQUE_MARKER), null);
+    put(TarHeader.marker(dir.isEmpty() ? OPAQUE_MARKER : dir + "/" + OPAQUE_MARKER), null);
   }
 
   private void emit(String path, TreeEntry entry) throws IOException {
@@ -77,31 +77,31 @@ final class DiffEmitter implements DiffVisitor {
     if (!m.isDirectory() && m.nlink() > 1) {
       String first = firstPathOfInode.putIfAbsent(new InodeKey(m.dev(), m.ino()), path);
       if (first != null) {
-        put(entry(path, TarEntry.HARDLINK, m, 0, first, Collections.emptySortedMap()), null);
+        put(entry(path, TarHeader.HARDLINK, m, 0, first, Collections.emptySortedMap()), null);
         return;
       }
     }
-    TarEntry e = switch (m.type()) {
-      case DIRECTORY -> entry(path + "/", TarEntry.DIRECTORY, m, 0, "", m.xattrs());
-      case REGULAR -> entry(path, TarEntry.REGULAR, m, m.size(), "", m.xattrs());
-      case SYMLINK -> entry(path, TarEntry.SYMLINK, m, 0, m.linkTarget().orElseThrow(), m.xattrs());
-      case CHAR_DEVICE -> entry(path, TarEntry.CHAR_DEVICE, m, 0, "", m.xattrs());
-      case BLOCK_DEVICE -> entry(path, TarEntry.BLOCK_DEVICE, m, 0, "", m.xattrs());
-      case FIFO -> entry(path, TarEntry.FIFO, m, 0, "", m.xattrs());
+    TarHeader e = switch (m.type()) {
+      case DIRECTORY -> entry(path + "/", TarHeader.DIRECTORY, m, 0, "", m.xattrs());
+      case REGULAR -> entry(path, TarHeader.REGULAR, m, m.size(), "", m.xattrs());
+      case SYMLINK -> entry(path, TarHeader.SYMLINK, m, 0, m.linkTarget().orElseThrow(), m.xattrs());
+      case CHAR_DEVICE -> entry(path, TarHeader.CHAR_DEVICE, m, 0, "", m.xattrs());
+      case BLOCK_DEVICE -> entry(path, TarHeader.BLOCK_DEVICE, m, 0, "", m.xattrs());
+      case FIFO -> entry(path, TarHeader.FIFO, m, 0, "", m.xattrs());
       case SOCKET -> throw new IllegalStateException("sockets are skipped above");
     };
     contentBytes += e.size();
     put(e, entry);
   }
 
-  private static TarEntry entry(String name, char type, FileMeta m, long size, String link,
+  private static TarHeader entry(String name, char type, FileMeta m, long size, String link,
       SortedMap<String, byte[]> xattrs) {
     boolean device = m.type().isDevice();
-    return new TarEntry(name, type, m.permissions(), m.uid(), m.gid(), size, m.mtime(), link,
+    return new TarHeader(name, type, m.permissions(), m.uid(), m.gid(), size, m.mtime(), link,
         device ? FileNodes.major(m.rdev()) : 0, device ? FileNodes.minor(m.rdev()) : 0, xattrs);
   }
 
-  private void put(TarEntry e, TreeEntry source) throws IOException {
+  private void put(TarHeader e, TreeEntry source) throws IOException {
     if (tar != null) {
       tar.write(e, source == null ? null : source.path());
     }

@@ -1,57 +1,46 @@
 package dev.strata.archive;
 
 import dev.strata.driver.posix.Timestamp;
-import java.util.Collections;
-import java.util.Objects;
-import java.util.SortedMap;
+import java.util.Map;
 
 /**
- * One tar header as the diff writes it, before encoding. {@code name} is relative, with a trailing
- * {@code /} for directories; {@code linkName} is a symlink's target or a hardlink's first path (empty
- * otherwise); {@code size} is the content that follows (regular files only).
+ * One tar member as the applier needs it, free of the tar library's types.
+ *
+ * @param name the name as recorded (PAX and GNU long names resolved), not yet cleaned
+ * @param size bytes of content to write: the expanded size for sparse files
+ * @param atime the access time when the archive has one
+ * @param xattrs extended attributes, values as raw bytes
+ * @param offset where the member's header starts in the uncompressed tar, for messages
  */
 record TarEntry(
     String name,
-    char typeFlag,
-    int permissions,
+    Type type,
+    long size,
+    int mode,
     long uid,
     long gid,
-    long size,
     Timestamp mtime,
+    Timestamp atime,
     String linkName,
     int devMajor,
     int devMinor,
-    SortedMap<String, byte[]> xattrs) {
+    Map<String, byte[]> xattrs,
+    long offset) {
 
-  static final char REGULAR = '0';
-  static final char HARDLINK = '1';
-  static final char SYMLINK = '2';
-  static final char CHAR_DEVICE = '3';
-  static final char BLOCK_DEVICE = '4';
-  static final char DIRECTORY = '5';
-  static final char FIFO = '6';
-  static final char PAX_HEADER = 'x';
-
-  static final Timestamp EPOCH = new Timestamp(0, 0);
-
-  TarEntry {
-    Objects.requireNonNull(name, "name");
-    Objects.requireNonNull(mtime, "mtime");
-    Objects.requireNonNull(linkName, "linkName");
-    Objects.requireNonNull(xattrs, "xattrs");
-    if (name.isEmpty() || name.startsWith("/")) {
-      throw new IllegalArgumentException("tar entry name must be relative: '" + name + "'");
-    }
-    if (size < 0 || (size > 0 && typeFlag != REGULAR)) {
-      throw new IllegalArgumentException("bad size " + size + " for entry '" + name + "'");
-    }
+  enum Type {
+    FILE,
+    DIRECTORY,
+    SYMLINK,
+    HARDLINK,
+    CHAR_DEVICE,
+    BLOCK_DEVICE,
+    FIFO,
+    /** Carries no file: a GNU volume label. */
+    LABEL
   }
 
-  /**
-   * An empty regular file with zero metadata: whiteouts and opaque markers. Zero times keep a diff
-   * of the same trees byte-identical (containerd does the same since v2).
-   */
-  static TarEntry marker(String name) {
-    return new TarEntry(name, REGULAR, 0, 0, 0, 0, EPOCH, "", 0, 0, Collections.emptySortedMap());
+  /** How messages name the member. */
+  String describe() {
+    return "entry '" + name + "' (offset " + offset + ")";
   }
 }

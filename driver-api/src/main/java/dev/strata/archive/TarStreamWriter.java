@@ -40,7 +40,7 @@ final class TarStreamWriter {
   }
 
   /** Writes {@code entry}; for a regular file of non-zero size, its content is read from {@code content}. */
-  void write(TarEntry entry, Path content) throws IOException {
+  void write(TarHeader entry, Path content) throws IOException {
     writeHeaders(entry);
     if (entry.size() > 0) {
       copyContent(content, entry.size());
@@ -48,7 +48,7 @@ final class TarStreamWriter {
   }
 
   /** The entry's extended header (when needed) and ustar header, without content. */
-  void writeHeaders(TarEntry entry) throws IOException {
+  void writeHeaders(TarHeader entry) throws IOException {
     PaxRecords pax = new PaxRecords();
     String name = fieldOrPax(entry.name(), "path", pax);
     String linkName = fieldOrPax(entry.linkName(), "linkpath", pax);
@@ -65,7 +65,7 @@ final class TarStreamWriter {
     }
     if (!pax.isEmpty()) {
       byte[] body = pax.encode();
-      writeHeader(paxName(entry.name()), TarEntry.PAX_HEADER, 0, 0, 0, body.length, 0, "", 0, 0);
+      writeHeader(paxName(entry.name()), TarHeader.PAX_HEADER, 0, 0, 0, body.length, 0, "", 0, 0);
       out.write(body);
       pad(body.length);
     }

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class TarStreamWriterTest {
 
-  private static byte[] headers(TarEntry entry) throws Exception {
+  private static byte[] headers(TarHeader entry) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     TarStreamWriter w = new TarStreamWriter(out);
     w.writeHeaders(entry);
@@ -22,8 +22,8 @@ class TarStreamWriterTest {
     return out.toByteArray();
   }
 
-  private static TarEntry file(long size, long uid, long gid, Timestamp mtime) {
-    return new TarEntry("f", TarEntry.REGULAR, 0644, uid, gid, size, mtime, "", 0, 0,
+  private static TarHeader file(long size, long uid, long gid, Timestamp mtime) {
+    return new TarHeader("f", TarHeader.REGULAR, 0644, uid, gid, size, mtime, "", 0, 0,
         Collections.emptySortedMap());
   }
 
@@ -33,21 +33,21 @@ class TarStreamWriterTest {
 
   @Test
   void writeHeaders_sizeOfEightGib_movesSizeToPax() throws Exception {
-    byte[] tar = headers(file(8L << 30, 0, 0, TarEntry.EPOCH));
+    byte[] tar = headers(file(8L << 30, 0, 0, TarHeader.EPOCH));
     assertEquals("8589934592", new String(Trees.paxRecords(tar).get("f").get("size"), StandardCharsets.US_ASCII));
     assertEquals("00000000000\0", field(tar, 1024 + 124, 12));
   }
 
   @Test
   void writeHeaders_sizeJustBelowEightGib_staysInUstar() throws Exception {
-    byte[] tar = headers(file((8L << 30) - 1, 0, 0, TarEntry.EPOCH));
+    byte[] tar = headers(file((8L << 30) - 1, 0, 0, TarHeader.EPOCH));
     assertEquals(Map.of("f", Map.of()), Trees.paxRecords(tar));
     assertEquals("77777777777\0", field(tar, 124, 12));
   }
 
   @Test
   void writeHeaders_idsPastTwentyOneBits_moveToPax() throws Exception {
-    byte[] tar = headers(file(0, 2_097_152, 4_294_967_294L, TarEntry.EPOCH));
+    byte[] tar = headers(file(0, 2_097_152, 4_294_967_294L, TarHeader.EPOCH));
     Map<String, byte[]> pax = Trees.paxRecords(tar).get("f");
     assertEquals("2097152", new String(pax.get("uid"), StandardCharsets.US_ASCII));
     assertEquals("4294967294", new String(pax.get("gid"), StandardCharsets.US_ASCII));
@@ -112,7 +112,7 @@ class TarStreamWriterTest {
   void writeHeaders_xattrNamesOutsideAscii_keepTheirUtf8Bytes() throws Exception {
     TreeMap<String, byte[]> xattrs = new TreeMap<>(NameOrder.BYTES);
     xattrs.put("user.ключ", new byte[] {1});
-    byte[] tar = headers(new TarEntry("f", TarEntry.REGULAR, 0644, 0, 0, 0, TarEntry.EPOCH, "", 0, 0, xattrs));
+    byte[] tar = headers(new TarHeader("f", TarHeader.REGULAR, 0644, 0, 0, 0, TarHeader.EPOCH, "", 0, 0, xattrs));
     assertFalse(Trees.paxRecords(tar).get("f").isEmpty());
     assertEquals(List.of("SCHILY.xattr.user.ключ"), List.copyOf(Trees.paxRecords(tar).get("f").keySet()));
   }

@@ -4,7 +4,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.strata.archive.ApplyResult;
 import dev.strata.archive.Change;
-import dev.strata.archive.Compression;
+import dev.strata.archive.Decompression;
 import dev.strata.archive.Digest;
 import dev.strata.driver.DriverConfig;
 import dev.strata.driver.GraphDriver;
@@ -175,7 +175,7 @@ public final class LayerStore implements AutoCloseable {
     boolean published = false;
     try {
       ApplyResult applied;
-      try (InputStream plain = Compression.decompress(tar);
+      try (InputStream plain = Decompression.open(tar);
           OutputStream record = Files.newOutputStream(staging.resolve(LayerDb.TAR_SPLIT))) {
         TarSplitRecorder recorder = new TarSplitRecorder(plain, record);
         applied = driver.createReadOnly(cacheId, parentRecord.map(LayerRecord::cacheId), recorder);
@@ -421,7 +421,7 @@ public final class LayerStore implements AutoCloseable {
       pin(Optional.of(chainId));
     }
     try {
-      Digest actual = LayerExporter.digestOf(Compression.decompress(tar));
+      Digest actual = LayerExporter.digestOf(Decompression.open(tar));
       if (!actual.equals(expected)) {
         throw new CorruptException(expected.toString(),
             "layer content hashes to " + actual + ", not the expected DiffID " + expected);

@@ -58,6 +58,25 @@ public final class FileNodes {
     Errors.check(libc.utimensat(AT_FDCWD, p, ts, AT_SYMLINK_NOFOLLOW), "utimensat", p);
   }
 
+  /**
+   * {@code symlink(2)}: creates {@code link} pointing at {@code target} exactly as given. Unlike
+   * {@code Files.createSymbolicLink} the target string is not parsed as a path, so a trailing slash
+   * or a doubled slash survives as a layer tar recorded it.
+   */
+  public void symlink(String target, Path link) throws PosixException {
+    String p = link.toString();
+    Errors.check(libc.symlink(target, p), "symlink", p);
+  }
+
+  /**
+   * {@code truncate(2)}: sets the length of a regular file, growing it with a hole when longer.
+   * Follows a final symlink: call it only on a file just created with no-follow semantics.
+   */
+  public void setLength(Path path, long length) throws PosixException {
+    String p = path.toString();
+    Errors.check(libc.truncate(p, length), "truncate", p);
+  }
+
   /** True when this process runs with effective uid 0. */
   public boolean isRoot() {
     return libc.geteuid() == 0;

@@ -68,6 +68,12 @@ public interface LibC {
   int ftruncate(int fd, long length);
 
   @SaveError
+  int truncate(String path, long length);
+
+  @SaveError
+  int symlink(String target, String linkpath);
+
+  @SaveError
   int fsync(int fd);
 
   @SaveError

@@ -1,0 +1,317 @@
+package dev.strata.archive;
+
+import dev.strata.driver.error.CorruptException;
+import dev.strata.driver.error.UnsupportedException;
+import dev.strata.driver.posix.FileNodes;
+import dev.strata.driver.posix.PosixException;
+import dev.strata.driver.posix.Timestamp;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The state of one apply: materialises each entry under the root, remembers what it created (an
+ * opaque marker must not hide it) and defers directory modes and times to the end, when no entry
+ * can change them any more.
+ *
+ * <p>An existing path is replaced by a new entry, except that a directory entry over an existing
+ * directory merges into it (Docker's {@code UnpackLayer} rule). Every creation has no-follow
+ * semantics: {@code O_CREAT|O_EXCL}, {@code mkdir}, {@code symlink}, {@code link} and {@code mknod}
+ * never traverse a final symlink, and {@link TreeGuard} has checked every parent.
+ */
+final class ApplySession {
+
+  private static final String WHITEOUT = ".wh.";
+  /** aufs metadata ({@code .wh..wh.plnk}, {@code .wh..wh.aufs}): skipped, as Docker does. */
+  private static final String WHITEOUT_META = ".wh..wh.";
+  private static final String OPAQUE = ".wh..wh..opq";
+  private static final Set<OpenOption> CREATE_NEW = Set.of(
+      StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+
+  private final Path root;
+  private final ApplyOptions options;
+  private final WhiteoutPolicy whiteouts;
+  private final FileNodes nodes;
+  private final Metadata meta;
+  private final TreeGuard guard;
+  private final ContentWriter writer;
+  private final Set<String> created = new HashSet<>();
+  private final NavigableMap<String, DirMeta> deferred = new TreeMap<>();
+  private long size;
+
+  private record DirMeta(int mode, Timestamp atime, Timestamp mtime) {}
+
+  @FunctionalInterface
+  private interface Create<T> {
+    T run() throws IOException;
+  }
+
+  ApplySession(Path root, ApplyOptions options, WhiteoutPolicy whiteouts, FileNodes nodes, Metadata meta) {
+    this.root = root;
+    this.options = options;
+    this.whiteouts = whiteouts;
+    this.nodes = nodes;
+    this.meta = meta;
+    this.guard = new TreeGuard(root, nodes);
+    this.writer = new ContentWriter(nodes);
+  }
+
+  /** Bytes of regular-file content written so far. */
+  long size() {
+    return size;
+  }
+
+  void apply(TarEntry e, TarReader reader) throws IOException {
+    EntryPath p = EntryPath.clean(e.name(), e.name(), e::describe);
+    if (e.type() == TarEntry.Type.LABEL) {
+      return; // a GNU volume label names the archive, not a file
+    }
+    if (p.isRoot()) {
+      applyRoot(e);
+      return;
+    }
+    if (p.parentHasComponentStarting(WHITEOUT)) {
+      if (p.parentHasComponentStarting(WHITEOUT_META)) {
+        return; // inside an aufs metadata directory
+      }
+      throw new CorruptException(e.name(), e.describe() + " puts a file below a whiteout name");
+    }
+    String name = p.fileName();
+    if (name.startsWith(WHITEOUT)) {
+      whiteout(e, p, name);
+      return;
+    }
+    guard.ensureDirectory(p.parent(), e.name(), e::describe, this::markCreated);
+    Path path = guard.resolve(p);
+    switch (e.type()) {
+      case DIRECTORY -> directory(e, p, path);
+      case FILE -> file(e, p, path, reader);
+      case SYMLINK -> symlink(e, p, path);
+      case HARDLINK -> hardlink(e, p, path);
+      case CHAR_DEVICE, BLOCK_DEVICE -> device(e, p, path);
+      case FIFO -> special(e, p, path, () -> {
+        nodes.mkfifo(path, e.mode());
+        return null;
+      });
+      default -> throw new AssertionError(e.type());
+    }
+  }
+
+  /** Sets the deferred directory modes and times, deepest first. */
+  void finish() throws IOException {
+    List<Map.Entry<String, DirMeta>> dirs = new ArrayList<>(deferred.entrySet());
+    dirs.sort(Comparator.comparingInt((Map.Entry<String, DirMeta> x) -> depth(x.getKey())).reversed());
+    for (Map.Entry<String, DirMeta> x : dirs) {
+      EntryPath p = new EntryPath(x.getKey());
+      // Every replacement drops the deferred entries below it, so the chain is still real
+      // directories; the check is cheap (remembered) and keeps chmod, which follows symlinks, inside.
+      if (!p.isRoot() && !guard.checkDirectory(p, p.rel(), () -> "directory '" + p + "'")) {
+        continue;
+      }
+      Path path = guard.resolve(p);
+      meta.mode(path, x.getValue().mode());
+      meta.times(path, x.getValue().atime(), x.getValue().mtime());
+    }
+  }
+
+  private static int depth(String rel) {
+    if (rel.isEmpty()) {
+      return -1;
+    }
+    int n = 0;
+    for (int i = 0; i < rel.length(); i++) {
+      if (rel.charAt(i) == '/') {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private void applyRoot(TarEntry e) throws IOException {
+    if (e.type() != TarEntry.Type.DIRECTORY) {
+      throw new CorruptException(e.name(), e.describe() + " would replace the layer root with a "
+          + e.type().name().toLowerCase(java.util.Locale.ROOT));
+    }
+    meta.owner(root, e);
+    meta.xattrs(root, e);
+    deferred.put("", new DirMeta(e.mode(), e.atime(), e.mtime()));
+  }
+
+  private void whiteout(TarEntry e, EntryPath p, String name) throws IOException {
+    EntryPath dir = p.parent();
+    if (name.equals(OPAQUE)) {
+      guard.ensureDirectory(dir, e.name(), e::describe, this::markCreated);
+      whiteouts.opaque(guard.resolve(dir), child -> created.contains(root.relativize(child).toString()));
+      guard.forgetBelow(dir);
+      return;
+    }
+    if (name.startsWith(WHITEOUT_META)) {
+      return; // aufs metadata, meaningless here
+    }
+    String hidden = name.substring(WHITEOUT.length());
+    if (hidden.isEmpty() || hidden.equals(".") || hidden.equals("..")) {
+      throw new CorruptException(e.name(), e.describe() + " is a whiteout that names no file ('" + hidden + "')");
+    }
+    guard.ensureDirectory(dir, e.name(), e::describe, this::markCreated);
+    EntryPath target = dir.child(hidden);
+    whiteouts.whiteout(guard.resolve(target));
+    forget(target);
+    created.remove(target.rel());
+  }
+
+  private void directory(TarEntry e, EntryPath p, Path path) throws IOException {
+    try {
+      Files.createDirectory(path);
+    } catch (FileAlreadyExistsException x) {
+      BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (!a.isDirectory()) {
+        replace(p, path);
+        Files.createDirectory(path);
+      }
+    }
+    markCreated(p);
+    guard.remember(p);
+    meta.owner(path, e);
+    meta.xattrs(path, e);
+    // Mode later: a read-only directory mode now would stop an unprivileged apply adding children.
+    deferred.put(p.rel(), new DirMeta(e.mode(), e.atime(), e.mtime()));
+  }
+
+  private void file(TarEntry e, EntryPath p, Path path, TarReader reader) throws IOException {
+    try (FileChannel ch = createReplacing(p, path, () -> FileChannel.open(path, CREATE_NEW))) {
+      if (e.size() > 0) {
+        writer.copy(reader, ch, path, e.size(), e);
+      }
+      if (options.fsync()) {
+        ch.force(true);
+      }
+    }
+    size += e.size();
+    markCreated(p);
+    finishNode(e, path);
+  }
+
+  private void symlink(TarEntry e, EntryPath p, Path path) throws IOException {
+    String target = e.linkName();
+    if (target == null || target.isEmpty() || target.indexOf('\0') >= 0) {
+      throw new CorruptException(e.name(), e.describe() + " is a symlink with an empty or NUL-bearing target");
+    }
+    // The target is stored verbatim and never followed by the applier, whatever it points at.
+    createReplacing(p, path, () -> {
+      nodes.symlink(target, path);
+      return null;
+    });
+    markCreated(p);
+    meta.owner(path, e);
+    meta.xattrs(path, e);
+    meta.times(path, e.atime(), e.mtime());
+  }
+
+  /**
+   * A hard link shares its target's inode, whose metadata the target's own entry set; the link
+   * entry's header is not applied again (GNU tar does the same).
+   */
+  private void hardlink(TarEntry e, EntryPath p, Path path) throws IOException {
+    String d = e.describe();
+    String link = e.linkName();
+    EntryPath t = EntryPath.clean(link, e.name(), () -> d + ": hardlink target '" + link + "'");
+    if (t.isRoot()) {
+      throw new CorruptException(e.name(), d + " is a hardlink to the layer root, a directory");
+    }
+    if (t.hasComponentStarting(WHITEOUT)) {
+      throw new CorruptException(e.name(), d + " is a hardlink to a whiteout name '" + t + "'");
+    }
+    if (t.equals(p) || t.rel().startsWith(p.rel() + "/")) {
+      throw new CorruptException(e.name(), d + " is a hardlink to itself or below itself ('" + t + "')");
+    }
+    if (!guard.checkDirectory(t.parent(), e.name(), () -> d + ": hardlink target '" + t + "'")) {
+      throw new CorruptException(e.name(), d + " is a hardlink to '" + t + "', which does not exist");
+    }
+    Path target = guard.resolve(t);
+    BasicFileAttributes a;
+    try {
+      a = Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException x) {
+      throw new CorruptException(e.name(), d + " is a hardlink to '" + t + "', which does not exist", x);
+    }
+    if (a.isDirectory()) {
+      throw new CorruptException(e.name(), d + " is a hardlink to '" + t + "', which is a directory");
+    }
+    // link(2) does not follow a target that is a symlink: the new name shares the symlink's inode.
+    createReplacing(p, path, () -> Files.createLink(path, target));
+    markCreated(p);
+  }
+
+  private void device(TarEntry e, EntryPath p, Path path) throws IOException {
+    if (!options.createDevices()) {
+      throw new UnsupportedException(e.name(), e.describe() + " is a " + (e.type() == TarEntry.Type.CHAR_DEVICE
+          ? "character" : "block") + " device " + e.devMajor() + ":" + e.devMinor()
+          + " and device creation is off (ApplyOptions.createDevices)");
+    }
+    int type = e.type() == TarEntry.Type.CHAR_DEVICE ? FileNodes.S_IFCHR : FileNodes.S_IFBLK;
+    special(e, p, path, () -> {
+      nodes.mknod(path, type, e.mode(), e.devMajor(), e.devMinor());
+      return null;
+    });
+  }
+
+  private void special(TarEntry e, EntryPath p, Path path, Create<Void> create) throws IOException {
+    createReplacing(p, path, create);
+    markCreated(p);
+    finishNode(e, path);
+  }
+
+  /** Owner, then mode (chown clears setuid), then xattrs (chown clears capabilities), then times. */
+  private void finishNode(TarEntry e, Path path) throws IOException {
+    meta.owner(path, e);
+    meta.mode(path, e.mode());
+    meta.xattrs(path, e);
+    meta.times(path, e.atime(), e.mtime());
+  }
+
+  /** Runs {@code create}; when the name is taken, removes what is there (a whole tree) and retries once. */
+  private <T> T createReplacing(EntryPath p, Path path, Create<T> create) throws IOException {
+    try {
+      return create.run();
+    } catch (FileAlreadyExistsException x) {
+      replace(p, path);
+    } catch (PosixException x) {
+      if (x.errno() != PosixException.EEXIST) {
+        throw x;
+      }
+      replace(p, path);
+    }
+    return create.run();
+  }
+
+  private void replace(EntryPath p, Path path) throws IOException {
+    RecursiveDelete.delete(path);
+    forget(p);
+  }
+
+  /** {@code p} was deleted or replaced: nothing below it is verified or awaits metadata any more. */
+  private void forget(EntryPath p) {
+    guard.forget(p);
+    deferred.remove(p.rel());
+    deferred.subMap(p.rel() + "/", true, p.rel() + "0", false).clear();
+  }
+
+  private void markCreated(EntryPath p) {
+    created.add(p.rel());
+  }
+}

@@ -1,0 +1,122 @@
+package dev.strata.archive;
+
+import dev.strata.driver.error.CorruptException;
+import dev.strata.driver.posix.FileNodes;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * Streams one member's content into a file through one reusable buffer, leaving holes where the
+ * content has all-zero 4 KiB blocks. The tar reader expands GNU and PAX sparse members into zeros;
+ * skipping zero blocks recreates the holes whatever format (or none) described them, as {@code cp
+ * --sparse=auto} and GNU tar's {@code --sparse} do.
+ */
+final class ContentWriter {
+
+  /** The filesystem block size on ext4, xfs and btrfs; holes are whole blocks. */
+  static final int BLOCK = 4096;
+  /** A multiple of {@link #BLOCK}, so every full buffer starts block-aligned in the file. */
+  private static final int BUFFER = 256 * 1024;
+  /**
+   * Bytes per write(2). On the kernel 6.18 / ext4 machines this runs on, 8 KiB writes of a 1 GiB
+   * file measured 2.3-2.6 s against 4.3-6.5 s for 64-256 KiB writes (GNU tar writes 10 KiB
+   * records); the figures are noisy on a shared host, so revisit with the JMH benchmark.
+   */
+  private static final int WRITE_CHUNK = 8 * 1024;
+
+  private final byte[] buffer = new byte[BUFFER];
+  /**
+   * The tar reader fills a heap array; writing a heap buffer makes the JDK copy it into a temporary
+   * native one per call, which measured up to 7x slower than copying into a direct buffer we own.
+   */
+  private final ByteBuffer direct = ByteBuffer.allocateDirect(WRITE_CHUNK);
+  private final byte[] zeros = new byte[BLOCK];
+  private final FileNodes nodes;
+
+  ContentWriter(FileNodes nodes) {
+    this.nodes = nodes;
+  }
+
+  /**
+   * Copies exactly {@code size} bytes of the current member of {@code reader} into {@code channel},
+   * a new empty file at {@code path}.
+   */
+  void copy(TarReader reader, FileChannel channel, Path path, long size, TarEntry entry) throws IOException {
+    long pos = 0;
+    long dataEnd = 0;
+    while (true) {
+      int filled = fill(reader);
+      if (filled == 0) {
+        break;
+      }
+      if (pos + filled > size) {
+        throw new CorruptException(entry.name(), entry.describe() + " has more content than its size " + size);
+      }
+      dataEnd = Math.max(dataEnd, writeNonZero(channel, pos, filled));
+      pos += filled;
+      if (filled < buffer.length) {
+        break;
+      }
+    }
+    if (pos != size) {
+      throw new CorruptException(entry.name(), entry.describe() + " is truncated: " + pos + " of " + size + " bytes");
+    }
+    if (dataEnd < size) {
+      // The file ends in a hole: only truncate(2) can make it that long without writing.
+      nodes.setLength(path, size);
+    }
+  }
+
+  /** Reads until the buffer is full or the member ends; returns the bytes read. */
+  private int fill(TarReader reader) throws IOException {
+    int n = 0;
+    while (n < buffer.length) {
+      int got = reader.read(buffer, n, buffer.length - n);
+      if (got < 0) {
+        break;
+      }
+      n += got;
+    }
+    return n;
+  }
+
+  /**
+   * Writes runs of blocks that hold data, seeking over all-zero blocks; returns the file offset
+   * just past the last byte written, or {@code pos} when nothing was.
+   */
+  private long writeNonZero(FileChannel channel, long pos, int len) throws IOException {
+    long end = pos;
+    int runStart = -1;
+    for (int off = 0; off < len; off += BLOCK) {
+      int n = Math.min(BLOCK, len - off);
+      boolean zero = Arrays.mismatch(buffer, off, off + n, zeros, 0, n) < 0;
+      if (!zero && runStart < 0) {
+        runStart = off;
+      } else if (zero && runStart >= 0) {
+        end = write(channel, pos + runStart, runStart, off - runStart);
+        runStart = -1;
+      }
+    }
+    if (runStart >= 0) {
+      end = write(channel, pos + runStart, runStart, len - runStart);
+    }
+    return end;
+  }
+
+  private long write(FileChannel channel, long at, int off, int len) throws IOException {
+    long p = at;
+    for (int done = 0; done < len; ) {
+      int n = Math.min(WRITE_CHUNK, len - done);
+      direct.clear();
+      direct.put(buffer, off + done, n).flip();
+      while (direct.hasRemaining()) {
+        p += channel.write(direct, p);
+      }
+      done += n;
+    }
+    return p;
+  }
+}
