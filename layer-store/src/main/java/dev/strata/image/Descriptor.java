@@ -1,0 +1,96 @@
+package dev.strata.image;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.strata.archive.Digest;
+import dev.strata.driver.error.CorruptException;
+import dev.strata.driver.error.UnsupportedException;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * An OCI content descriptor: what a blob is, its digest and its size.
+ *
+ * @param mediaType empty when the descriptor has none (then the blob's own {@code mediaType} says)
+ * @param platform {@code os/architecture[/variant]} when the descriptor names one
+ */
+record Descriptor(Optional<String> mediaType, Digest digest, long size, Map<String, String> annotations,
+    Optional<String> platform) {
+
+  static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+  static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
+  static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
+  static final String DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
+  static final String OCI_CONFIG = "application/vnd.oci.image.config.v1+json";
+  static final String DOCKER_CONFIG = "application/vnd.docker.container.image.v1+json";
+  static final String OCI_LAYER = "application/vnd.oci.image.layer.v1.tar";
+
+  Descriptor {
+    Objects.requireNonNull(mediaType, "mediaType");
+    Objects.requireNonNull(digest, "digest");
+    annotations = Map.copyOf(annotations);
+    Objects.requireNonNull(platform, "platform");
+  }
+
+  /** The blob's path in an OCI layout. */
+  String blobPath() {
+    return "blobs/" + digest.algorithm() + "/" + digest.hex();
+  }
+
+  boolean isIndex() {
+    return mediaType.filter(t -> t.equals(OCI_INDEX) || t.equals(DOCKER_LIST)).isPresent();
+  }
+
+  boolean isManifest() {
+    return mediaType.filter(t -> t.equals(OCI_MANIFEST) || t.equals(DOCKER_MANIFEST)).isPresent();
+  }
+
+  /** Whether a layer of this media type is a filesystem tar (plain, gzip or zstd). */
+  static boolean isLayer(String mediaType) {
+    return mediaType.matches("application/vnd\\.oci\\.image\\.layer\\.(?:nondistributable\\.)?v1\\.tar(?:\\+gzip|\\+zstd)?")
+        || mediaType.matches("application/vnd\\.docker\\.image\\.rootfs\\.(?:foreign\\.)?diff\\.tar(?:\\.gzip)?");
+  }
+
+  static boolean isConfig(String mediaType) {
+    return mediaType.equals(OCI_CONFIG) || mediaType.equals(DOCKER_CONFIG);
+  }
+
+  static Descriptor parse(JsonNode node, String what) throws CorruptException, UnsupportedException {
+    if (node == null || !node.isObject()) {
+      throw new CorruptException(what, what + " is not a descriptor object");
+    }
+    JsonNode type = node.get("mediaType");
+    Optional<String> mediaType = type != null && type.isTextual() ? Optional.of(type.asText()) : Optional.empty();
+    String digestText = Json.text(node, "digest", what);
+    if (!digestText.startsWith("sha256:")) {
+      throw new UnsupportedException(digestText, what + ": digest " + digestText + " uses an algorithm other than sha256;"
+          + " only sha256 is supported");
+    }
+    Digest digest = ImageConfig.digest(node.get("digest"), what + " digest");
+    JsonNode size = node.get("size");
+    if (size == null || !size.canConvertToLong() || size.asLong() < 0) {
+      throw new CorruptException(what, what + ": 'size' is missing or not a non-negative integer");
+    }
+    Map<String, String> annotations = new TreeMap<>();
+    JsonNode notes = node.get("annotations");
+    if (notes != null && notes.isObject()) {
+      notes.fields().forEachRemaining(e -> {
+        if (e.getValue().isTextual()) {
+          annotations.put(e.getKey(), e.getValue().asText());
+        }
+      });
+    }
+    return new Descriptor(mediaType, digest, size.asLong(), annotations, platform(node.get("platform")));
+  }
+
+  private static Optional<String> platform(JsonNode node) {
+    if (node == null || !node.isObject()) {
+      return Optional.empty();
+    }
+    String os = node.path("os").asText("");
+    String arch = node.path("architecture").asText("");
+    String variant = node.path("variant").asText("");
+    return Optional.of(os + "/" + arch + (variant.isEmpty() ? "" : "/" + variant));
+  }
+}

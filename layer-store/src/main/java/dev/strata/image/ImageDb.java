@@ -1,0 +1,108 @@
+package dev.strata.image;
+
+import dev.strata.driver.error.CorruptException;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The image store on disk: {@code imagedb/content/sha256/<id>} (configs, byte for byte) and
+ * {@code repositories.json} (tags) under the layer store's metadata root. Every write is atomic.
+ */
+final class ImageDb {
+
+  private static final System.Logger LOG = System.getLogger(ImageDb.class.getName());
+
+  private final Path contentDir;
+  private final TagFile tagFile;
+
+  ImageDb(Path metadataRoot) {
+    this.contentDir = metadataRoot.resolve("imagedb").resolve("content").resolve("sha256");
+    this.tagFile = new TagFile(metadataRoot.resolve("repositories.json"));
+  }
+
+  /**
+   * Sweeps temporaries and reads every config. A config whose bytes no longer hash to its name, or
+   * that no longer parses, is skipped with a warning: one damaged image must not make the others
+   * unreachable, and its layers are kept (its reference is never dropped), so nothing is lost.
+   */
+  Map<ImageId, ImageConfig> loadConfigs() throws IOException {
+    Files.createDirectories(contentDir);
+    AtomicFiles.sweep(contentDir);
+    Map<ImageId, ImageConfig> configs = new HashMap<>();
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(contentDir)) {
+      for (Path file : files) {
+        byte[] bytes = Files.readAllBytes(file);
+        ImageId id = ImageId.ofConfig(bytes);
+        if (!id.digest().hex().equals(file.getFileName().toString())) {
+          LOG.log(Level.WARNING, "ignoring image config {0}: its content hashes to {1}; the image is "
+              + "unusable and its layers stay until removed by hand", file, id);
+          continue;
+        }
+        try {
+          configs.put(id, ImageConfig.parse(bytes, file.toString()));
+        } catch (CorruptException e) {
+          LOG.log(Level.WARNING, "ignoring image config {0}: {1}", file, e.getMessage());
+        }
+      }
+    }
+    return configs;
+  }
+
+  /** Tags of images in {@code known}; a tag of an unknown image is dropped with a warning. */
+  Map<Reference, ImageId> loadTags(Map<ImageId, ImageConfig> known) throws IOException {
+    AtomicFiles.sweep(tagFile.path().getParent());
+    Map<Reference, ImageId> tags = new TreeMap<>();
+    for (Map.Entry<Reference, ImageId> tag : tagFile.read().entrySet()) {
+      if (known.containsKey(tag.getValue())) {
+        tags.put(tag.getKey(), tag.getValue());
+      } else {
+        LOG.log(Level.WARNING, "dropping tag {0}: image {1} is not in the store", tag.getKey(), tag.getValue());
+      }
+    }
+    return tags;
+  }
+
+  void writeTags(Map<Reference, ImageId> tags) throws IOException {
+    tagFile.write(tags);
+  }
+
+  void writeConfig(ImageId id, byte[] config) throws IOException {
+    AtomicFiles.write(configPath(id), config);
+  }
+
+  void deleteConfig(ImageId id) throws IOException {
+    AtomicFiles.delete(configPath(id));
+  }
+
+  /** The config's bytes, checked against the id. */
+  byte[] readConfig(ImageId id) throws IOException {
+    byte[] bytes = Files.readAllBytes(configPath(id));
+    if (!ImageId.ofConfig(bytes).equals(id)) {
+      throw new CorruptException(id.toString(), "config of image " + id + " at " + configPath(id)
+          + " no longer matches its id; remove the image and load it again");
+    }
+    return bytes;
+  }
+
+  /** Deletes what archive work left in {@code tmpRoot} when the process died. */
+  static void sweepStaging(Path tmpRoot) throws IOException {
+    if (!Files.isDirectory(tmpRoot)) {
+      return;
+    }
+    try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(tmpRoot, StagingDirs.PREFIX + "*")) {
+      for (Path leftover : leftovers) {
+        StagingDirs.deleteTree(leftover);
+      }
+    }
+  }
+
+  private Path configPath(ImageId id) {
+    return contentDir.resolve(id.digest().hex());
+  }
+}

@@ -1,0 +1,227 @@
+package dev.strata.image;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.strata.archive.Digest;
+import dev.strata.image.ArchiveBuilder.Form;
+import dev.strata.image.TestLayers.Compression;
+import dev.strata.layer.ChainId;
+import dev.strata.layer.InitHook;
+import dev.strata.layer.Layer;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ImageArchivesLoadTest {
+
+  enum Packaging { DIRECTORY, TAR, TAR_GZ }
+
+  @TempDir Path tmp;
+
+  static Stream<Arguments> formsAndPackagings() {
+    return Stream.of(Form.values()).flatMap(f -> Stream.of(Packaging.values()).map(p -> Arguments.of(f, p)));
+  }
+
+  @ParameterizedTest
+  @MethodSource("formsAndPackagings")
+  void load_archive_listsImageWithTagsAndRegistersItsLayers(Form form, Packaging packaging) throws Exception {
+    TestImage image = TestImage.twoLayers("busybox:latest", "busybox:1.36");
+    Path archive = write(new ArchiveBuilder(form).image(image), packaging);
+    try (Stores s = Stores.open(tmp.resolve("root"))) {
+      List<Image> loaded = s.archives.load(archive);
+
+      assertEquals(1, loaded.size());
+      Image img = loaded.get(0);
+      assertEquals(image.id(), img.id());
+      assertEquals(image.diffIds(), img.diffIds());
+      assertEquals(List.of(Reference.parse("busybox:1.36"), Reference.parse("busybox:latest")), img.tags());
+      assertEquals(2, img.layerCount());
+      assertEquals(List.of(img), s.images.images());
+      assertArrayEquals(image.config(), s.images.config(img.id()));
+
+      List<ChainId> chains = ImageConfig.chainIds(image.diffIds());
+      assertEquals(Optional.of(chains.get(1)), img.top());
+      Layer base = s.layers.get(chains.get(0)).orElseThrow();
+      Layer top = s.layers.get(chains.get(1)).orElseThrow();
+      assertEquals(image.diffIds().get(0), base.diffId());
+      assertEquals(image.diffIds().get(1), top.diffId());
+      assertEquals(Optional.of(chains.get(0)), top.parent());
+      assertEquals(2, s.layers.layers().size());
+      assertEquals(1, s.layers.references(top.chainId()), "the image holds one reference on its top layer");
+      assertEquals(0, s.layers.references(base.chainId()), "the base is kept by its child, not by a reference");
+      assertEquals(base.size() + top.size(), img.size());
+    }
+    assertNoStagingLeft();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Compression.class)
+  void load_ociLayerCompressed_reExportsTheUncompressedBytes(Compression compression) throws Exception {
+    TestImage image = TestImage.twoLayers("app:v1");
+    Path archive = write(new ArchiveBuilder(Form.OCI).compression(compression).image(image), Packaging.TAR);
+    try (Stores s = Stores.open(tmp.resolve("root"))) {
+      s.archives.load(archive);
+      List<ChainId> chains = ImageConfig.chainIds(image.diffIds());
+      for (int i = 0; i < 2; i++) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        s.layers.export(chains.get(i), out);
+        assertArrayEquals(image.layers().get(i), out.toByteArray());
+      }
+    }
+  }
+
+  @Test
+  void load_nestedIndexWithDockerMediaTypes_loadsTheAmd64Image() throws Exception {
+    TestImage image = TestImage.twoLayers("app:v1");
+    Path archive = write(new ArchiveBuilder(Form.OCI).nestedIndex().dockerMediaTypes()
+        .compression(Compression.GZIP).image(image), Packaging.DIRECTORY);
+    try (Stores s = Stores.open(tmp.resolve("root"))) {
+      assertEquals(image.id(), s.archives.load(archive).get(0).id());
+      assertEquals(image.id(), s.images.get("app:v1").id());
+    }
+  }
+
+  @Test
+  void load_twoLayerImage_containerSeesWhiteoutAndOpaqueDirectoryApplied() throws Exception {
+    TestImage image = TestImage.twoLayers("app:v1");
+    try (Stores s = Stores.open(tmp.resolve("root"))) {
+      Image img = s.archives.load(write(new ArchiveBuilder(Form.OCI).compression(Compression.GZIP).image(image),
+          Packaging.TAR)).get(0);
+      s.layers.createWriteLayer("c1", img.top(), InitHook.none(), Map.of());
+      Path rootfs = s.layers.mount("c1");
+      try {
+        assertFalse(Files.exists(rootfs.resolve("x"), LinkOption.NOFOLLOW_LINKS), "/x is whited out");
+        try (Stream<Path> opt = Files.list(rootfs.resolve("opt"))) {
+          assertEquals(List.of("new"), opt.map(p -> p.getFileName().toString()).toList(), "/opt is opaque");
+        }
+        assertEquals("hello from layer two\n", Files.readString(rootfs.resolve("etc/motd")));
+        assertEquals("base\n", Files.readString(rootfs.resolve("etc/hostname")));
+      } finally {
+        s.layers.unmount("c1");
+      }
+    }
+  }
+
+  @Test
+  void load_twice_keepsOneImageAndExactCounts() throws Exception {
+    TestImage image = TestImage.twoLayers("busybox");
+    Path archive = write(new ArchiveBuilder(Form.BLOBS).image(image), Packaging.TAR);
+    try (Stores s = Stores.open(tmp.resolve("root"))) {
+      s.archives.load(archive);
+      var before = s.layerCounts();
+      s.archives.load(archive);
+      assertEquals(before, s.layerCounts());
+      assertEquals(1, s.images.images().size());
+      assertEquals(2, s.layers.layers().size());
+    }
+  }
+
+  @Test
+  void load_sameImageFromAnotherFormWithMoreTags_addsTags() throws Exception {
+    TestImage first = TestImage.twoLayers("busybox");
+    TestImage again = new TestImage(first.layers(), first.config(), List.of("busybox:stable"));
+    try (Stores s = Stores.open(tmp.resolve("root"))) {
+      s.archives.load(new ArchiveBuilder(Form.LEGACY).image(first).writeTar(Files.createDirectories(tmp.resolve("a")), false));
+      s.archives.load(new ArchiveBuilder(Form.OCI).image(again).writeTar(Files.createDirectories(tmp.resolve("b")), true));
+      assertEquals(List.of(Reference.parse("busybox:latest"), Reference.parse("busybox:stable")),
+          s.images.get("busybox").tags());
+      assertEquals(1, s.layers.references(s.images.get("busybox").top().orElseThrow()));
+    }
+  }
+
+  @Test
+  void load_severalImagesSharingABase_eachHoldsItsTop() throws Exception {
+    TestImage one = TestImage.twoLayers("one:1");
+    TestImage two = TestImage.of(List.of(TestLayers.base(), TestLayers.single("two")), "two", "two:2");
+    Path archive = write(new ArchiveBuilder(Form.LEGACY).image(one).image(two), Packaging.TAR);
+    try (Stores s = Stores.open(tmp.resolve("root"))) {
+      List<Image> loaded = s.archives.load(archive);
+      assertEquals(List.of(one.id(), two.id()), loaded.stream().map(Image::id).toList());
+      assertEquals(3, s.layers.layers().size());
+      assertEquals(1, s.layers.references(loaded.get(0).top().orElseThrow()));
+      assertEquals(1, s.layers.references(loaded.get(1).top().orElseThrow()));
+      assertEquals(0, s.layers.references(new ChainId(one.diffIds().get(0))));
+    }
+  }
+
+  @Test
+  void load_tagHeldByAnotherImage_movesTagAndKeepsTheOldImageUntagged() throws Exception {
+    TestImage old = TestImage.of(List.of(TestLayers.single("old")), "old", "app:v1");
+    TestImage fresh = TestImage.of(List.of(TestLayers.single("new")), "new", "app:v1");
+    try (Stores s = Stores.open(tmp.resolve("root"))) {
+      s.archives.load(write(new ArchiveBuilder(Form.BLOBS).image(old), Packaging.DIRECTORY, "a"));
+      s.archives.load(write(new ArchiveBuilder(Form.BLOBS).image(fresh), Packaging.DIRECTORY, "b"));
+      assertEquals(fresh.id(), s.images.get("app:v1").id());
+      assertEquals(List.of(), s.images.get(old.id().toString()).tags());
+      assertEquals(2, s.images.images().size());
+    }
+  }
+
+  @Test
+  void load_thenRestart_restoresImagesTagsAndCounts() throws Exception {
+    TestImage image = TestImage.twoLayers("busybox", "example.com/x/y:2");
+    Path archive = write(new ArchiveBuilder(Form.OCI).compression(Compression.ZSTD).image(image), Packaging.TAR);
+    Path root = tmp.resolve("root");
+    List<Image> before;
+    var counts = new java.util.TreeMap<String, Integer>();
+    try (Stores s = Stores.open(root)) {
+      s.archives.load(archive);
+      before = s.images.images();
+      counts.putAll(s.layerCounts());
+    }
+    try (Stores s = Stores.open(root)) {
+      assertEquals(before, s.images.images());
+      assertEquals(counts, s.layerCounts());
+      assertArrayEquals(image.config(), s.images.config(image.id()));
+    }
+  }
+
+  @Test
+  void load_exportOfEachLayer_hashesToItsDiffId() throws Exception {
+    TestImage image = TestImage.twoLayers("busybox");
+    try (Stores s = Stores.open(tmp.resolve("root"))) {
+      Image img = s.archives.load(write(new ArchiveBuilder(Form.LEGACY).image(image), Packaging.TAR_GZ)).get(0);
+      for (int i = 0; i < img.layerCount(); i++) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        s.layers.export(img.chainIds().get(i), out);
+        assertEquals(img.diffIds().get(i), Digest.sha256Of(out.toByteArray()));
+      }
+    }
+  }
+
+  private Path write(ArchiveBuilder builder, Packaging packaging) throws Exception {
+    return write(builder, packaging, "archive");
+  }
+
+  private Path write(ArchiveBuilder builder, Packaging packaging, String name) throws Exception {
+    Path scratch = Files.createDirectories(tmp.resolve(name));
+    return switch (packaging) {
+      case DIRECTORY -> builder.writeDirectory(scratch.resolve("dir"));
+      case TAR -> builder.writeTar(scratch, false);
+      case TAR_GZ -> builder.writeTar(scratch, true);
+    };
+  }
+
+  private void assertNoStagingLeft() throws Exception {
+    Path staging = tmp.resolve("root").resolve("tmp");
+    if (Files.isDirectory(staging)) {
+      try (var left = Files.list(staging)) {
+        assertTrue(left.noneMatch(p -> p.getFileName().toString().startsWith("image-")), "staging cleaned");
+      }
+    }
+  }
+}

@@ -1,0 +1,139 @@
+package dev.strata.image;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.strata.archive.Digest;
+import dev.strata.driver.error.AlreadyExistsException;
+import dev.strata.driver.error.NotFoundException;
+import dev.strata.image.ArchiveBuilder.Form;
+import dev.strata.image.TestLayers.Compression;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class ImageArchivesSaveTest {
+
+  @TempDir Path tmp;
+
+  @ParameterizedTest
+  @EnumSource(Form.class)
+  void save_loadedImage_reloadsIntoAFreshStoreWithTheSameIdAndDiffIds(Form form) throws Exception {
+    TestImage image = TestImage.twoLayers("busybox:latest");
+    Path saved = tmp.resolve("saved.tar");
+    Image original;
+    try (Stores s = Stores.open(tmp.resolve("one"))) {
+      original = s.archives.load(new ArchiveBuilder(form).compression(form == Form.OCI ? Compression.GZIP : Compression.PLAIN)
+          .image(image).writeTar(Files.createDirectories(tmp.resolve("in")), false)).get(0);
+      var counts = s.layerCounts();
+      try (OutputStream out = Files.newOutputStream(saved)) {
+        s.archives.save(List.of("busybox"), out);
+      }
+      assertEquals(counts, s.layerCounts(), "saving holds references only while it runs");
+    }
+    try (Stores s = Stores.open(tmp.resolve("two"))) {
+      Image reloaded = s.archives.load(saved).get(0);
+      assertEquals(original.id(), reloaded.id());
+      assertEquals(image.diffIds(), reloaded.diffIds());
+      assertEquals(List.of(Reference.parse("busybox")), reloaded.tags());
+      assertArrayEquals(image.config(), s.images.config(reloaded.id()));
+    }
+  }
+
+  @Test
+  void save_layerEntries_hashToTheirDiffIds() throws Exception {
+    TestImage image = TestImage.twoLayers("app:v1");
+    Path saved = tmp.resolve("saved.tar");
+    try (Stores s = Stores.open(tmp.resolve("root"))) {
+      s.archives.load(new ArchiveBuilder(Form.OCI).compression(Compression.ZSTD).image(image).writeDirectory(tmp.resolve("in")));
+      try (OutputStream out = Files.newOutputStream(saved)) {
+        s.archives.save(List.of("app:v1"), out);
+      }
+    }
+    Map<String, Digest> entries = new HashMap<>();
+    try (TarArchiveInputStream in = new TarArchiveInputStream(Files.newInputStream(saved))) {
+      for (TarArchiveEntry e; (e = in.getNextEntry()) != null; ) {
+        if (e.isFile()) {
+          entries.put(e.getName(), Digest.sha256Of(in.readAllBytes()));
+        }
+      }
+    }
+    for (Digest diffId : image.diffIds()) {
+      assertEquals(diffId, entries.get("blobs/sha256/" + diffId.hex()));
+    }
+    assertEquals(image.id().digest(), entries.get("blobs/sha256/" + image.id().digest().hex()));
+  }
+
+  @Test
+  void save_byId_writesTheImageUntagged() throws Exception {
+    TestImage image = TestImage.twoLayers("app:v1");
+    Path saved = tmp.resolve("saved.tar");
+    try (Stores s = Stores.open(tmp.resolve("one"))) {
+      s.archives.load(new ArchiveBuilder(Form.BLOBS).image(image).writeDirectory(tmp.resolve("in")));
+      try (OutputStream out = Files.newOutputStream(saved)) {
+        s.archives.save(List.of(image.id().shortId()), out);
+      }
+    }
+    try (Stores s = Stores.open(tmp.resolve("two"))) {
+      assertEquals(List.of(), s.archives.load(saved).get(0).tags());
+    }
+  }
+
+  @Test
+  void save_unknownRef_throwsNotFoundAndWritesNothing() throws Exception {
+    try (Stores s = Stores.open(tmp.resolve("root"))) {
+      Path out = tmp.resolve("out.tar");
+      try (OutputStream stream = Files.newOutputStream(out)) {
+        assertThrows(NotFoundException.class, () -> s.archives.save(List.of("nope:1"), stream));
+      }
+      assertEquals(0, Files.size(out));
+    }
+  }
+
+  @Test
+  void saveOciLayout_directory_reloadsAsOciLayout() throws Exception {
+    TestImage image = TestImage.twoLayers("app:v1");
+    Path layout = tmp.resolve("layout");
+    try (Stores s = Stores.open(tmp.resolve("one"))) {
+      s.archives.load(new ArchiveBuilder(Form.LEGACY).image(image).writeDirectory(tmp.resolve("in")));
+      s.archives.saveOciLayout(List.of("app:v1"), layout);
+      assertThrows(AlreadyExistsException.class, () -> s.archives.saveOciLayout(List.of("app:v1"), layout));
+    }
+    Files.delete(layout.resolve("manifest.json"));
+    try (Stores s = Stores.open(tmp.resolve("two"))) {
+      Image reloaded = s.archives.load(layout).get(0);
+      assertEquals(image.id(), reloaded.id());
+      assertEquals(List.of(Reference.parse("app:v1")), reloaded.tags());
+    }
+  }
+
+  @Test
+  void save_twoImagesSharingABase_roundTripsBoth() throws Exception {
+    TestImage one = TestImage.twoLayers("one:1");
+    TestImage two = TestImage.of(List.of(TestLayers.base(), TestLayers.single("two")), "two", "two:2");
+    Path saved = tmp.resolve("saved.tar.gz");
+    try (Stores s = Stores.open(tmp.resolve("one"))) {
+      s.archives.load(new ArchiveBuilder(Form.LEGACY).image(one).image(two).writeDirectory(tmp.resolve("in")));
+      try (OutputStream file = Files.newOutputStream(saved);
+           OutputStream gz = new org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream(file)) {
+        s.archives.save(List.of("one:1", "two:2"), gz);
+      }
+    }
+    try (Stores s = Stores.open(tmp.resolve("two"))) {
+      List<Image> loaded = s.archives.load(saved);
+      assertEquals(List.of(one.id(), two.id()), loaded.stream().map(Image::id).toList());
+      assertEquals(3, s.layers.layers().size());
+    }
+  }
+
+}

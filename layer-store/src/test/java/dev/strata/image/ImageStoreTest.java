@@ -1,0 +1,278 @@
+package dev.strata.image;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.strata.driver.error.CorruptException;
+import dev.strata.driver.error.FailedPreconditionException;
+import dev.strata.driver.error.InvalidArgumentException;
+import dev.strata.driver.error.NotFoundException;
+import dev.strata.layer.ChainId;
+import dev.strata.layer.InitHook;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ImageStoreTest {
+
+  @TempDir Path tmp;
+
+  @Test
+  void add_registeredLayers_holdsOneReferenceOnTheTopLayerOnly() throws Exception {
+    try (Stores s = Stores.open(tmp)) {
+      TestImage image = TestImage.twoLayers();
+      List<ChainId> chains = register(s, image);
+      Image added = s.images.add(image.config(), List.of("busybox"));
+      s.layers.release(chains.get(1)); // the registration's own reference, as a load drops it
+
+      assertEquals(image.id(), added.id());
+      assertEquals(Optional.of(chains.get(1)), added.top());
+      assertEquals(Instant.parse("2024-01-02T03:04:05.123456789Z"), added.created());
+      assertEquals(1, s.layers.references(chains.get(1)));
+      assertEquals(0, s.layers.references(chains.get(0)));
+      assertTrue(Files.isRegularFile(s.layers.metadataRoot().resolve("imagedb/content/sha256/" + image.id().digest().hex())));
+      assertTrue(Files.readString(s.layers.metadataRoot().resolve("repositories.json")).contains("\"busybox:latest\""));
+    }
+  }
+
+  @Test
+  void add_twoImagesOverTheSameLayers_holdOneReferenceEach() throws Exception {
+    try (Stores s = Stores.open(tmp)) {
+      TestImage a = TestImage.twoLayers();
+      TestImage b = TestImage.of(a.layers(), "same layers, other config");
+      List<ChainId> chains = register(s, a);
+      s.images.add(a.config(), List.of("a"));
+      s.images.add(b.config(), List.of("b"));
+      s.images.add(b.config(), List.of("b:again"));
+      s.layers.release(chains.get(1));
+      assertEquals(2, s.layers.references(chains.get(1)));
+      s.images.remove("a", false);
+      assertEquals(1, s.layers.references(chains.get(1)));
+      assertEquals(2, s.layers.layers().size());
+    }
+  }
+
+  @Test
+  void add_topLayerNotRegistered_throwsNotFoundAndAddsNothing() throws Exception {
+    try (Stores s = Stores.open(tmp)) {
+      assertThrows(NotFoundException.class, () -> s.images.add(TestImage.twoLayers().config(), List.of("x")));
+      assertEquals(List.of(), s.images.images());
+    }
+  }
+
+  @Test
+  void add_invalidTag_throwsInvalidArgument() throws Exception {
+    try (Stores s = Stores.open(tmp)) {
+      TestImage image = TestImage.twoLayers();
+      register(s, image);
+      assertThrows(InvalidArgumentException.class, () -> s.images.add(image.config(), List.of("Busybox")));
+      assertEquals(List.of(), s.images.images());
+    }
+  }
+
+  @Test
+  void add_notAConfig_throwsCorrupt() throws Exception {
+    try (Stores s = Stores.open(tmp)) {
+      assertThrows(CorruptException.class, () -> s.images.add("{}".getBytes(StandardCharsets.UTF_8), List.of()));
+    }
+  }
+
+  @Test
+  void remove_tagOfImageWithOtherTags_onlyUntags() throws Exception {
+    try (Stores s = Stores.open(tmp)) {
+      TestImage image = loaded(s, "busybox", "busybox:1.36");
+      ImageRemoval removal = s.images.remove("busybox:latest", false);
+      assertEquals(List.of(Reference.parse("busybox")), removal.untagged());
+      assertEquals(List.of(), removal.deleted());
+      assertEquals(List.of(Reference.parse("busybox:1.36")), s.images.get(image.id().toString()).tags());
+    }
+  }
+
+  @Test
+  void remove_lastTag_deletesImageAndItsLayers() throws Exception {
+    try (Stores s = Stores.open(tmp)) {
+      TestImage image = loaded(s, "busybox");
+      ImageRemoval removal = s.images.remove("busybox", false);
+      assertEquals(List.of(image.id()), removal.deleted());
+      assertEquals(2, removal.layersRemoved().size());
+      assertEquals(List.of(), s.images.images());
+      assertEquals(List.of(), s.layers.layers());
+      assertFalse(Files.exists(s.layers.metadataRoot().resolve("imagedb/content/sha256/" + image.id().digest().hex())));
+    }
+  }
+
+  @Test
+  void remove_byIdWithSeveralTags_throwsFailedPreconditionUnlessForced() throws Exception {
+    try (Stores s = Stores.open(tmp)) {
+      TestImage image = loaded(s, "a", "b");
+      assertThrows(FailedPreconditionException.class, () -> s.images.remove(image.id().toString(), false));
+      assertEquals(1, s.images.images().size());
+      ImageRemoval removal = s.images.remove(image.id().shortId(), true);
+      assertEquals(List.of(Reference.parse("a"), Reference.parse("b")), removal.untagged());
+      assertEquals(List.of(image.id()), removal.deleted());
+    }
+  }
+
+  @Test
+  void remove_imageUsedByContainer_throwsFailedPreconditionUnlessForced() throws Exception {
+    try (Stores s = Stores.open(tmp)) {
+      TestImage image = loaded(s, "busybox");
+      ChainId top = s.images.get("busybox").top().orElseThrow();
+      s.layers.createWriteLayer("web", Optional.of(top), InitHook.none(), Map.of());
+
+      FailedPreconditionException e = assertThrows(FailedPreconditionException.class,
+          () -> s.images.remove("busybox", false));
+      assertTrue(e.getMessage().contains("'web'"), e.getMessage());
+      assertThrows(FailedPreconditionException.class, () -> s.images.remove(image.id().toString(), false));
+      assertEquals(1, s.images.images().size());
+
+      ImageRemoval removal = s.images.remove("busybox", true);
+      assertEquals(List.of(image.id()), removal.deleted());
+      assertEquals(List.of(), removal.layersRemoved(), "the container still sits on the layers");
+      assertTrue(s.layers.get(top).isPresent());
+    }
+  }
+
+  @Test
+  void remove_unknown_throwsNotFound() throws Exception {
+    try (Stores s = Stores.open(tmp)) {
+      assertThrows(NotFoundException.class, () -> s.images.remove("nope", false));
+      assertThrows(NotFoundException.class, () -> s.images.remove("sha256:" + "0".repeat(64), false));
+    }
+  }
+
+  @Test
+  void find_byIdPrefixTagAndFullId_findTheSameImage() throws Exception {
+    try (Stores s = Stores.open(tmp)) {
+      TestImage image = loaded(s, "busybox:1.36");
+      assertEquals(image.id(), s.images.get("busybox:1.36").id());
+      assertEquals(image.id(), s.images.get(image.id().toString()).id());
+      assertEquals(image.id(), s.images.get(image.id().shortId()).id());
+      assertEquals(Optional.empty(), s.images.find("busybox"), "busybox means busybox:latest");
+    }
+  }
+
+  @Test
+  void find_ambiguousPrefix_throwsInvalidArgument() throws Exception {
+    try (Stores s = Stores.open(tmp)) {
+      for (int i = 0; i < 40; i++) {
+        TestImage image = TestImage.of(List.of(), "n" + i);
+        s.images.add(image.config(), List.of());
+      }
+      Map<Character, Long> byFirst = new java.util.HashMap<>();
+      for (Image image : s.images.images()) {
+        byFirst.merge(image.id().digest().hex().charAt(0), 1L, Long::sum);
+      }
+      char shared = byFirst.entrySet().stream().filter(e -> e.getValue() > 1).findFirst().orElseThrow().getKey();
+      assertThrows(InvalidArgumentException.class, () -> s.images.find(String.valueOf(shared)));
+    }
+  }
+
+  @Test
+  void add_imageWithoutLayers_isKeptWithoutAnyReference() throws Exception {
+    try (Stores s = Stores.open(tmp)) {
+      TestImage empty = TestImage.of(List.of(), "scratch");
+      Image added = s.images.add(empty.config(), List.of("scratch-ish"));
+      assertEquals(Optional.empty(), added.top());
+      assertEquals(0, added.size());
+      assertEquals(List.of(added.id()), s.images.remove("scratch-ish", false).deleted());
+    }
+  }
+
+  @Test
+  void tag_existingImage_addsTagThatSurvivesRestart() throws Exception {
+    TestImage image;
+    try (Stores s = Stores.open(tmp)) {
+      image = loaded(s, "busybox");
+      s.images.tag("busybox", "registry.example.com:5000/tools/busybox:prod");
+    }
+    try (Stores s = Stores.open(tmp)) {
+      assertEquals(List.of(Reference.parse("busybox"), Reference.parse("registry.example.com:5000/tools/busybox:prod")),
+          s.images.get(image.id().toString()).tags());
+      assertArrayEquals(image.config(), s.images.config(image.id()));
+    }
+  }
+
+  @Test
+  void open_afterACrash_sweepsStagingAndTemporariesAndIgnoresADamagedConfig() throws Exception {
+    TestImage image;
+    try (Stores s = Stores.open(tmp)) {
+      image = loaded(s, "busybox");
+      TestImage other = TestImage.of(List.of(), "damaged");
+      s.images.add(other.config(), List.of("damaged"));
+    }
+    Path meta;
+    try (var layers = dev.strata.layer.LayerStore.open(dev.strata.layer.LayerStoreConfig.of(tmp, "vfs"))) {
+      meta = layers.metadataRoot();
+    }
+    Path staging = Files.createDirectories(tmp.resolve("tmp").resolve("image-load-123"));
+    Files.writeString(staging.resolve("manifest.json"), "[]");
+    Files.writeString(meta.resolve(".tmp-repositories.json-1"), "half");
+    Path damaged = meta.resolve("imagedb/content/sha256/" + TestImage.of(List.of(), "damaged").id().digest().hex());
+    Files.writeString(damaged, "tampered");
+    try (Stores s = Stores.open(tmp)) {
+      assertFalse(Files.exists(staging));
+      assertFalse(Files.exists(meta.resolve(".tmp-repositories.json-1")));
+      assertEquals(List.of(image.id()), s.images.images().stream().map(Image::id).toList());
+    }
+  }
+
+  @Test
+  void images_listing_showsTagsIdCreatedSizeAndLayerCount() throws Exception {
+    try (Stores s = Stores.open(tmp)) {
+      TestImage image = loaded(s, "busybox");
+      Image listed = s.images.images().get(0);
+      assertEquals(image.id(), listed.id());
+      assertEquals(List.of(Reference.parse("busybox")), listed.tags());
+      assertEquals(2, listed.layerCount());
+      long expected = 0;
+      for (ChainId chain : listed.chainIds()) {
+        expected += s.layers.get(chain).orElseThrow().size();
+      }
+      assertEquals(expected, listed.size());
+      assertTrue(listed.size() > 0);
+    }
+  }
+
+  @Test
+  void close_thenUse_throwsIllegalState() throws Exception {
+    try (Stores s = Stores.open(tmp)) {
+      s.images.close();
+      s.images.close();
+      assertThrows(IllegalStateException.class, () -> s.images.images());
+    }
+  }
+
+  /** Registers the layers bottom-up and keeps only the registration's reference on the top one. */
+  private static List<ChainId> register(Stores s, TestImage image) throws Exception {
+    Optional<ChainId> parent = Optional.empty();
+    List<ChainId> chains = ImageConfig.chainIds(image.diffIds());
+    for (int i = 0; i < chains.size(); i++) {
+      s.layers.register(new ByteArrayInputStream(image.layers().get(i)), parent, Optional.of(image.diffIds().get(i)));
+      parent = Optional.of(chains.get(i));
+    }
+    for (int i = 0; i < chains.size() - 1; i++) {
+      s.layers.release(chains.get(i));
+    }
+    return chains;
+  }
+
+  /** Registers the two-layer image as a load would, adds it with {@code tags}, and drops the registration's top reference. */
+  private static TestImage loaded(Stores s, String... tags) throws Exception {
+    TestImage image = TestImage.twoLayers(tags);
+    List<ChainId> chains = register(s, image);
+    s.images.add(image.config(), List.of(tags));
+    s.layers.release(chains.get(chains.size() - 1));
+    return image;
+  }
+}
