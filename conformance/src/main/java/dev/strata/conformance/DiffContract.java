@@ -1,5 +1,6 @@
 package dev.strata.conformance;
 
+import dev.strata.files.FileTrees;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -54,7 +55,7 @@ public abstract class DiffContract extends UnionContract {
       Files.writeString(root.resolve("etc/a"), "changed!");
       Files.setPosixFilePermissions(root.resolve("usr/one"), PosixFilePermissions.fromString("rwx------"));
       Files.delete(root.resolve("etc/b"));
-      Trees.delete(root.resolve("var/x"));
+      FileTrees.delete(root.resolve("var/x"));
       Files.createDirectories(root.resolve("new/dir"));
       Files.writeString(root.resolve("new/dir/file1"), "12345");
       Files.createLink(root.resolve("new/link"), root.resolve("new/dir/file1"));
@@ -79,7 +80,7 @@ public abstract class DiffContract extends UnionContract {
     edit("rw", root -> {
       Files.writeString(root.resolve("etc/a"), "modified");
       Files.writeString(root.resolve("etc/c"), "added");
-      Trees.delete(root.resolve("var/x"));
+      FileTrees.delete(root.resolve("var/x"));
       Files.createDirectories(root.resolve("new/dir"));
       Files.writeString(root.resolve("new/dir/file"), "added too");
     });

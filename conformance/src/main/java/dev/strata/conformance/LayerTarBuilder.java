@@ -1,5 +1,6 @@
 package dev.strata.conformance;
 
+import dev.strata.files.FileTrees;
 import dev.strata.driver.posix.FileNodes;
 import dev.strata.driver.posix.Timestamp;
 import dev.strata.driver.posix.Xattrs;
@@ -224,14 +225,14 @@ public final class LayerTarBuilder {
     for (Entry e : entries) {
       Path p = root.resolve(e.path);
       if (e.kind == Kind.WHITEOUT) {
-        Trees.delete(p);
+        FileTrees.delete(p);
         continue;
       }
       if (e.kind == Kind.OPAQUE) {
         try (var children = Files.list(p)) {
           for (Path child : children.toList()) {
             if (!created.contains(child)) {
-              Trees.delete(child);
+              FileTrees.delete(child);
             }
           }
         }
@@ -240,7 +241,7 @@ public final class LayerTarBuilder {
       Files.createDirectories(p.getParent());
       boolean keepDir = e.kind == Kind.DIR && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
       if (!keepDir) {
-        Trees.delete(p);
+        FileTrees.delete(p);
       }
       created.add(p);
       switch (e.kind) {

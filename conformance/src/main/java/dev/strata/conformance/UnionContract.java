@@ -1,5 +1,6 @@
 package dev.strata.conformance;
 
+import dev.strata.files.FileTrees;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -83,8 +84,8 @@ public abstract class UnionContract extends LifecycleContract {
 
     editBoth("rw", ref, root -> {
       Files.delete(root.resolve("a/gone"));
-      Trees.delete(root.resolve("a/b/c"));
-      Trees.delete(root.resolve("x"));
+      FileTrees.delete(root.resolve("a/b/c"));
+      FileTrees.delete(root.resolve("x"));
     });
     writable("top", "rw");
 
@@ -120,7 +121,7 @@ public abstract class UnionContract extends LifecycleContract {
     editBoth("rw", ref, root -> {
       for (String dir : new String[] {"x", "a/b", "a/b/c/d"}) {
         if (Files.exists(root.resolve(dir))) {
-          Trees.delete(root.resolve(dir));
+          FileTrees.delete(root.resolve(dir));
         }
       }
       Files.createDirectories(root.resolve("x"));
@@ -163,7 +164,7 @@ public abstract class UnionContract extends LifecycleContract {
     });
     writable("l2", "l1");
     editBoth("l2", ref, root -> {
-      Trees.delete(root.resolve("dir"));
+      FileTrees.delete(root.resolve("dir"));
       Files.createDirectory(root.resolve("dir"));
       nodes.lchown(root.resolve("dir"), 2000, 2000);
       nodes.chmod(root.resolve("dir"), 0750);

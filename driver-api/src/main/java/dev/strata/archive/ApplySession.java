@@ -1,5 +1,6 @@
 package dev.strata.archive;
 
+import dev.strata.files.FileTrees;
 import dev.strata.driver.error.CorruptException;
 import dev.strata.driver.error.UnsupportedException;
 import dev.strata.driver.posix.FileNodes;
@@ -300,7 +301,7 @@ final class ApplySession {
   }
 
   private void replace(EntryPath p, Path path) throws IOException {
-    RecursiveDelete.delete(path);
+    FileTrees.delete(path);
     forget(p);
   }
 

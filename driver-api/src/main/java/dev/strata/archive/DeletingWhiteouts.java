@@ -1,5 +1,6 @@
 package dev.strata.archive;
 
+import dev.strata.files.FileTrees;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -16,7 +17,7 @@ public final class DeletingWhiteouts implements WhiteoutPolicy {
   /** Deletes {@code target}, a whole tree when it is a directory; an absent target is fine. */
   @Override
   public void whiteout(Path target) throws IOException {
-    RecursiveDelete.delete(target);
+    FileTrees.delete(target);
   }
 
   /**
@@ -34,7 +35,7 @@ public final class DeletingWhiteouts implements WhiteoutPolicy {
     try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
       for (Path child : children) {
         if (!keep.test(child)) {
-          RecursiveDelete.delete(child);
+          FileTrees.delete(child);
         } else if (Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)) {
           opaque(child, keep);
         }

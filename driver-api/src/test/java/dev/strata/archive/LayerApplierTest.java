@@ -1,5 +1,6 @@
 package dev.strata.archive;
 
+import dev.strata.files.FileTrees;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -339,7 +340,7 @@ class LayerApplierTest {
           "merge", "d", "merge/lower", "f", "merge/upper", "f"), tree(root));
       assertEquals("outside", Files.readString(outside.resolve("victim")), "the old symlink was never followed");
     } finally {
-      RecursiveDelete.delete(outside);
+      FileTrees.delete(outside);
     }
   }
 

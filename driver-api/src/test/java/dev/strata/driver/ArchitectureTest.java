@@ -37,7 +37,7 @@ class ArchitectureTest {
 
   @Test
   void nativeAndErrorPackages_dependOnNothingAboveThem() {
-    noClasses().that().resideInAnyPackage("dev.strata.driver.posix..", "dev.strata.driver.error..")
+    noClasses().that().resideInAnyPackage("dev.strata.driver.posix..", "dev.strata.driver.error..", "dev.strata.files..")
         .should().dependOnClassesThat().resideInAnyPackage("dev.strata.driver", "dev.strata.archive..")
         .check(CLASSES);
   }

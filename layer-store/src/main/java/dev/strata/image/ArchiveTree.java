@@ -1,5 +1,6 @@
 package dev.strata.image;
 
+import dev.strata.files.FileTrees;
 import dev.strata.driver.error.CorruptException;
 import dev.strata.driver.error.InvalidArgumentException;
 import dev.strata.driver.error.NotFoundException;
@@ -50,7 +51,7 @@ final class ArchiveTree implements AutoCloseable {
       return new ArchiveTree(input.toString(), dir.toRealPath(), links, true);
     } catch (IOException | RuntimeException e) {
       try {
-        StagingDirs.deleteTree(dir);
+        FileTrees.delete(dir);
       } catch (IOException cleanup) {
         e.addSuppressed(cleanup);
       }
@@ -115,7 +116,7 @@ final class ArchiveTree implements AutoCloseable {
   @Override
   public void close() throws IOException {
     if (extracted) {
-      StagingDirs.deleteTree(root);
+      FileTrees.delete(root);
     }
   }
 }

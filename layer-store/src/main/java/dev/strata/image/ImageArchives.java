@@ -1,5 +1,6 @@
 package dev.strata.image;
 
+import dev.strata.files.FileTrees;
 import dev.strata.driver.error.AlreadyExistsException;
 import dev.strata.driver.error.CorruptException;
 import dev.strata.driver.error.InvalidArgumentException;
@@ -134,7 +135,7 @@ public final class ImageArchives {
           }
         }
       }
-      StagingDirs.deleteTree(scratch);
+      FileTrees.delete(scratch);
       if (failure != null) {
         throw failure;
       }

@@ -1,5 +1,6 @@
 package dev.strata.image;
 
+import dev.strata.files.FileTrees;
 import dev.strata.driver.error.CorruptException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -97,7 +98,7 @@ final class ImageDb {
     }
     try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(tmpRoot, StagingDirs.PREFIX + "*")) {
       for (Path leftover : leftovers) {
-        StagingDirs.deleteTree(leftover);
+        FileTrees.delete(leftover);
       }
     }
   }

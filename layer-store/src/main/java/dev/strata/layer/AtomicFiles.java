@@ -9,9 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.Comparator;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 /**
  * Crash-safe file operations: write to a temporary name beside the target, fsync, rename over it,
@@ -59,17 +57,5 @@ final class AtomicFiles {
 
   static String readString(Path file) throws IOException {
     return Files.readString(file, StandardCharsets.UTF_8).trim();
-  }
-
-  /** Deletes a tree without following symlinks; absent is fine. */
-  static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(root)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }

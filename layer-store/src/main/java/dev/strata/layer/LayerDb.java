@@ -1,5 +1,6 @@
 package dev.strata.layer;
 
+import dev.strata.files.FileTrees;
 import dev.strata.archive.Digest;
 import dev.strata.driver.LayerId;
 import dev.strata.driver.error.CorruptException;
@@ -39,7 +40,7 @@ final class LayerDb {
     int swept = 0;
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(tmp)) {
       for (Path p : entries) {
-        AtomicFiles.deleteTree(p);
+        FileTrees.delete(p);
         swept++;
       }
     }
@@ -98,7 +99,7 @@ final class LayerDb {
   void remove(ChainId chainId) throws IOException {
     Path doomed = tmp.resolve("removing-" + chainId.digest().hex() + "-" + UUID.randomUUID());
     AtomicFiles.move(layers.resolve(chainId.digest().hex()), doomed);
-    AtomicFiles.deleteTree(doomed);
+    FileTrees.delete(doomed);
   }
 
   Optional<Path> tarSplit(ChainId chainId) {
@@ -151,7 +152,7 @@ final class LayerDb {
   void removeMount(String container) throws IOException {
     Path doomed = tmp.resolve("removing-mount-" + container + "-" + UUID.randomUUID());
     AtomicFiles.move(mounts.resolve(container), doomed);
-    AtomicFiles.deleteTree(doomed);
+    FileTrees.delete(doomed);
   }
 
   List<String> listMounts() throws IOException {

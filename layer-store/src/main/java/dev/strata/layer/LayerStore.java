@@ -1,7 +1,6 @@
 package dev.strata.layer;
 
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.LoadingCache;
+import dev.strata.files.FileTrees;
 import dev.strata.archive.ApplyResult;
 import dev.strata.archive.Change;
 import dev.strata.archive.Decompression;
@@ -18,18 +17,13 @@ import dev.strata.driver.error.NotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Content-addressed read-only layers and per-container write layers over one graph driver.
@@ -55,8 +49,6 @@ import java.util.regex.Pattern;
  */
 public final class LayerStore implements AutoCloseable {
 
-  /** Docker's rule for container names. */
-  private static final Pattern CONTAINER_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{1,127}");
   /** Room kept under the driver's limit for a container's init and write layers. */
   private static final int WRITE_LAYERS = 2;
 
@@ -66,11 +58,9 @@ public final class LayerStore implements AutoCloseable {
   private final Path metadataRoot;
   private final Path tmp;
   private final LayerDb db;
-  private final SecureRandom random = new SecureRandom();
-  private final Object lock = new Object();
-  /** Layers that an in-flight register or create stacks on: not removable until it finishes. */
-  private final Map<ChainId, Integer> pins = new HashMap<>();
-  private final LoadingCache<ChainId, Optional<LayerRecord>> records;
+  private final CacheIds ids = new CacheIds();
+  private final LayerIndex index;
+  private final ContainerLayers containers;
   private volatile boolean closed;
 
   private LayerStore(GraphDriver driver, String driverReason, Path root) throws IOException {
@@ -80,13 +70,8 @@ public final class LayerStore implements AutoCloseable {
     this.metadataRoot = Files.createDirectories(root.resolve("image").resolve(driver.name()));
     this.tmp = Files.createDirectories(root.resolve("tmp"));
     this.db = new LayerDb(Files.createDirectories(metadataRoot.resolve("layerdb")));
-    this.records = Caffeine.newBuilder().maximumSize(10_000).build(id -> {
-      try {
-        return db.read(id);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    });
+    this.index = new LayerIndex(db, driver);
+    this.containers = new ContainerLayers(db, index, driver, ids);
   }
 
   /** Opens (creating if needed) the store at {@code config.root()} and sweeps leftovers of a crash. */
@@ -156,7 +141,7 @@ public final class LayerStore implements AutoCloseable {
   public Layer register(InputStream tar, Optional<ChainId> parent, Optional<Digest> expectedDiffId)
       throws IOException {
     ensureOpen();
-    Optional<LayerRecord> parentRecord = parent.isPresent() ? Optional.of(record(parent.get())) : Optional.empty();
+    Optional<LayerRecord> parentRecord = parent.isPresent() ? Optional.of(index.record(parent.get())) : Optional.empty();
     int depth = parentRecord.map(r -> r.layer().depth() + 1).orElse(1);
     if (depth > maxDepth()) {
       throw new FailedPreconditionException(parent.map(ChainId::toString).orElse("<base>"),
@@ -169,8 +154,8 @@ public final class LayerStore implements AutoCloseable {
         return existing.get();
       }
     }
-    pin(parent);
-    LayerId cacheId = newCacheId("");
+    index.pin(parent);
+    LayerId cacheId = ids.next("");
     Path staging = db.newStagingDir();
     boolean published = false;
     try {
@@ -186,22 +171,21 @@ public final class LayerStore implements AutoCloseable {
             + applied.diffId() + ", not the expected DiffID " + expectedDiffId.get());
       }
       ChainId chainId = ChainId.of(parent, applied.diffId());
-      synchronized (lock) {
-        Optional<LayerRecord> existing = records.get(chainId);
+      synchronized (index) {
+        Optional<LayerRecord> existing = index.cached(chainId);
         if (existing.isPresent()) {
-          setReferences(existing.get(), existing.get().references() + 1);
+          index.setReferences(existing.get(), existing.get().references() + 1);
           return existing.get().layer();
         }
         Layer layer = new Layer(chainId, applied.diffId(), parent, applied.size(), depth);
-        db.create(new LayerRecord(layer, cacheId, 1), staging);
-        records.invalidate(chainId);
+        index.publish(new LayerRecord(layer, cacheId, 1), staging);
         published = true;
         return layer;
       }
     } finally {
-      unpin(parent);
+      index.unpin(parent);
       if (!published) {
-        AtomicFiles.deleteTree(staging);
+        FileTrees.delete(staging);
         if (driver.exists(cacheId)) {
           driver.remove(cacheId);
         }
@@ -211,7 +195,7 @@ public final class LayerStore implements AutoCloseable {
 
   public Optional<Layer> get(ChainId chainId) throws IOException {
     ensureOpen();
-    return cached(chainId).map(LayerRecord::layer);
+    return index.cached(chainId).map(LayerRecord::layer);
   }
 
   /** Every registered layer. */
@@ -219,7 +203,7 @@ public final class LayerStore implements AutoCloseable {
     ensureOpen();
     List<Layer> out = new ArrayList<>();
     for (ChainId id : db.list()) {
-      cached(id).ifPresent(r -> out.add(r.layer()));
+      index.cached(id).ifPresent(r -> out.add(r.layer()));
     }
     return out;
   }
@@ -227,15 +211,15 @@ public final class LayerStore implements AutoCloseable {
   /** Current references of a layer (registers and retains minus releases). */
   public int references(ChainId chainId) throws IOException {
     ensureOpen();
-    return record(chainId).references();
+    return index.record(chainId).references();
   }
 
   /** Adds a reference to an existing layer. */
   public void retain(ChainId chainId) throws IOException {
     ensureOpen();
-    synchronized (lock) {
-      LayerRecord r = record(chainId);
-      setReferences(r, r.references() + 1);
+    synchronized (index) {
+      LayerRecord r = index.record(chainId);
+      index.setReferences(r, r.references() + 1);
     }
   }
 
@@ -247,13 +231,13 @@ public final class LayerStore implements AutoCloseable {
    */
   public List<ChainId> release(ChainId chainId) throws IOException {
     ensureOpen();
-    synchronized (lock) {
-      LayerRecord r = record(chainId);
+    synchronized (index) {
+      LayerRecord r = index.record(chainId);
       if (r.references() == 0) {
         throw new FailedPreconditionException(chainId.toString(), "layer " + chainId + " holds no reference to release");
       }
-      setReferences(r, r.references() - 1);
-      return collect(Optional.of(chainId));
+      index.setReferences(r, r.references() - 1);
+      return index.collect(Optional.of(chainId));
     }
   }
 
@@ -265,7 +249,7 @@ public final class LayerStore implements AutoCloseable {
    */
   public void export(ChainId chainId, OutputStream out) throws IOException {
     ensureOpen();
-    LayerRecord r = record(chainId);
+    LayerRecord r = index.record(chainId);
     Path split = db.tarSplit(chainId).orElseThrow(() -> new CorruptException(chainId.toString(),
         "layer " + chainId + " has no tar-split record to export from"));
     Path view = driver.mount(r.cacheId());
@@ -286,56 +270,17 @@ public final class LayerStore implements AutoCloseable {
   public WriteLayer createWriteLayer(String container, Optional<ChainId> parent, InitHook init,
       Map<String, String> storageOptions) throws IOException {
     ensureOpen();
-    checkContainerName(container);
-    Optional<LayerRecord> parentRecord = parent.isPresent() ? Optional.of(record(parent.get())) : Optional.empty();
-    LayerId initId = newCacheId("-init");
-    LayerId mountId = newCacheId("");
-    synchronized (lock) {
-      if (db.readMount(container).isPresent()) {
-        throw new AlreadyExistsException(container, "container " + container + " already has a write layer");
-      }
-      pin(parent);
-    }
-    boolean done = false;
-    try {
-      driver.createWritable(initId, parentRecord.map(LayerRecord::cacheId), Map.of());
-      Path initRoot = driver.mount(initId);
-      try {
-        init.populate(initRoot);
-      } finally {
-        driver.unmount(initId);
-      }
-      driver.createWritable(mountId, Optional.of(initId), storageOptions);
-      WriteLayer w = new WriteLayer(container, parent, mountId.value(), initId.value());
-      synchronized (lock) {
-        if (db.readMount(container).isPresent()) {
-          throw new AlreadyExistsException(container, "container " + container + " already has a write layer");
-        }
-        db.createMount(w);
-      }
-      done = true;
-      return w;
-    } finally {
-      unpin(parent);
-      if (!done) {
-        removeQuietly(mountId);
-        removeQuietly(initId);
-      }
-    }
+    return containers.create(container, parent, init, storageOptions);
   }
 
   public Optional<WriteLayer> writeLayer(String container) throws IOException {
     ensureOpen();
-    return CONTAINER_NAME.matcher(container).matches() ? db.readMount(container) : Optional.empty();
+    return containers.find(container);
   }
 
   public List<WriteLayer> writeLayers() throws IOException {
     ensureOpen();
-    List<WriteLayer> out = new ArrayList<>();
-    for (String name : db.listMounts()) {
-      db.readMount(name).ifPresent(out::add);
-    }
-    return out;
+    return containers.all();
   }
 
   /** Mounts the container's root filesystem (reference counted) and returns its path. */
@@ -369,7 +314,7 @@ public final class LayerStore implements AutoCloseable {
 
   /** Registers the container's diff as a new read-only layer on its image (one reference). */
   public Layer commit(String container) throws IOException {
-    WriteLayer w = writeLayer(container).orElseThrow(() -> noSuchContainer(container));
+    WriteLayer w = writeLayer(container).orElseThrow(() -> ContainerLayers.notFound(container));
     Path tar = Files.createTempFile(tmp, "commit-", ".tar");
     try {
       try (OutputStream out = Files.newOutputStream(tar)) {
@@ -390,18 +335,7 @@ public final class LayerStore implements AutoCloseable {
    */
   public void removeWriteLayer(String container) throws IOException {
     ensureOpen();
-    synchronized (lock) {
-      WriteLayer w = db.readMount(container).orElseThrow(() -> noSuchContainer(container));
-      LayerId mountId = LayerId.of(w.mountId());
-      if (driver.mountCount(mountId) > 0) {
-        throw new FailedPreconditionException(container, "container " + container
-            + " is mounted " + driver.mountCount(mountId) + " time(s); unmount it first");
-      }
-      db.removeMount(container);
-      removeQuietly(mountId);
-      removeQuietly(LayerId.of(w.initId()));
-      collect(w.parent());
-    }
+    containers.remove(container);
   }
 
   @Override
@@ -413,12 +347,11 @@ public final class LayerStore implements AutoCloseable {
   }
 
   private Optional<Layer> retainExisting(ChainId chainId, InputStream tar, Digest expected) throws IOException {
-    synchronized (lock) {
-      Optional<LayerRecord> existing = records.get(chainId);
-      if (existing.isEmpty()) {
+    synchronized (index) {
+      if (index.cached(chainId).isEmpty()) {
         return Optional.empty();
       }
-      pin(Optional.of(chainId));
+      index.pin(Optional.of(chainId));
     }
     try {
       Digest actual = LayerExporter.digestOf(Decompression.open(tar));
@@ -426,108 +359,19 @@ public final class LayerStore implements AutoCloseable {
         throw new CorruptException(expected.toString(),
             "layer content hashes to " + actual + ", not the expected DiffID " + expected);
       }
-      synchronized (lock) {
-        LayerRecord r = record(chainId);
-        setReferences(r, r.references() + 1);
+      synchronized (index) {
+        LayerRecord r = index.record(chainId);
+        index.setReferences(r, r.references() + 1);
         return Optional.of(r.layer());
       }
     } finally {
-      unpin(Optional.of(chainId));
-    }
-  }
-
-  /** Removes {@code start} and its ancestors while nothing holds them. Caller holds the lock. */
-  private List<ChainId> collect(Optional<ChainId> start) throws IOException {
-    List<ChainId> removed = new ArrayList<>();
-    Optional<ChainId> next = start;
-    while (next.isPresent()) {
-      ChainId id = next.get();
-      Optional<LayerRecord> r = records.get(id);
-      if (r.isEmpty() || r.get().references() > 0 || pins.containsKey(id) || isUsed(id)) {
-        break;
-      }
-      db.remove(id);
-      records.invalidate(id);
-      driver.remove(r.get().cacheId());
-      removed.add(id);
-      next = r.get().layer().parent();
-    }
-    return removed;
-  }
-
-  /** True when a layer has a child layer or a container on it. */
-  private boolean isUsed(ChainId id) throws IOException {
-    for (ChainId other : db.list()) {
-      Optional<LayerRecord> r = records.get(other);
-      if (r.isPresent() && r.get().layer().parent().equals(Optional.of(id))) {
-        return true;
-      }
-    }
-    for (String name : db.listMounts()) {
-      Optional<WriteLayer> w = db.readMount(name);
-      if (w.isPresent() && w.get().parent().equals(Optional.of(id))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private void setReferences(LayerRecord r, int count) throws IOException {
-    db.writeReferences(r.layer().chainId(), count);
-    records.put(r.layer().chainId(), Optional.of(r.withReferences(count)));
-  }
-
-  private void pin(Optional<ChainId> id) {
-    synchronized (lock) {
-      id.ifPresent(i -> pins.merge(i, 1, Integer::sum));
-    }
-  }
-
-  private void unpin(Optional<ChainId> id) {
-    synchronized (lock) {
-      id.ifPresent(i -> pins.computeIfPresent(i, (k, v) -> v == 1 ? null : v - 1));
-    }
-  }
-
-  private LayerRecord record(ChainId chainId) throws IOException {
-    return cached(chainId).orElseThrow(() ->
-        new NotFoundException(chainId.toString(), "no layer " + chainId + " in the store"));
-  }
-
-  private Optional<LayerRecord> cached(ChainId chainId) throws IOException {
-    try {
-      return records.get(chainId);
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
+      index.unpin(Optional.of(chainId));
     }
   }
 
   private LayerId mountId(String container) throws IOException {
     ensureOpen();
-    return LayerId.of(writeLayer(container).orElseThrow(() -> noSuchContainer(container)).mountId());
-  }
-
-  private static NotFoundException noSuchContainer(String container) {
-    return new NotFoundException(container, "no container named '" + container + "'");
-  }
-
-  private static void checkContainerName(String name) throws InvalidArgumentException {
-    if (name == null || !CONTAINER_NAME.matcher(name).matches()) {
-      throw new InvalidArgumentException(String.valueOf(name), "invalid container name '" + name
-          + "': only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed, 2 to 128 characters");
-    }
-  }
-
-  private LayerId newCacheId(String suffix) {
-    byte[] b = new byte[16];
-    random.nextBytes(b);
-    return LayerId.of(HexFormat.of().formatHex(b) + suffix);
-  }
-
-  private void removeQuietly(LayerId id) throws IOException {
-    if (driver.exists(id)) {
-      driver.remove(id);
-    }
+    return containers.mountId(container);
   }
 
   private void ensureOpen() {

@@ -1,5 +1,6 @@
 package dev.strata.layer;
 
+import dev.strata.files.FileTrees;
 import dev.strata.driver.GraphDriver;
 import dev.strata.driver.LayerId;
 import java.io.IOException;
@@ -37,7 +38,7 @@ final class StoreRecovery {
     int swept = db.sweep();
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(tmp)) {
       for (Path p : entries) {
-        AtomicFiles.deleteTree(p);
+        FileTrees.delete(p);
         swept++;
       }
     }
@@ -74,6 +75,8 @@ final class StoreRecovery {
     try {
       return driver.info(id).depth();
     } catch (IOException e) {
+      // An unreadable record sorts last; removing it then reports the real problem.
+      LOG.warning(() -> "cannot read driver layer " + id + ": " + e.getMessage());
       return 0;
     }
   }

@@ -1,5 +1,6 @@
 package dev.strata.driver.vfs;
 
+import dev.strata.files.FileTrees;
 import dev.strata.driver.LayerId;
 import dev.strata.driver.LayerInfo;
 import java.io.IOException;
@@ -39,7 +40,7 @@ final class LayerFiles {
   <T> T build(LayerInfo info, Fill<T> fill) throws IOException {
     Path staging = home.staging().resolve(info.id().value());
     try {
-      TreeDeleter.delete(staging);
+      FileTrees.delete(staging);
       if (info.parent().isPresent()) {
         copier.copy(home.layerDir(info.parent().get()), staging);
       } else {
@@ -51,7 +52,7 @@ final class LayerFiles {
       return result;
     } catch (IOException | RuntimeException | Error e) {
       try {
-        TreeDeleter.delete(staging);
+        FileTrees.delete(staging);
       } catch (IOException cleanup) {
         e.addSuppressed(cleanup);
       }
@@ -83,7 +84,7 @@ final class LayerFiles {
   }
 
   void delete(Path trashed) throws IOException {
-    TreeDeleter.delete(trashed);
+    FileTrees.delete(trashed);
   }
 
   private Path moveToTrash(LayerId id) throws IOException {

@@ -1,5 +1,6 @@
 package dev.strata.driver.vfs;
 
+import dev.strata.files.FileTrees;
 import dev.strata.driver.Mounter;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -48,7 +49,7 @@ final class Sweeper {
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
       for (Path entry : entries) {
         LOG.log(System.Logger.Level.INFO, "removing leftover {0}", entry);
-        TreeDeleter.delete(entry);
+        FileTrees.delete(entry);
       }
     }
   }
@@ -71,7 +72,7 @@ final class Sweeper {
           LOG.log(System.Logger.Level.INFO, "removing layer directory without a record {0}", layer);
           Path away = home.trash().resolve(layer.getFileName() + "-" + UUID.randomUUID());
           Files.move(layer, away, StandardCopyOption.ATOMIC_MOVE);
-          TreeDeleter.delete(away);
+          FileTrees.delete(away);
         }
       }
     }

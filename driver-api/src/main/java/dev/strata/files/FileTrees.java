@@ -1,4 +1,4 @@
-package dev.strata.driver.vfs;
+package dev.strata.files;
 
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
@@ -12,22 +12,28 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;
 import java.util.Set;
 
-/** Deletes a tree without following symlinks; an absent tree is fine. */
-final class TreeDeleter {
+/**
+ * {@code rm -rf} for layer trees, staging directories and leftovers: never follows a symlink (a
+ * link is removed, its target never visited), tolerates an absent path and entries vanishing
+ * underneath, and opens up {@code 0555} directories a layer may hold so an unprivileged caller can
+ * empty them.
+ */
+public final class FileTrees {
 
   private static final Set<PosixFilePermission> OWNER_ALL = EnumSet.of(
       PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE);
 
-  private TreeDeleter() {}
+  private FileTrees() {}
 
-  static void delete(Path root) throws IOException {
+  /** Deletes {@code root} and, for a directory, everything below it; absent is not an error. */
+  public static void delete(Path root) throws IOException {
     if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
+    // Without FOLLOW_LINKS the walk reports a symlink (even to a directory) as a file.
     Files.walkFileTree(root, new SimpleFileVisitor<>() {
       @Override
       public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-        // Without root, a 0555 directory of a layer would refuse the unlinks below it.
         if (!Files.isWritable(dir) || !Files.isExecutable(dir)) {
           Files.setPosixFilePermissions(dir, OWNER_ALL);
         }
@@ -50,7 +56,7 @@ final class TreeDeleter {
 
       @Override
       public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-        if (exc != null) {
+        if (exc != null && !(exc instanceof NoSuchFileException)) {
           throw exc;
         }
         Files.deleteIfExists(dir);
