@@ -40,12 +40,21 @@ final class BtrfsAbi {
    */
   static final int QGROUP_LIMIT_SIZE = 48;
 
+  /** {@code struct btrfs_ioctl_fs_info_args}: {@code __u64 max_id, num_devices; __u8 fsid[16];} ... 1024 bytes. */
+  static final int FS_INFO_SIZE = 1024;
+  static final int FS_INFO_FSID = 16;
+
+  /** {@code BTRFS_IOC_SYNC}: commits the running transaction, which settles qgroup accounting. */
+  static final long SYNC = ioc(0, 8, 0);
+  /** {@code BTRFS_IOC_QUOTA_RESCAN_WAIT}: returns once no qgroup rescan runs. */
+  static final long QUOTA_RESCAN_WAIT = ioc(0, 46, 0);
   static final long SUBVOL_CREATE = iow(14, VOL_ARGS_SIZE);
   static final long SNAP_DESTROY = iow(15, VOL_ARGS_SIZE);
   static final long INO_LOOKUP = iowr(18, INO_LOOKUP_SIZE);
   static final long SNAP_CREATE_V2 = iow(23, VOL_ARGS_V2_SIZE);
   static final long SUBVOL_GETFLAGS = ior(25, 8);
   static final long SUBVOL_SETFLAGS = iow(26, 8);
+  static final long FS_INFO = ior(31, FS_INFO_SIZE);
   static final long QUOTA_CTL = iowr(40, QUOTA_CTL_SIZE);
   /** The kernel declares it {@code _IOR} although the caller writes the struct. */
   static final long QGROUP_LIMIT = ior(43, QGROUP_LIMIT_SIZE);
@@ -78,6 +87,7 @@ final class BtrfsAbi {
     return ioc(IOC_READ | IOC_WRITE, nr, size);
   }
 
+  /** A zeroed little-endian struct of {@code size} bytes. */
   static ByteBuffer struct(int size) {
     return ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
   }

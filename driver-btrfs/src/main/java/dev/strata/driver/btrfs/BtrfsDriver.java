@@ -44,6 +44,7 @@ final class BtrfsDriver implements GraphDriver {
 
   private final BtrfsHome home;
   private final LayerSubvolumes subvolumes;
+  private final Qgroups qgroups;
   private final DiskUsage diskUsage;
   private final boolean root;
   private final MountReferences refs = new MountReferences();
@@ -52,10 +53,11 @@ final class BtrfsDriver implements GraphDriver {
   private final LayerTable table;
   private boolean closed;
 
-  BtrfsDriver(BtrfsHome home, LayerSubvolumes subvolumes, LayerRecords records, DiskUsage diskUsage,
-      boolean root) throws IOException {
+  BtrfsDriver(BtrfsHome home, LayerSubvolumes subvolumes, Qgroups qgroups, LayerRecords records,
+      DiskUsage diskUsage, boolean root) throws IOException {
     this.home = home;
     this.subvolumes = subvolumes;
+    this.qgroups = qgroups;
     this.diskUsage = diskUsage;
     this.root = root;
     this.table = new LayerTable(home.root(), MAX_DEPTH, records.readAll());
@@ -233,13 +235,21 @@ final class BtrfsDriver implements GraphDriver {
     }
   }
 
+  /**
+   * Inodes by walking the subvolume; bytes from its qgroup's exclusive count when quotas are on
+   * (what the layer alone holds, shared snapshot extents excluded), else {@code st_blocks} as
+   * {@code du} counts them.
+   */
   @Override
   public Usage usage(LayerId id) throws IOException {
     synchronized (lock) {
       require(id);
     }
+    Path dir = home.layerDir(id);
     try {
-      return diskUsage.of(home.layerDir(id));
+      Usage walked = diskUsage.of(dir);
+      OptionalLong exclusive = qgroups.exclusiveBytes(dir);
+      return exclusive.isPresent() ? new Usage(exclusive.getAsLong(), walked.inodes()) : walked;
     } catch (NoSuchFileException e) {
       throw new NotFoundException(id.value(), "layer " + id + " was removed while its usage was measured", e);
     }

@@ -77,9 +77,10 @@ public final class BtrfsDriverProvider implements GraphDriverProvider {
     Ioctls ioctls = new Ioctls();
     Subvolumes subvolumes = new Subvolumes(ioctls);
     LayerRecords records = new LayerRecords(home.meta());
-    LayerSubvolumes layers = new LayerSubvolumes(home, subvolumes, new Qgroups(ioctls, subvolumes), records);
+    Qgroups qgroups = new Qgroups(ioctls, subvolumes, Path.of("/sys/fs/btrfs"));
+    LayerSubvolumes layers = new LayerSubvolumes(home, subvolumes, qgroups, records);
     new Sweeper(home, layers, records).sweep();
-    return new BtrfsDriver(home, layers, records, new DiskUsage(new FileBlocks()),
+    return new BtrfsDriver(home, layers, qgroups, records, new DiskUsage(new FileBlocks()),
         new FileNodes().isRoot());
   }
 }

@@ -22,6 +22,9 @@ class BtrfsAbiTest {
     assertEquals(0x4008941aL, BtrfsAbi.SUBVOL_SETFLAGS);
     assertEquals(0xc0109428L, BtrfsAbi.QUOTA_CTL);
     assertEquals(0x8030942bL, BtrfsAbi.QGROUP_LIMIT);
+    assertEquals(0x8400941fL, BtrfsAbi.FS_INFO);
+    assertEquals(0x9408L, BtrfsAbi.SYNC);
+    assertEquals(0x942eL, BtrfsAbi.QUOTA_RESCAN_WAIT);
   }
 
   @Test

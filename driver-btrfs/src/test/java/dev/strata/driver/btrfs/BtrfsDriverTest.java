@@ -198,6 +198,27 @@ class BtrfsDriverTest {
     }
   }
 
+  @Test
+  void usage_quotaLayerOverParent_countsOnlyItsOwnBytes() throws IOException {
+    byte[] image = new byte[4 << 20];
+    new Random(2).nextBytes(image);
+    base(new LayerTarBuilder().file("image", image, 0644));
+    driver.createWritable(RW, Optional.of(BASE), Map.of("size", "64M"));
+    byte[] chunk = new byte[1 << 20];
+    new Random(3).nextBytes(chunk);
+    Path view = driver.mount(RW);
+    try {
+      writeChunks(view.resolve("own"), chunk, 2);
+    } finally {
+      driver.unmount(RW);
+    }
+
+    long bytes = driver.usage(RW).bytes();
+
+    assertTrue(bytes >= 2 << 20 && bytes < 3 << 20, "exclusive bytes " + bytes);
+    assertTrue(driver.usage(RW).inodes() >= 3, "inodes");
+  }
+
   private static void writeChunks(Path file, byte[] chunk, int count) throws IOException {
     try (OutputStream out = Files.newOutputStream(file)) {
       for (int i = 0; i < count; i++) {
