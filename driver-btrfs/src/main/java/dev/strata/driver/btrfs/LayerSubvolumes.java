@@ -41,7 +41,7 @@ final class LayerSubvolumes {
 
   /**
    * Snapshots the parent writable (or creates an empty subvolume), limits it to {@code quota}
-   * bytes, fills, sets read-only when the layer is not writable, renames into place, then writes
+   * bytes, fills, renames into place, sets read-only when the layer is not writable, then writes
    * the record. On any failure the staging subvolume is destroyed and nothing of the layer is left.
    */
   <T> T build(LayerInfo info, OptionalLong quota, Fill<T> fill) throws IOException {
@@ -85,6 +85,7 @@ final class LayerSubvolumes {
       records.write(info);
     } catch (IOException e) {
       try {
+        makeMovable(dir);
         discard(moveToTrash(info.id()));
       } catch (IOException cleanup) {
         e.addSuppressed(cleanup);
@@ -106,8 +107,8 @@ final class LayerSubvolumes {
   }
 
   /**
-   * Destroys whatever is at {@code path}: a subvolume with everything nested in it, or a plain
-   * directory (a crash between mkdir and the ioctl) after the subvolumes inside it.
+   * Destroys whatever is at {@code path}: a subvolume with everything nested in it, or anything
+   * else a sweep finds (a plain directory put there by hand) after the subvolumes inside it.
    */
   void discard(Path path) throws IOException {
     if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
