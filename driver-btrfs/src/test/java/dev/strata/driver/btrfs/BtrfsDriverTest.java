@@ -11,6 +11,7 @@ import dev.strata.conformance.TreeSnapshot;
 import dev.strata.driver.Capability;
 import dev.strata.driver.DriverConfig;
 import dev.strata.driver.GraphDriver;
+import dev.strata.driver.GraphDrivers;
 import dev.strata.driver.LayerId;
 import dev.strata.driver.posix.Ioctls;
 import java.io.ByteArrayInputStream;
@@ -83,6 +84,16 @@ class BtrfsDriverTest {
     assertTrue(Subvolumes.isSubvolume(dir));
     assertTrue(subvolumes.isReadOnly(dir));
     assertEquals(List.of(), list(home.resolve("staging")));
+  }
+
+  @Test
+  void select_storeRootOnBtrfs_choosesBtrfs() throws IOException {
+    GraphDrivers drivers = new GraphDrivers(List.of(new BtrfsDriverProvider()));
+
+    GraphDrivers.Selection chosen = drivers.select(fs.root().resolve("store"));
+
+    assertEquals("btrfs", chosen.name());
+    assertTrue(chosen.reason().contains("is on btrfs"), chosen.reason());
   }
 
   @Test
