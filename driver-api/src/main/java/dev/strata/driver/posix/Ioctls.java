@@ -34,4 +34,26 @@ public final class Ioctls {
       libc.close(fd);
     }
   }
+
+  /**
+   * Like {@link #ioctl}, on the directory {@code target}, for requests whose struct names a second
+   * file by descriptor (a btrfs snapshot's source subvolume): opens {@code source} read-only, writes
+   * its descriptor as a little-endian {@code __s64} at {@code fdOffset} of {@code arg}, and closes
+   * it after the call.
+   */
+  public int ioctlWithFd(Path target, long request, byte[] arg, Path source, int fdOffset)
+      throws PosixException {
+    String s = source.toString();
+    int fd = libc.open(s, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_DIRECTORY, 0);
+    Errors.check(fd, "open", s);
+    try {
+      long v = fd;
+      for (int i = 0; i < 8; i++) {
+        arg[fdOffset + i] = (byte) (v >>> (8 * i));
+      }
+      return ioctl(target, true, request, arg);
+    } finally {
+      libc.close(fd);
+    }
+  }
 }

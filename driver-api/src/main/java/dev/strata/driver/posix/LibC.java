@@ -64,6 +64,10 @@ public interface LibC {
   @SaveError
   long copy_file_range(int fdIn, @In @Out long[] offIn, int fdOut, @In @Out long[] offOut, long len, int flags);
 
+  /** {@code buf} receives a {@code struct statfs}; {@code f_type} is its first {@code long}. */
+  @SaveError
+  int statfs(String path, @Out byte[] buf);
+
   @SaveError
   int ftruncate(int fd, long length);
 

@@ -1,0 +1,95 @@
+package dev.strata.driver.btrfs;
+
+import dev.strata.driver.LayerId;
+import dev.strata.driver.LayerInfo;
+import dev.strata.driver.error.CorruptException;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * Per-layer metadata as small properties files, {@code meta/<id>.properties}: {@code parent}
+ * (empty for a base layer), {@code writable} and {@code depth}. Each is written to a temporary
+ * file, flushed and renamed over, so a crash leaves the old record or the new one, never half.
+ */
+final class LayerRecords {
+
+  static final String SUFFIX = ".properties";
+  static final String TEMP_PREFIX = ".tmp-";
+
+  private final Path dir;
+
+  LayerRecords(Path dir) {
+    this.dir = dir;
+  }
+
+  void write(LayerInfo info) throws IOException {
+    Properties p = new Properties();
+    p.setProperty("parent", info.parent().map(LayerId::value).orElse(""));
+    p.setProperty("writable", Boolean.toString(info.writable()));
+    p.setProperty("depth", Integer.toString(info.depth()));
+    StringWriter text = new StringWriter();
+    p.store(text, "strata btrfs layer " + info.id());
+    Path temp = dir.resolve(TEMP_PREFIX + info.id().value());
+    try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE,
+        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+      ch.write(ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.ISO_8859_1)));
+      ch.force(true);
+    }
+    Files.move(temp, file(info.id()), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  void delete(LayerId id) throws IOException {
+    Files.deleteIfExists(file(id));
+  }
+
+  Path file(LayerId id) {
+    return dir.resolve(id.value() + SUFFIX);
+  }
+
+  /** Every record on disk, by layer id. */
+  Map<LayerId, LayerInfo> readAll() throws IOException {
+    Map<LayerId, LayerInfo> all = new HashMap<>();
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
+      for (Path f : files) {
+        String name = f.getFileName().toString();
+        LayerId id;
+        try {
+          id = LayerId.of(name.substring(0, name.length() - SUFFIX.length()));
+        } catch (IllegalArgumentException e) {
+          throw new CorruptException(f.toString(), "layer record " + f + " is not named after a valid"
+              + " layer id; remove it and the matching subvolume under subvolumes/", e);
+        }
+        all.put(id, read(id, f));
+      }
+    }
+    return all;
+  }
+
+  private static LayerInfo read(LayerId id, Path f) throws IOException {
+    Properties p = new Properties();
+    try (Reader r = Files.newBufferedReader(f, StandardCharsets.ISO_8859_1)) {
+      p.load(r);
+      String parent = p.getProperty("parent", "");
+      return new LayerInfo(id,
+          parent.isEmpty() ? Optional.empty() : Optional.of(LayerId.of(parent)),
+          Boolean.parseBoolean(p.getProperty("writable")),
+          Integer.parseInt(p.getProperty("depth", "")));
+    } catch (IllegalArgumentException e) {
+      throw new CorruptException(f.toString(), "layer record " + f + " of btrfs layer " + id
+          + " is unreadable (" + e.getMessage() + "); remove the layer's subvolumes/ and meta/ entries", e);
+    }
+  }
+}
