@@ -21,6 +21,7 @@ final class InfoCommand implements Callable<Integer> {
     try (Stores stores = top.openStores()) {
       Map<String, String> status = stores.layers.status();
       status.put("Images", Integer.toString(stores.images.images().size()));
+      status.remove("Containers");
       status.put("Containers", Integer.toString(stores.containers.list().size()));
       int width = status.keySet().stream().mapToInt(String::length).max().orElse(0) + 2;
       for (Map.Entry<String, String> e : status.entrySet()) {
