@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strata.driver.error.CorruptException;
 import dev.strata.image.ImageId;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -84,7 +85,7 @@ final class ContainerFiles {
     Path temp = target.resolveSibling(TEMP + FILE + "-" + UUID.randomUUID());
     try {
       try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        ch.write(java.nio.ByteBuffer.wrap(json.writeValueAsBytes(node)));
+        ch.write(ByteBuffer.wrap(json.writeValueAsBytes(node)));
         ch.force(true);
       }
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);

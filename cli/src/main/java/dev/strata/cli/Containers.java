@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -108,7 +109,7 @@ final class Containers {
     if (layers.writeLayer(name).isEmpty()) {
       throw new NotFoundException(name, "no such container: " + name + " (see `strata ps`)");
     }
-    return files.read(name).orElseGet(() -> new ContainerRecord(name, Optional.empty(), "", java.time.Instant.EPOCH, 0));
+    return files.read(name).orElseGet(() -> new ContainerRecord(name, Optional.empty(), "", Instant.EPOCH, 0));
   }
 
   /** The write layer under a container that {@link #get} found. */

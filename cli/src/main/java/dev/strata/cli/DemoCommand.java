@@ -1,6 +1,7 @@
 package dev.strata.cli;
 
 import dev.strata.image.Image;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -221,7 +222,7 @@ final class DemoCommand implements Callable<Integer> {
 
   private static Set<String> entryNames(byte[] tar) throws IOException {
     Set<String> names = new TreeSet<>();
-    try (InputStream in = new java.io.ByteArrayInputStream(tar);
+    try (InputStream in = new ByteArrayInputStream(tar);
          TarArchiveInputStream entries = new TarArchiveInputStream(in)) {
       for (TarArchiveEntry e = entries.getNextEntry(); e != null; e = entries.getNextEntry()) {
         names.add(e.getName().endsWith("/") ? e.getName().substring(0, e.getName().length() - 1) : e.getName());
