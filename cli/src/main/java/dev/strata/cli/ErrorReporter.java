@@ -1,6 +1,7 @@
 package dev.strata.cli;
 
 import dev.strata.driver.error.StorageException;
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
@@ -10,12 +11,19 @@ final class ErrorReporter implements IExecutionExceptionHandler {
 
   @Override
   public int handleExecutionException(Exception e, CommandLine cl, ParseResult parsed) {
-    boolean debug = parsed.hasMatchedOption("--debug");
-    cl.getErr().println("strata: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+    return report(cl.getErr(), e, parsed.hasMatchedOption("--debug"));
+  }
+
+  /**
+   * Reports one failure and returns its exit code; commands that work through several names
+   * ({@code rmi}, {@code rm}) use it to go on past a failure as Docker does.
+   */
+  static int report(PrintWriter err, Exception e, boolean debug) {
+    err.println("strata: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
     if (debug) {
-      e.printStackTrace(cl.getErr());
+      e.printStackTrace(err);
     }
-    cl.getErr().flush();
+    err.flush();
     if (e instanceof StorageException se) {
       return ExitCodes.of(se);
     }

@@ -1,9 +1,6 @@
 package dev.strata.cli;
 
-import dev.strata.driver.DriverConfig;
-import dev.strata.driver.GraphDriver;
-import dev.strata.driver.GraphDrivers;
-import java.nio.file.Path;
+import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -11,8 +8,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code strata info}: which driver serves the root, why, and what it reports. */
-@Command(name = "info", description = "Show the storage root, the chosen driver and its status.")
+/** {@code strata info}: the root, the driver serving it and why, and what it holds. */
+@Command(name = "info", description = "Show the storage root, the chosen driver, its status and counts.")
 final class InfoCommand implements Callable<Integer> {
 
   @ParentCommand StrataCommand top;
@@ -20,31 +17,17 @@ final class InfoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    var out = spec.commandLine().getOut();
-    GraphDrivers drivers = new GraphDrivers();
-    Path root = top.root.toAbsolutePath();
-    String name;
-    String reason;
-    if (top.driver != null) {
-      GraphDrivers.checkName(top.driver);
-      name = top.driver;
-      reason = "chosen with --driver";
-    } else {
-      GraphDrivers.Selection s = drivers.select(root);
-      name = s.name();
-      reason = s.reason();
-    }
-    out.println("Root:           " + root);
-    out.println("Drivers:        " + String.join(", ", drivers.names()));
-    drivers.problems().forEach(p -> out.println("Driver problem: " + p));
-    out.println("Storage Driver: " + name + " (" + reason + ")");
-    DriverConfig config = new DriverConfig(root.resolve(name), top.storageOptions, dev.strata.driver.Mounter.system());
-    try (GraphDriver driver = drivers.open(name, config)) {
-      for (Map.Entry<String, String> e : driver.status().entrySet()) {
-        out.println(" " + e.getKey() + ": " + e.getValue());
+    PrintWriter out = spec.commandLine().getOut();
+    try (Stores stores = top.openStores()) {
+      Map<String, String> status = stores.layers.status();
+      status.put("Images", Integer.toString(stores.images.images().size()));
+      status.remove("Containers");
+      status.put("Containers", Integer.toString(stores.containers.list().size()));
+      int width = status.keySet().stream().mapToInt(String::length).max().orElse(0) + 2;
+      for (Map.Entry<String, String> e : status.entrySet()) {
+        String key = e.getKey() + ":";
+        out.println(key + " ".repeat(Math.max(1, width - key.length() + 1)) + e.getValue());
       }
-      out.println(" Capabilities: " + driver.capabilities());
-      out.println(" Max depth: " + driver.maxDepth());
     }
     return ExitCodes.OK;
   }

@@ -1,5 +1,6 @@
 package dev.strata.cli;
 
+import java.io.PrintWriter;
 import picocli.CommandLine;
 
 /** Process entry point: runs {@link StrataCommand} and exits with its code. */
@@ -8,13 +9,33 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    System.exit(run(args));
+    PrintWriter out = new PrintWriter(System.out, true);
+    PrintWriter err = new PrintWriter(System.err, true);
+    System.exit(run(out, err, Progress.terminal(), args));
   }
 
-  /** Runs the command line without exiting, for tests. */
+  /** Runs the command line on the process's stdout and stderr without exiting. */
   public static int run(String... args) {
-    CommandLine cl = new CommandLine(new StrataCommand());
+    return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), false, args);
+  }
+
+  /**
+   * Runs the command line without exiting, writing to {@code out} and {@code err}, for tests and
+   * for {@code strata demo}, which narrates the commands it runs.
+   *
+   * @param terminal whether {@code err} is a terminal (progress bars are drawn only then)
+   */
+  public static int run(PrintWriter out, PrintWriter err, boolean terminal, String... args) {
+    StrataCommand top = new StrataCommand(terminal);
+    CommandLine cl = new CommandLine(top);
+    cl.setOut(out);
+    cl.setErr(err);
     cl.setExecutionExceptionHandler(new ErrorReporter());
-    return cl.execute(args);
+    try {
+      return cl.execute(args);
+    } finally {
+      out.flush();
+      err.flush();
+    }
   }
 }

@@ -1,10 +1,13 @@
 package dev.strata.cli;
 
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 
 /**
  * A one-line progress bar on stderr when stderr is a terminal; silent in a pipe or a file, so
- * scripts and tests see only results.
+ * scripts and tests see only results. Thread-safe: a {@link ProcessIo.Poller} may drive it.
  */
 final class Progress implements AutoCloseable {
 
@@ -29,9 +32,39 @@ final class Progress implements AutoCloseable {
     return System.console() != null;
   }
 
-  void advance(long amount) {
+  boolean enabled() {
+    return enabled;
+  }
+
+  synchronized void advance(long amount) {
     done += amount;
     show();
+  }
+
+  /** Sets the amount done (capped below 100% until {@link #close}: estimates run over). */
+  synchronized void update(long amount) {
+    done = total <= 0 ? 0 : Math.min(amount, total * 99 / 100);
+    show();
+  }
+
+  /** {@code out}, advancing this bar by every byte written through it. */
+  OutputStream counting(OutputStream out) {
+    if (!enabled) {
+      return out;
+    }
+    return new FilterOutputStream(out) {
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        out.write(b, off, len);
+        advance(len);
+      }
+
+      @Override
+      public void write(int b) throws IOException {
+        out.write(b);
+        advance(1);
+      }
+    };
   }
 
   private void show() {
@@ -49,7 +82,7 @@ final class Progress implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     if (enabled && lastShown >= 0) {
       err.print("\r" + " ".repeat(label.length() + WIDTH + 10) + "\r");
       err.flush();

@@ -4,6 +4,7 @@ import dev.strata.driver.Mounter;
 import dev.strata.layer.LayerStore;
 import dev.strata.layer.LayerStoreConfig;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -17,7 +18,11 @@ import picocli.CommandLine.ScopeType;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Container layer storage: drivers, layers, images, containers.",
-    subcommands = {InfoCommand.class, DemoCommand.class})
+    subcommands = {
+        InfoCommand.class, LoadCommand.class, SaveCommand.class, ImportCommand.class,
+        ImagesCommand.class, RmiCommand.class, CreateCommand.class, MountCommand.class,
+        UmountCommand.class, RmCommand.class, PsCommand.class, DiffCommand.class,
+        CommitCommand.class, ExportCommand.class, LayersCommand.class, DemoCommand.class})
 final class StrataCommand {
 
   /** Output format of listings. */
@@ -38,8 +43,24 @@ final class StrataCommand {
   @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Print stack traces of errors.")
   boolean debug;
 
+  private final boolean terminal;
+
+  StrataCommand(boolean terminal) {
+    this.terminal = terminal;
+  }
+
   /** Opens the layer store the global options describe. */
   LayerStore openStore() throws IOException {
     return LayerStore.open(new LayerStoreConfig(root, Optional.ofNullable(driver), storageOptions, Mounter.system()));
+  }
+
+  /** Opens the layer store, the image store and the container records of the root. */
+  Stores openStores() throws IOException {
+    return Stores.open(openStore());
+  }
+
+  /** A progress bar on {@code err}, drawn only when stderr is a terminal. */
+  Progress progress(PrintWriter err, String label, long total) {
+    return new Progress(err, terminal, label, total);
   }
 }

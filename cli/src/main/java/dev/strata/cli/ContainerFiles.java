@@ -1,0 +1,131 @@
+package dev.strata.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strata.driver.error.CorruptException;
+import dev.strata.image.ImageId;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * {@code <root>/containers/<name>/container.json}, written to a temporary sibling, fsynced and
+ * renamed, so a crash leaves the old record or the new one. Removal renames the directory to a
+ * {@code .trash-} name first; {@link #sweep} deletes what a crash left.
+ */
+final class ContainerFiles {
+
+  private static final String FILE = "container.json";
+  private static final String TEMP = ".tmp-";
+  private static final String TRASH = ".trash-";
+
+  private final Path dir;
+  private final ObjectMapper json = new ObjectMapper();
+
+  ContainerFiles(Path dir) {
+    this.dir = dir;
+  }
+
+  /** Names that have a record, sorted. Callers validated nothing: names come from the disk. */
+  List<String> names() throws IOException {
+    List<String> names = new ArrayList<>();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+      for (Path p : entries) {
+        String name = p.getFileName().toString();
+        if (!name.startsWith(".") && Files.isRegularFile(p.resolve(FILE))) {
+          names.add(name);
+        }
+      }
+    }
+    names.sort(null);
+    return names;
+  }
+
+  /** The record of a name already validated as a container name. */
+  Optional<ContainerRecord> read(String name) throws IOException {
+    Path file = dir.resolve(name).resolve(FILE);
+    if (!Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    try {
+      JsonNode node = json.readTree(file.toFile());
+      String image = node.path("image").asText("");
+      return Optional.of(new ContainerRecord(node.path("name").asText(name),
+          image.isEmpty() ? Optional.empty() : Optional.of(ImageId.parse(image)),
+          node.path("image_ref").asText(""),
+          Instant.parse(node.path("created").asText(Instant.EPOCH.toString())),
+          node.path("mounts").asInt(0)));
+    } catch (IOException | RuntimeException e) {
+      throw new CorruptException(file.toString(), "container record " + file + " is unreadable ("
+          + e.getMessage() + "); remove the container with `strata rm -f " + name + "`", e);
+    }
+  }
+
+  void write(ContainerRecord record) throws IOException {
+    ObjectNode node = json.createObjectNode();
+    node.put("name", record.name());
+    node.put("image", record.image().map(ImageId::toString).orElse(""));
+    node.put("image_ref", record.imageRef());
+    node.put("created", record.created().toString());
+    node.put("mounts", record.mounts());
+    Path target = Files.createDirectories(dir.resolve(record.name())).resolve(FILE);
+    Path temp = target.resolveSibling(TEMP + FILE + "-" + UUID.randomUUID());
+    try {
+      try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        ch.write(ByteBuffer.wrap(json.writeValueAsBytes(node)));
+        ch.force(true);
+      }
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  void delete(String name) throws IOException {
+    Path source = dir.resolve(name);
+    if (!Files.exists(source)) {
+      return;
+    }
+    Path trash = dir.resolve(TRASH + name + "-" + UUID.randomUUID());
+    Files.move(source, trash, StandardCopyOption.ATOMIC_MOVE);
+    deleteTree(trash);
+  }
+
+  /** Deletes half-written records and half-removed directories. */
+  void sweep() throws IOException {
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+      for (Path p : entries) {
+        if (p.getFileName().toString().startsWith(TRASH)) {
+          deleteTree(p);
+        } else if (Files.isDirectory(p)) {
+          try (DirectoryStream<Path> inner = Files.newDirectoryStream(p, TEMP + "*")) {
+            for (Path temp : inner) {
+              Files.deleteIfExists(temp);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    try (Stream<Path> walk = Files.walk(root)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

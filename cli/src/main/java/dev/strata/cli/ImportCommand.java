@@ -1,0 +1,82 @@
+package dev.strata.cli;
+
+import dev.strata.archive.LayerDiffer;
+import dev.strata.driver.error.NotFoundException;
+import dev.strata.image.Image;
+import dev.strata.image.Reference;
+import dev.strata.layer.Layer;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code strata import DIR|TAR [--tag T]}: a one-layer image from a directory tree or a layer
+ * tar (plain or compressed), as {@code docker import} makes from a tarball. Prints the image id.
+ */
+@Command(name = "import", description = "Make a one-layer image from a directory or a layer tar.")
+final class ImportCommand implements Callable<Integer> {
+
+  @ParentCommand StrataCommand top;
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "DIR|TAR", description = "Directory tree or layer tar.")
+  Path source;
+
+  @Option(names = {"-t", "--tag"}, paramLabel = "NAME[:TAG]", description = "Tag for the new image.")
+  List<String> tags = List.of();
+
+  @Override
+  public Integer call() throws Exception {
+    if (!Files.exists(source)) {
+      throw new NotFoundException(source.toString(), "nothing to import at " + source);
+    }
+    for (String tag : tags) {
+      Reference.parse(tag);
+    }
+    try (Stores stores = top.openStores()) {
+      Layer layer = Files.isDirectory(source) ? registerTree(stores) : registerTar(stores);
+      try {
+        Instant now = Instant.now();
+        byte[] config = new ImageConfigs().imported(layer.diffId(), now,
+            "strata import " + source.getFileName());
+        Image image = stores.images.add(config, tags);
+        spec.commandLine().getOut().println(image.id());
+      } finally {
+        // The image holds its own reference now; drop the one register took.
+        stores.layers.release(layer.chainId());
+      }
+    }
+    return ExitCodes.OK;
+  }
+
+  private Layer registerTree(Stores stores) throws Exception {
+    Path tar = Files.createTempFile(Files.createDirectories(stores.tmp()), "import-", ".tar");
+    try {
+      try (OutputStream out = Files.newOutputStream(tar)) {
+        new LayerDiffer().writeDiff(Optional.empty(), source, out);
+      }
+      try (InputStream in = Files.newInputStream(tar)) {
+        return stores.layers.register(in, Optional.empty(), Optional.empty());
+      }
+    } finally {
+      Files.deleteIfExists(tar);
+    }
+  }
+
+  private Layer registerTar(Stores stores) throws Exception {
+    try (InputStream in = Files.newInputStream(source)) {
+      return stores.layers.register(in, Optional.empty(), Optional.empty());
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package dev.strata.cli;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code strata rm [-f] C...}: removes containers (write layer, init layer, record). A mounted
+ * container is refused unless {@code -f}, which unmounts it first. Goes on past a failure and
+ * exits with the first failure's code.
+ */
+@Command(name = "rm", description = "Remove containers.")
+final class RmCommand implements Callable<Integer> {
+
+  @ParentCommand StrataCommand top;
+  @Spec CommandSpec spec;
+
+  @Option(names = {"-f", "--force"}, description = "Unmount a mounted container first.")
+  boolean force;
+
+  @Parameters(arity = "1..*", paramLabel = "CONTAINER")
+  List<String> containers;
+
+  @Override
+  public Integer call() throws IOException {
+    int exit = ExitCodes.OK;
+    try (Stores stores = top.openStores()) {
+      for (String name : containers) {
+        try {
+          stores.containers.remove(stores.containers.get(name), force);
+          spec.commandLine().getOut().println(name);
+        } catch (IOException e) {
+          spec.commandLine().getOut().flush();
+          int code = ErrorReporter.report(spec.commandLine().getErr(), e, top.debug);
+          exit = exit == ExitCodes.OK ? code : exit;
+        }
+      }
+    }
+    return exit;
+  }
+}

@@ -1,0 +1,204 @@
+package dev.strata.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** load, import, images, rmi and save through the command. */
+class ImageCommandsTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path tmp;
+
+  @Test
+  void load_ociLayoutDirectory_printsLoadedTag() throws Exception {
+    Path root = tmp.resolve("root");
+    Path layout = TestArchives.ociLayout(tmp.resolve("layout"));
+
+    Cli.Result r = Cli.ok(root, "load", "-i", layout.toString());
+
+    assertEquals(List.of("Loaded image: test/app:1.0"), r.lines());
+    assertEquals(TestArchives.imageId(), images(root).get(0).get("image_id").asText());
+  }
+
+  @Test
+  void load_untaggedImage_printsLoadedImageId() throws Exception {
+    Path root = tmp.resolve("root");
+    Path archive = TestArchives.dockerArchive(tmp.resolve("app.tar"));
+    Cli.ok(root, "load", "-i", archive.toString());
+    Cli.ok(root, "save", "-o", tmp.resolve("by-id.tar").toString(), TestArchives.imageId());
+
+    Cli.Result r = Cli.ok(tmp.resolve("fresh"), "load", "-i", tmp.resolve("by-id.tar").toString());
+
+    assertEquals(List.of("Loaded image ID: " + TestArchives.imageId()), r.lines());
+  }
+
+  @Test
+  void images_formatJson_parsesWithFullIdsAndByteSizes() throws Exception {
+    Path root = tmp.resolve("root");
+    Cli.ok(root, "load", "-i", TestArchives.dockerArchive(tmp.resolve("app.tar")).toString());
+
+    JsonNode images = images(root);
+
+    assertEquals(1, images.size());
+    JsonNode image = images.get(0);
+    assertEquals("test/app", image.get("repository").asText());
+    assertEquals("1.0", image.get("tag").asText());
+    assertEquals(TestArchives.imageId(), image.get("image_id").asText());
+    assertEquals("2024-01-02T03:04:05Z", image.get("created").asText());
+    assertTrue(image.get("size").isNumber());
+    assertEquals(2, image.get("layers").asInt());
+  }
+
+  @Test
+  void layers_formatJsonAndTree_showStackWithImage() throws Exception {
+    Path root = tmp.resolve("root");
+    Cli.ok(root, "load", "-i", TestArchives.dockerArchive(tmp.resolve("app.tar")).toString());
+
+    JsonNode layers = JSON.readTree(Cli.ok(root, "--format", "json", "layers").out());
+    List<String> tree = Cli.ok(root, "layers").lines();
+
+    assertEquals(2, layers.size());
+    assertEquals(TestArchives.diffIds().get(0).toString(), layers.get(0).get("chain_id").asText());
+    assertTrue(layers.get(0).get("parent").isNull());
+    assertEquals(layers.get(0).get("chain_id"), layers.get(1).get("parent"));
+    assertEquals(List.of("test/app:1.0"), JSON.convertValue(layers.get(1).get("images"), List.class));
+    String base = TestArchives.diffIds().get(0).hex().substring(0, 12);
+    assertTrue(tree.get(0).startsWith(base + "  diff " + base), tree.toString());
+    assertTrue(tree.get(1).startsWith("└── ") && tree.get(1).endsWith("image test/app:1.0"), tree.toString());
+  }
+
+  @Test
+  void import_directory_makesOneLayerImageWithItsFiles() throws Exception {
+    Path root = tmp.resolve("root");
+    Path tree = Files.createDirectories(tmp.resolve("tree/etc"));
+    Files.writeString(tree.resolve("motd"), "imported\n");
+    Files.createDirectories(tmp.resolve("tree/usr/bin"));
+    Files.writeString(tmp.resolve("tree/usr/bin/tool"), "#!/bin/sh\n");
+
+    String id = Cli.ok(root, "import", tmp.resolve("tree").toString(), "--tag", "imported:1").lastLine();
+
+    assertTrue(id.matches("sha256:[0-9a-f]{64}"), id);
+    JsonNode image = images(root).get(0);
+    assertEquals(id, image.get("image_id").asText());
+    assertEquals("imported", image.get("repository").asText());
+    assertEquals(1, image.get("layers").asInt());
+    Cli.ok(root, "create", "--name", "c1", "imported:1");
+    Path rootfs = Path.of(Cli.ok(root, "mount", "c1").lastLine());
+    assertEquals("imported\n", Files.readString(rootfs.resolve("etc/motd")));
+    assertTrue(Files.exists(rootfs.resolve("usr/bin/tool")));
+    Cli.ok(root, "umount", "c1");
+  }
+
+  @Test
+  void import_layerTar_keepsItsDiffId() throws Exception {
+    Path root = tmp.resolve("root");
+    Path tar = Files.write(tmp.resolve("layer.tar"), TestArchives.base());
+
+    Cli.ok(root, "import", tar.toString(), "-t", "base:latest");
+
+    JsonNode layers = JSON.readTree(Cli.ok(root, "--format", "json", "layers").out());
+    assertEquals(TestArchives.diffIds().get(0).toString(), layers.get(0).get("diff_id").asText());
+    assertEquals("base", images(root).get(0).get("repository").asText());
+  }
+
+  @Test
+  void import_invalidTag_exitsInvalidArgumentAndRegistersNothing() throws Exception {
+    Path root = tmp.resolve("root");
+    Path tar = Files.write(tmp.resolve("layer.tar"), TestArchives.base());
+
+    Cli.Result r = Cli.run(root, "import", tar.toString(), "-t", "UPPER/Case");
+
+    assertEquals(ExitCodes.INVALID_ARGUMENT, r.exit(), r.toString());
+    assertEquals(0, JSON.readTree(Cli.ok(root, "--format", "json", "layers").out()).size());
+  }
+
+  @Test
+  void rmi_imageInUse_exitsFailedPreconditionThenWorksAfterRm() throws Exception {
+    Path root = tmp.resolve("root");
+    Cli.ok(root, "load", "-i", TestArchives.dockerArchive(tmp.resolve("app.tar")).toString());
+    Cli.ok(root, "create", "--name", "c1", TestArchives.TAG);
+
+    Cli.Result refused = Cli.run(root, "rmi", TestArchives.TAG);
+    assertEquals(ExitCodes.FAILED_PRECONDITION, refused.exit(), refused.toString());
+    assertEquals(1, refused.err().lines().count(), refused.err());
+    assertTrue(refused.err().contains("c1"), refused.err());
+
+    Cli.ok(root, "rm", "c1");
+    Cli.Result removed = Cli.ok(root, "rmi", "-f", TestArchives.TAG);
+    assertEquals("Untagged: " + TestArchives.TAG, removed.lines().get(0));
+    assertEquals("Deleted: " + TestArchives.imageId(), removed.lines().get(1));
+    assertEquals(0, images(root).size());
+    assertEquals(0, JSON.readTree(Cli.ok(root, "--format", "json", "layers").out()).size());
+  }
+
+  @Test
+  void rmi_forceWhileInUse_removesImageAndContainerStillCommits() throws Exception {
+    Path root = tmp.resolve("root");
+    Cli.ok(root, "load", "-i", TestArchives.dockerArchive(tmp.resolve("app.tar")).toString());
+    Cli.ok(root, "create", "--name", "c1", TestArchives.TAG);
+
+    Cli.ok(root, "rmi", "-f", TestArchives.TAG);
+
+    assertEquals(0, images(root).size());
+    String id = Cli.ok(root, "commit", "c1", "rescued:1").lastLine();
+    assertEquals(id, images(root).get(0).get("image_id").asText());
+    assertEquals(3, images(root).get(0).get("layers").asInt());
+  }
+
+  @Test
+  void load_corruptArchive_exitsCorruptWithOneLine() throws Exception {
+    Path root = tmp.resolve("root");
+    Path garbage = Files.writeString(tmp.resolve("garbage.tar"), "this is not a tar archive at all".repeat(40));
+
+    Cli.Result r = Cli.run(root, "load", "-i", garbage.toString());
+
+    assertEquals(ExitCodes.CORRUPT, r.exit(), r.toString());
+    assertEquals(1, r.err().lines().count(), r.err());
+    assertTrue(r.err().startsWith("strata: "), r.err());
+  }
+
+  @Test
+  void load_layerNotMatchingDiffId_exitsCorruptAndLoadsNothing() throws Exception {
+    Path root = tmp.resolve("root");
+    byte[] config = TestArchives.config();
+    Path archive = TestArchives.dockerArchive(tmp.resolve("bad.tar"), config,
+        List.of(TestArchives.base(), TestArchives.base()));
+
+    Cli.Result r = Cli.run(root, "load", "-i", archive.toString());
+
+    assertEquals(ExitCodes.CORRUPT, r.exit(), r.toString());
+    assertEquals(0, images(root).size());
+  }
+
+  @Test
+  void load_missingFile_exitsNotFound() {
+    Cli.Result r = Cli.run(tmp.resolve("root"), "load", "-i", tmp.resolve("nope.tar").toString());
+
+    assertEquals(ExitCodes.NOT_FOUND, r.exit(), r.toString());
+  }
+
+  @Test
+  void save_unknownImage_exitsNotFoundAndLeavesNoFile() {
+    Path out = tmp.resolve("out.tar");
+
+    Cli.Result r = Cli.run(tmp.resolve("root"), "save", "-o", out.toString(), "nothing:here");
+
+    assertEquals(ExitCodes.NOT_FOUND, r.exit(), r.toString());
+    assertFalse(Files.exists(out));
+    assertFalse(Files.exists(tmp.resolve(".out.tar.partial")));
+  }
+
+  private static JsonNode images(Path root) throws Exception {
+    return JSON.readTree(Cli.ok(root, "--format", "json", "images").out());
+  }
+}
