@@ -1,5 +1,6 @@
 package dev.strata.cli;
 
+import dev.strata.files.FileTrees;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -15,11 +16,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 /**
  * {@code <root>/containers/<name>/container.json}, written to a temporary sibling, fsynced and
@@ -101,7 +100,7 @@ final class ContainerFiles {
     }
     Path trash = dir.resolve(TRASH + name + "-" + UUID.randomUUID());
     Files.move(source, trash, StandardCopyOption.ATOMIC_MOVE);
-    deleteTree(trash);
+    FileTrees.delete(trash);
   }
 
   /** Deletes half-written records and half-removed directories. */
@@ -109,7 +108,7 @@ final class ContainerFiles {
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
       for (Path p : entries) {
         if (p.getFileName().toString().startsWith(TRASH)) {
-          deleteTree(p);
+          FileTrees.delete(p);
         } else if (Files.isDirectory(p)) {
           try (DirectoryStream<Path> inner = Files.newDirectoryStream(p, TEMP + "*")) {
             for (Path temp : inner) {
@@ -117,14 +116,6 @@ final class ContainerFiles {
             }
           }
         }
-      }
-    }
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    try (Stream<Path> walk = Files.walk(root)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
       }
     }
   }

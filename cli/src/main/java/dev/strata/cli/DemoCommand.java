@@ -1,5 +1,6 @@
 package dev.strata.cli;
 
+import dev.strata.files.FileTrees;
 import dev.strata.image.Image;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -10,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -150,11 +150,7 @@ final class DemoCommand implements Callable<Integer> {
       Main.run(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), false,
           prefix(first, "rm", "-f", CONTAINER));
     }
-    try (Stream<Path> walk = Files.walk(work)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
+    FileTrees.delete(work);
     out.println("Removed " + work);
   }
 
