@@ -65,8 +65,7 @@ final class ContainerFiles {
       return Optional.of(new ContainerRecord(node.path("name").asText(name),
           image.isEmpty() ? Optional.empty() : Optional.of(ImageId.parse(image)),
           node.path("image_ref").asText(""),
-          Instant.parse(node.path("created").asText(Instant.EPOCH.toString())),
-          node.path("mounts").asInt(0)));
+          Instant.parse(node.path("created").asText(Instant.EPOCH.toString()))));
     } catch (IOException | RuntimeException e) {
       throw new CorruptException(file.toString(), "container record " + file + " is unreadable ("
           + e.getMessage() + "); remove the container with `strata rm -f " + name + "`", e);
@@ -79,7 +78,6 @@ final class ContainerFiles {
     node.put("image", record.image().map(ImageId::toString).orElse(""));
     node.put("image_ref", record.imageRef());
     node.put("created", record.created().toString());
-    node.put("mounts", record.mounts());
     Path target = Files.createDirectories(dir.resolve(record.name())).resolve(FILE);
     Path temp = target.resolveSibling(TEMP + FILE + "-" + UUID.randomUUID());
     try {

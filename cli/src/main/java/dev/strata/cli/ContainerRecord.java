@@ -7,11 +7,11 @@ import java.util.Optional;
 
 /**
  * What the command remembers of a container beside its write layer: the image it was created
- * from and how many {@code strata mount}s are outstanding. Kept as {@code
+ * from. (How many times it is mounted is the layer store's to know.) Kept as {@code
  * <root>/containers/<name>/container.json}:
  *
  * <pre>{@code
- * {"name":"web","image":"sha256:<hex>","image_ref":"nginx:1.27","created":"2025-01-02T03:04:05.123Z","mounts":0}
+ * {"name":"web","image":"sha256:<hex>","image_ref":"nginx:1.27","created":"2025-01-02T03:04:05.123Z"}
  * }</pre>
  *
  * @param name the container's name, also its write layer's name in the layer store
@@ -19,22 +19,13 @@ import java.util.Optional;
  *     layer is left
  * @param imageRef the image as named on the command line ({@code nginx:1.27}, an id prefix)
  * @param created when it was created
- * @param mounts outstanding {@code strata mount}s: mounts persist past the process that made them,
- *     so the count lives on disk, not in the driver's memory
  */
-record ContainerRecord(String name, Optional<ImageId> image, String imageRef, Instant created, int mounts) {
+record ContainerRecord(String name, Optional<ImageId> image, String imageRef, Instant created) {
 
   ContainerRecord {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(image, "image");
     Objects.requireNonNull(imageRef, "imageRef");
     Objects.requireNonNull(created, "created");
-    if (mounts < 0) {
-      throw new IllegalArgumentException("container " + name + ": negative mount count " + mounts);
-    }
-  }
-
-  ContainerRecord withMounts(int count) {
-    return new ContainerRecord(name, image, imageRef, created, count);
   }
 }

@@ -84,7 +84,7 @@ final class Containers {
       throw new AlreadyExistsException(chosen, "a container named '" + chosen + "' already exists; pick another --name");
     }
     layers.createWriteLayer(chosen, image.top(), InitHook.dockerLike(), Map.of());
-    ContainerRecord record = new ContainerRecord(chosen, Optional.of(image.id()), imageRef, clock.instant(), 0);
+    ContainerRecord record = new ContainerRecord(chosen, Optional.of(image.id()), imageRef, clock.instant());
     try {
       files.write(record);
     } catch (IOException | RuntimeException e) {
@@ -109,7 +109,7 @@ final class Containers {
     if (layers.writeLayer(name).isEmpty()) {
       throw new NotFoundException(name, "no such container: " + name + " (see `strata ps`)");
     }
-    return files.read(name).orElseGet(() -> new ContainerRecord(name, Optional.empty(), "", Instant.EPOCH, 0));
+    return files.read(name).orElseGet(() -> new ContainerRecord(name, Optional.empty(), "", Instant.EPOCH));
   }
 
   /** The write layer under a container that {@link #get} found. */
@@ -128,11 +128,17 @@ final class Containers {
     return all;
   }
 
-  /** Mounts the container's root filesystem and records one more outstanding mount. */
+  /**
+   * Mounts the container's root filesystem. The layer store persists the count, so the mount
+   * outlives this process until a matching {@code strata umount}.
+   */
   Path mount(ContainerRecord container) throws IOException {
-    Path rootfs = layers.mount(container.name());
-    files.write(container.withMounts(container.mounts() + 1));
-    return rootfs;
+    return layers.mount(container.name());
+  }
+
+  /** Outstanding mounts of the container's root filesystem. */
+  int mounts(ContainerRecord container) throws IOException {
+    return layers.mountCount(container.name());
   }
 
   /**
@@ -141,10 +147,7 @@ final class Containers {
    * @throws FailedPreconditionException if the container is not mounted
    */
   void unmount(ContainerRecord container) throws IOException {
-    if (container.mounts() == 0) {
-      throw new FailedPreconditionException(container.name(), "container " + container.name() + " is not mounted");
-    }
-    files.write(container.withMounts(container.mounts() - 1));
+    layers.unmount(container.name());
   }
 
   /**
@@ -154,12 +157,13 @@ final class Containers {
    * @throws FailedPreconditionException if it is mounted and not forced
    */
   void remove(ContainerRecord container, boolean force) throws IOException {
-    if (container.mounts() > 0 && !force) {
+    int mounts = layers.writeLayer(container.name()).isPresent() ? layers.mountCount(container.name()) : 0;
+    if (mounts > 0 && !force) {
       throw new FailedPreconditionException(container.name(), "container " + container.name() + " is mounted "
-          + container.mounts() + " time(s); `strata umount " + container.name() + "` first, or rm -f");
+          + mounts + " time(s); `strata umount " + container.name() + "` first, or rm -f");
     }
-    if (container.mounts() > 0) {
-      files.write(container.withMounts(0));
+    for (int i = 0; i < mounts; i++) {
+      layers.unmount(container.name());
     }
     layers.removeWriteLayer(container.name());
     files.delete(container.name());

@@ -38,7 +38,7 @@ final class PsCommand implements Callable<Integer> {
         row.put("image_id", id.map(i -> json ? i.toString() : i.shortId()).orElse("<unknown>")
             + (id.isPresent() && image.isEmpty() && !json ? " (removed)" : ""));
         row.put("created", json ? c.created().toString() : Ages.ago(c.created(), now));
-        row.put("mounts", c.mounts());
+        row.put("mounts", stores.containers.mounts(c));
         rows.add(row);
       }
     }

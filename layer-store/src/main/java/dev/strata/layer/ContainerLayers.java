@@ -90,11 +90,64 @@ final class ContainerLayers {
     return LayerId.of(find(container).orElseThrow(() -> notFound(container)).mountId());
   }
 
+  /** Mounts the container's view and persists the new count. */
+  Path mount(String container) throws IOException {
+    synchronized (index) {
+      LayerId id = mountId(container);
+      int count = db.mountCount(container);
+      Path rootfs = driver.mount(id);
+      try {
+        db.writeMountCount(container, count + 1);
+      } catch (IOException e) {
+        driver.unmount(id);
+        throw e;
+      }
+      return rootfs;
+    }
+  }
+
+  void unmount(String container) throws IOException {
+    synchronized (index) {
+      LayerId id = mountId(container);
+      int count = db.mountCount(container);
+      if (count == 0) {
+        throw new FailedPreconditionException(container, "container " + container + " is not mounted");
+      }
+      // Persist first: a crash after this leaves a mount that the next open sweeps, never a count
+      // that claims a view the driver no longer has.
+      db.writeMountCount(container, count - 1);
+      driver.unmount(id);
+    }
+  }
+
+  int mountCount(String container) throws IOException {
+    mountId(container);
+    return db.mountCount(container);
+  }
+
+  /**
+   * Called on open, after the driver swept every mount a previous process left: mounts again each
+   * container whose persisted count says it is mounted, so the driver's counts equal the record.
+   */
+  void restoreMounts() throws IOException {
+    for (String name : db.listMounts()) {
+      int count = db.mountCount(name);
+      Optional<WriteLayer> w = db.readMount(name);
+      if (w.isEmpty() || count == 0) {
+        continue;
+      }
+      LayerId id = LayerId.of(w.get().mountId());
+      for (int i = driver.mountCount(id); i < count; i++) {
+        driver.mount(id);
+      }
+    }
+  }
+
   void remove(String container) throws IOException {
     synchronized (index) {
       WriteLayer w = db.readMount(container).orElseThrow(() -> notFound(container));
       LayerId mountId = LayerId.of(w.mountId());
-      int mounts = driver.mountCount(mountId);
+      int mounts = db.mountCount(container);
       if (mounts > 0) {
         throw new FailedPreconditionException(container,
             "container " + container + " is mounted " + mounts + " time(s); unmount it first");

@@ -17,7 +17,7 @@ import java.util.UUID;
 /**
  * The layer store's metadata on disk, one small file per fact as Docker's layerdb keeps it:
  * {@code sha256/<chain>/{diff,size,cache-id,parent,depth,references,tar-split.json.gz}} and {@code
- * mounts/<container>/{mount-id,init-id,parent}}. A layer or mount directory is assembled under
+ * mounts/<container>/{mount-id,init-id,parent,mount-count}}. A layer or mount directory is assembled under
  * {@code tmp/} and renamed into place; removal renames it back into {@code tmp/} first. Whatever
  * is in {@code tmp/} at open is a leftover and is deleted.
  */
@@ -147,6 +147,23 @@ final class LayerDb {
       AtomicFiles.writeString(staging.resolve("parent"), w.parent().get().toString());
     }
     AtomicFiles.move(staging, mounts.resolve(w.container()));
+  }
+
+  /** Persisted mount references of a container's view; 0 when never recorded. */
+  int mountCount(String container) throws IOException {
+    Path file = mounts.resolve(container).resolve("mount-count");
+    if (!Files.exists(file)) {
+      return 0;
+    }
+    try {
+      return Integer.parseInt(AtomicFiles.readString(file));
+    } catch (NumberFormatException e) {
+      throw new CorruptException(container, "mount count of container " + container + " is damaged: " + e.getMessage(), e);
+    }
+  }
+
+  void writeMountCount(String container, int count) throws IOException {
+    AtomicFiles.writeString(mounts.resolve(container).resolve("mount-count"), Integer.toString(count));
   }
 
   void removeMount(String container) throws IOException {

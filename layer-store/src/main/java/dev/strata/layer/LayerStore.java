@@ -41,7 +41,7 @@ import java.util.Optional;
  *
  * <h2>On disk</h2>
  * {@code <root>/image/<driver>/layerdb/sha256/<chain>/{diff,size,cache-id,parent,references,tar-split.gz}}
- * and {@code layerdb/mounts/<container>/{mount-id,init-id,parent}}; every file is written to a
+ * and {@code layerdb/mounts/<container>/{mount-id,init-id,parent,mount-count}}; every file is written to a
  * staging name and renamed, so a crash leaves either the old or the new state, and leftovers are
  * swept on open.
  *
@@ -94,6 +94,7 @@ public final class LayerStore implements AutoCloseable {
     try {
       LayerStore store = new LayerStore(driver, reason, config.root());
       new StoreRecovery(store.db, driver, store.tmp).run();
+      store.containers.restoreMounts();
       return store;
     } catch (IOException | RuntimeException e) {
       driver.close();
@@ -285,16 +286,27 @@ public final class LayerStore implements AutoCloseable {
 
   /** Mounts the container's root filesystem (reference counted) and returns its path. */
   public Path mount(String container) throws IOException {
-    return driver.mount(mountId(container));
+    ensureOpen();
+    return containers.mount(container);
   }
 
+  /**
+   * Drops one mount reference of the container's root filesystem; the last unmounts it.
+   *
+   * @throws FailedPreconditionException if it is not mounted
+   */
   public void unmount(String container) throws IOException {
-    driver.unmount(mountId(container));
+    ensureOpen();
+    containers.unmount(container);
   }
 
-  /** Current mount references of the container's root filesystem. */
+  /**
+   * Current mount references of the container's root filesystem. They are persisted, so a mount
+   * made by one process (a {@code strata mount}) is still counted, and still mounted, in the next.
+   */
   public int mountCount(String container) throws IOException {
-    return driver.mountCount(mountId(container));
+    ensureOpen();
+    return containers.mountCount(container);
   }
 
   /** The container's changes against its image, init layer excluded. */

@@ -312,4 +312,33 @@ class LayerStoreTest {
         () -> register(new Tars().file("one-too-many", "x").build(), top));
     assertTrue(e.getMessage().contains("at most " + store.maxDepth()), e.getMessage());
   }
+
+  @Test
+  void mount_thenReopen_keepsCountAndBindMountAcrossProcesses() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(new dev.strata.driver.posix.FileNodes().isRoot(), "bind mounts need root");
+    store.close();
+    LayerStoreConfig bind = new LayerStoreConfig(root, Optional.of("vfs"), Map.of("vfs.bind", "true"),
+        dev.strata.driver.Mounter.system());
+    store = LayerStore.open(bind);
+    Layer l1 = register(base(), Optional.empty());
+    store.createWriteLayer("c1", Optional.of(l1.chainId()), InitHook.none(), Map.of());
+    Path rootfs = store.mount("c1");
+    store.close();
+
+    store = LayerStore.open(bind);
+    assertEquals(1, store.mountCount("c1"));
+    assertTrue(isMountPoint(rootfs), rootfs + " is mounted again after reopening");
+    assertEquals("NAME=test\n", Files.readString(rootfs.resolve("etc/os-release")));
+    assertThrows(FailedPreconditionException.class, () -> store.removeWriteLayer("c1"));
+    store.unmount("c1");
+    assertEquals(0, store.mountCount("c1"));
+    assertFalse(isMountPoint(rootfs));
+    assertThrows(FailedPreconditionException.class, () -> store.unmount("c1"));
+    store.removeWriteLayer("c1");
+  }
+
+  private static boolean isMountPoint(Path path) throws IOException {
+    String p = path.toString();
+    return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().anyMatch(l -> l.split(" ")[4].equals(p));
+  }
 }
