@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The {@code overlay2} driver: layers stacked by the kernel's overlayfs, in Docker's overlay2
@@ -68,7 +69,12 @@ public final class Overlay2DriverProvider implements GraphDriverProvider {
         return ProbeResult.unsupported(home + " is on overlay, which cannot hold an overlay upper;"
             + " put the root on ext4, xfs or btrfs");
       }
-      return ProbeResult.supported("overlayfs is available and " + home + " is on " + fs);
+      Optional<String> failure = UpperProbe.failure(existing);
+      if (failure.isPresent()) {
+        return ProbeResult.unsupported(failure.get());
+      }
+      return ProbeResult.supported("a test overlay mount with its upper on " + fs + " beside " + home
+          + " works");
     } catch (IOException e) {
       return ProbeResult.unsupported("cannot probe overlay for " + home + ": " + e.getMessage());
     }

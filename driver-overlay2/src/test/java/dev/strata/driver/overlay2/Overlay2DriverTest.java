@@ -227,6 +227,17 @@ class Overlay2DriverTest {
   }
 
   @Test
+  public void probe_homeNotYetCreated_testMountSucceedsAndLeavesNothing() throws IOException {
+    var result = new Overlay2DriverProvider().probe(home.resolve("strata/overlay2"));
+
+    assertTrue(result.supported(), result.reason());
+    assertTrue(result.reason().contains("test overlay mount"), result.reason());
+    try (var left = Files.list(home)) {
+      assertEquals(List.of(), left.toList());
+    }
+  }
+
+  @Test
   public void probe_homeOnOverlay_unsupportedWithReason() throws IOException {
     Path lower = Files.createDirectories(home.resolve("ovl/lower"));
     Path merged = Files.createDirectories(home.resolve("ovl/merged"));
