@@ -17,6 +17,7 @@ import dev.strata.driver.posix.FileNodes;
 import dev.strata.driver.posix.MountCalls;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -212,6 +213,25 @@ class Overlay2DriverTest {
       d.createWritable(LayerId.of("rw"), Optional.empty(), Map.of());
       List<String> options = d.mounts(LayerId.of("rw"), home.resolve("rw/merged")).get(0).options();
       assertEquals("metacopy=on", options.get(options.size() - 1));
+    }
+  }
+
+  @Test
+  public void mount_redirectDirOffMountopt_keptAndRenameOfLowerDirIsRefused() throws IOException {
+    try (GraphDriver d = open(DriverConfig.of(home).withOption("overlay2.mountopt", "redirect_dir=off"))) {
+      readOnly(d, "base", null, new LayerTarBuilder().dir("x", 0755).file("x/f", "f", 0644));
+      d.createWritable(LayerId.of("rw"), Optional.of(LayerId.of("base")), Map.of());
+      List<String> options = d.mounts(LayerId.of("rw"), home.resolve("rw/merged")).get(0).options();
+      assertTrue(options.contains("redirect_dir=off") && !options.contains("redirect_dir=on"), options.toString());
+
+      Path view = d.mount(LayerId.of("rw"));
+      try {
+        // rename(2) gives EXDEV; Files.move then copies, which it refuses for a non-empty directory.
+        // This is why redirect_dir=on is the default.
+        assertThrows(DirectoryNotEmptyException.class, () -> Files.move(view.resolve("x"), view.resolve("y")));
+      } finally {
+        d.unmount(LayerId.of("rw"));
+      }
     }
   }
 
