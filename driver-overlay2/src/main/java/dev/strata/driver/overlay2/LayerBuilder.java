@@ -102,6 +102,17 @@ final class LayerBuilder {
     }
   }
 
+  /** The {@code diff/} directories of {@code top} and its ancestors, nearest first. */
+  List<Path> lowerDiffs(LayerId top) throws IOException {
+    Path dir = home.layerDir(top);
+    List<Path> diffs = new ArrayList<>();
+    diffs.add(home.diff(top));
+    for (String shortName : LayerRecord.readLowers(dir)) {
+      diffs.add(home.link(shortName));
+    }
+    return diffs;
+  }
+
   /** {@code l/SHORT -> ../<id>/diff}, relative so the home can move. */
   void link(String shortName, LayerId id) throws IOException {
     Path link = home.link(shortName);

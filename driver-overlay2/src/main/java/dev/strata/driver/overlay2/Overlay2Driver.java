@@ -5,7 +5,6 @@ import dev.strata.archive.ApplyResult;
 import dev.strata.archive.Change;
 import dev.strata.archive.DeletingWhiteouts;
 import dev.strata.archive.LayerApplier;
-import dev.strata.archive.WhiteoutPolicy;
 import dev.strata.driver.Capability;
 import dev.strata.driver.GraphDriver;
 import dev.strata.driver.LayerId;
@@ -43,7 +42,13 @@ final class Overlay2Driver implements GraphDriver {
   private final MountPlan plan;
   private final NativeDiff nativeDiff;
   private final DiskUsage diskUsage;
-  private final WhiteoutPolicy overlayWhiteouts;
+  private final WhiteoutsFactory whiteoutsFactory;
+
+  /** Makes the whiteout policy for one new layer's {@code diff/}. */
+  @FunctionalInterface
+  interface WhiteoutsFactory {
+    OverlayWhiteouts forLayer(Path diffRoot, List<Path> lowerDiffs);
+  }
 
   private final Object lock = new Object();
   private final LayerTable table;
@@ -54,7 +59,7 @@ final class Overlay2Driver implements GraphDriver {
       boolean nativeDiff, String mountMethod) {}
 
   Overlay2Driver(OverlayHome home, Settings settings, LayerBuilder builder, Views views, MountPlan plan,
-      NativeDiff nativeDiff, DiskUsage diskUsage, WhiteoutPolicy overlayWhiteouts,
+      NativeDiff nativeDiff, DiskUsage diskUsage, WhiteoutsFactory whiteoutsFactory,
       Map<LayerId, LayerInfo> layers) {
     this.home = home;
     this.settings = settings;
@@ -63,7 +68,7 @@ final class Overlay2Driver implements GraphDriver {
     this.plan = plan;
     this.nativeDiff = nativeDiff;
     this.diskUsage = diskUsage;
-    this.overlayWhiteouts = overlayWhiteouts;
+    this.whiteoutsFactory = whiteoutsFactory;
     this.table = new LayerTable(home.root(), settings.maxDepth(), layers);
   }
 
@@ -110,10 +115,16 @@ final class Overlay2Driver implements GraphDriver {
   public ApplyResult createReadOnly(LayerId id, Optional<LayerId> parent, InputStream layerTar)
       throws IOException {
     ApplyOptions options = settings.root() ? ApplyOptions.privileged() : ApplyOptions.unprivileged();
-    // Below a base layer there is nothing to hide: its whiteouts only delete.
-    WhiteoutPolicy whiteouts = parent.isPresent() ? overlayWhiteouts : new DeletingWhiteouts();
-    LayerApplier applier = new LayerApplier(options, whiteouts);
-    return create(reserve(id, parent, false), diff -> applier.apply(layerTar, diff));
+    return create(reserve(id, parent, false), diff -> {
+      if (parent.isEmpty()) {
+        // Below a base layer there is nothing to hide: its whiteouts only delete.
+        return new LayerApplier(options, new DeletingWhiteouts()).apply(layerTar, diff);
+      }
+      OverlayWhiteouts whiteouts = whiteoutsFactory.forLayer(diff.toRealPath(), builder.lowerDiffs(parent.get()));
+      ApplyResult result = new LayerApplier(options, whiteouts).apply(layerTar, diff);
+      whiteouts.finish();
+      return result;
+    });
   }
 
   @Override

@@ -126,7 +126,7 @@ public final class Overlay2DriverProvider implements GraphDriverProvider {
     MountPlan plan = new MountPlan(home, options);
     return new Overlay2Driver(home, settings, builder, new Views(home, plan, mounter), plan,
         new NativeDiff(home, new UpperDirDiffer(features.xattrPrefix()), settings.nativeDiff()),
-        new DiskUsage(new FileBlocks()), new OverlayWhiteouts(nodes, xattrs, features.xattrPrefix()),
+        new DiskUsage(new FileBlocks()), (diff, lowers) -> new OverlayWhiteouts(nodes, xattrs, features.xattrPrefix(), diff, lowers),
         readLayers(home));
   }
 

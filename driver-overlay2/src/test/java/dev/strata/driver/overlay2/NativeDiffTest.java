@@ -145,6 +145,44 @@ class NativeDiffTest {
   }
 
   @Test
+  public void createReadOnly_opaqueRoot_hidesEveryLowerNameAndDiffRoundTrips() throws IOException {
+    driver.createReadOnly(id("upper"), Optional.of(id("base")), new ByteArrayInputStream(new LayerTarBuilder()
+        .opaque("").dir("etc", 0755).file("etc/fresh", "fresh", 0644).build()));
+
+    assertEquals(java.util.Set.of("/", "/etc", "/etc/fresh"), snapshot("upper").paths());
+    assertSameAsGeneric("upper", "base");
+    ByteArrayOutputStream tar = new ByteArrayOutputStream();
+    driver.diff(id("upper"), tar);
+    // etc survives by name, so the root is not opaque in the diff; etc's old children are gone.
+    assertEquals(List.of(".wh.usr", ".wh.var", ".wh.x", "etc/", "etc/.wh..wh..opq", "etc/fresh"),
+        entryNames(tar.toByteArray()).stream().sorted().toList());
+    driver.createReadOnly(id("replay"), Optional.of(id("base")), new ByteArrayInputStream(tar.toByteArray()));
+    snapshot("replay").assertMatches(snapshot("upper"), TreeSnapshot.Times.FILES_TO_SECONDS);
+  }
+
+  @Test
+  public void diff_containerEmptiedRoot_opaqueRootReplaysToSameView() throws IOException {
+    driver.createWritable(id("rw"), Optional.of(id("base")), Map.of());
+    editInContainer("rw", root -> {
+      try (var children = Files.list(root)) {
+        for (Path child : children.toList()) {
+          FileTrees.delete(child);
+        }
+      }
+      Files.createDirectory(root.resolve("etc"));
+      Files.writeString(root.resolve("etc/only"), "only");
+    });
+    assertSameAsGeneric("rw", "base");
+    ByteArrayOutputStream tar = new ByteArrayOutputStream();
+    driver.diff(id("rw"), tar);
+
+    driver.createReadOnly(id("replay"), Optional.of(id("base")), new ByteArrayInputStream(tar.toByteArray()));
+
+    assertEquals(java.util.Set.of("/", "/etc", "/etc/only"), snapshot("replay").paths());
+    snapshot("replay").assertMatches(snapshot("rw"), TreeSnapshot.Times.FILES_TO_SECONDS);
+  }
+
+  @Test
   public void diff_renamedLowerDirectory_redirectFallsBackToGenericAndReplays() throws IOException {
     driver.createWritable(id("rw"), Optional.of(id("base")), Map.of());
     editInContainer("rw", root -> Files.move(root.resolve("var"), root.resolve("var2")));
