@@ -21,8 +21,9 @@ import java.util.function.Predicate;
  * .wh.NAME} becomes a character device 0/0 named NAME, {@code .wh..wh..opq} the attribute {@code
  * overlay.opaque=y} on the directory. Whatever this same tar already put at the name goes first.
  *
- * <p>One instance per layer being filled. Below a directory already marked opaque nothing of the lower layers shows, so a whiteout there
- * only deletes: a device would be listed as a stray entry in a directory overlay does not merge.
+ * <p>One instance per layer being filled. Below a directory already marked opaque nothing of the
+ * lower layers shows, so a whiteout there only deletes: a device would be listed as a stray entry
+ * in a directory overlay does not merge.
  */
 final class OverlayWhiteouts implements WhiteoutPolicy {
 
