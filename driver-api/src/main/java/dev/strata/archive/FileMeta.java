@@ -50,6 +50,11 @@ record FileMeta(
     return mode & 07777;
   }
 
+  /** Overlay's whiteout: a character device numbered 0/0. */
+  boolean isOverlayWhiteout() {
+    return type == FileType.CHAR_DEVICE && rdev == 0;
+  }
+
   boolean isDirectory() {
     return type == FileType.DIRECTORY;
   }

@@ -1,6 +1,9 @@
 package dev.strata.archive;
 
+import dev.strata.driver.posix.Xattrs;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -33,8 +36,12 @@ final class TreeDiff {
 
   private static final String WHITEOUT_PREFIX = ".wh.";
 
-  private final TreeReader reader;
+  private final TreeReader lowerReader;
+  private final TreeReader upperReader;
   private final DiffVisitor visitor;
+  /** Set for {@link #runUpperDir}: how overlay marks an upper directory opaque. */
+  private final String opaqueXattr;
+  private final Xattrs xattrs;
   /** Unchanged directories entered but not yet reported: reported only once a change shows up. */
   private final List<Pending> pending = new ArrayList<>();
 
@@ -47,8 +54,20 @@ final class TreeDiff {
       Comparator.comparing(Step::sortKey, NameOrder.BYTES);
 
   TreeDiff(TreeReader reader, DiffVisitor visitor) {
-    this.reader = reader;
+    this(reader, reader, visitor, null, null);
+  }
+
+  /**
+   * For {@link #runUpperDir}: {@code upperReader} leaves out whiteouts and overlay's attributes,
+   * {@code opaqueXattr} is {@code trusted.overlay.opaque} (or {@code user.overlay.opaque}).
+   */
+  TreeDiff(TreeReader lowerReader, TreeReader upperReader, DiffVisitor visitor, String opaqueXattr,
+      Xattrs xattrs) {
+    this.lowerReader = lowerReader;
+    this.upperReader = upperReader;
     this.visitor = visitor;
+    this.opaqueXattr = opaqueXattr;
+    this.xattrs = xattrs;
   }
 
   /** Walks {@code upper} against {@code lower} ({@code null} for a base layer: all is added). */
@@ -56,9 +75,91 @@ final class TreeDiff {
     walk("", lower, upper);
   }
 
+  /**
+   * Walks an overlay upper directory (a layer's own {@code diff/}, not its view) against the
+   * parent's view, reporting what {@link #run} would report for the layer's view: a directory the
+   * upper does not hold is the parent's, unchanged, and never read; a whiteout device is a deletion
+   * when the parent's view has the name; an opaque or replaced directory is the whole truth below
+   * it and is compared as a plain tree. The upper must hold no redirected directories and no
+   * metacopy files (their content lives elsewhere).
+   */
+  void runUpperDir(Path lowerView, Path upperDir) throws IOException {
+    if (lowerView == null) {
+      walk("", null, upperDir);
+    } else {
+      walkMerged("", lowerView, upperDir);
+    }
+  }
+
+  private void walkMerged(String dir, Path lowerDir, Path upperDir) throws IOException {
+    List<Step> steps = new ArrayList<>();
+    int whitedOut = 0;
+    for (TreeEntry u : upperReader.withWhiteouts().children(upperDir)) {
+      FileMeta l = lowerReader.readIfExists(lowerDir.resolve(u.name()));
+      TreeEntry lower = l == null ? null : new TreeEntry(u.name(), lowerDir.resolve(u.name()), l);
+      if (u.meta().isOverlayWhiteout()) {
+        if (lower != null) {
+          whitedOut++;
+          steps.add(new Step(WHITEOUT_PREFIX + u.name(), null, lower));
+        }
+      } else {
+        steps.add(new Step(u.name(), u, lower));
+      }
+    }
+    // Opaque exactly when every name of the lower directory is whited out, as run() decides it.
+    boolean opaque = whitedOut > 0 && whitedOut == countChildren(lowerDir);
+    steps.sort(BY_TAR_NAME);
+    if (opaque) {
+      flushPending();
+      visitor.opaque(dir);
+    }
+    for (Step step : steps) {
+      if (step.upper() == null) {
+        flushPending();
+        visitor.deleted(child(dir, step.lower().name()), step.lower(), opaque);
+      } else {
+        visitMerged(child(dir, step.upper().name()), step.upper(), step.lower());
+      }
+    }
+  }
+
+  private void visitMerged(String path, TreeEntry upper, TreeEntry lower) throws IOException {
+    if (lower == null || !upper.meta().isDirectory()) {
+      visit(path, upper, lower);
+      return;
+    }
+    boolean differs = MetadataComparison.differs(lower.meta(), upper.meta());
+    if (differs) {
+      flushPending();
+      visitor.changed(path, upper, Change.Kind.MODIFIED);
+    } else {
+      pending.add(new Pending(path, upper));
+    }
+    if (!lower.meta().isDirectory()) {
+      walk(path, null, upper.path());
+    } else if (xattrs.get(upper.path(), opaqueXattr).isPresent()) {
+      walk(path, lower.path(), upper.path());
+    } else {
+      walkMerged(path, lower.path(), upper.path());
+    }
+    if (!pending.isEmpty() && pending.get(pending.size() - 1).path().equals(path)) {
+      pending.remove(pending.size() - 1);
+    }
+  }
+
+  private static int countChildren(Path dir) throws IOException {
+    int n = 0;
+    try (DirectoryStream<Path> names = Files.newDirectoryStream(dir)) {
+      for (Path ignored : names) {
+        n++;
+      }
+    }
+    return n;
+  }
+
   private void walk(String dir, Path lowerDir, Path upperDir) throws IOException {
-    List<TreeEntry> uppers = reader.children(upperDir);
-    List<TreeEntry> lowers = lowerDir == null ? List.of() : reader.children(lowerDir);
+    List<TreeEntry> uppers = upperReader.children(upperDir);
+    List<TreeEntry> lowers = lowerDir == null ? List.of() : lowerReader.children(lowerDir);
     Map<String, TreeEntry> lowerByName = new HashMap<>(lowers.size() * 2);
     for (TreeEntry l : lowers) {
       lowerByName.put(l.name(), l);

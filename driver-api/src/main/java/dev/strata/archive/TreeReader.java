@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
@@ -35,9 +36,24 @@ final class TreeReader {
       Comparator.comparing(TreeEntry::name, NameOrder.BYTES);
 
   private final Xattrs xattrs;
+  /** Attributes that belong to the filesystem, not the content (overlay's own); empty for none. */
+  private final String hiddenPrefix;
+  /** Leave out overlay whiteouts (character devices 0/0): a raw upper directory's markers. */
+  private final boolean skipWhiteouts;
 
   TreeReader(Xattrs xattrs) {
+    this(xattrs, "", false);
+  }
+
+  TreeReader(Xattrs xattrs, String hiddenPrefix, boolean skipWhiteouts) {
     this.xattrs = xattrs;
+    this.hiddenPrefix = hiddenPrefix;
+    this.skipWhiteouts = skipWhiteouts;
+  }
+
+  /** This reader, but keeping overlay whiteouts in listings (to find them). */
+  TreeReader withWhiteouts() {
+    return new TreeReader(xattrs, hiddenPrefix, false);
   }
 
   /** The children of {@code dir}, sorted by name; {@code dir} must be a directory. */
@@ -45,7 +61,10 @@ final class TreeReader {
     List<TreeEntry> entries = new ArrayList<>();
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
       for (Path child : stream) {
-        entries.add(new TreeEntry(child.getFileName().toString(), child, read(child)));
+        FileMeta meta = read(child);
+        if (!(skipWhiteouts && meta.isOverlayWhiteout())) {
+          entries.add(new TreeEntry(child.getFileName().toString(), child, meta));
+        }
       }
     }
     entries.sort(BY_NAME);
@@ -76,10 +95,22 @@ final class TreeReader {
         readXattrs(path));
   }
 
+  /** The metadata of {@code path}, or null when nothing is there. */
+  FileMeta readIfExists(Path path) throws IOException {
+    try {
+      return read(path);
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+  }
+
   private SortedMap<String, byte[]> readXattrs(Path path) throws IOException {
     List<String> names = xattrs.list(path);
     SortedMap<String, byte[]> values = new TreeMap<>(NameOrder.BYTES);
     for (String name : names) {
+      if (!hiddenPrefix.isEmpty() && name.startsWith(hiddenPrefix)) {
+        continue;
+      }
       // An attribute removed between list and get is simply not there any more.
       xattrs.get(path, name).ifPresent(v -> values.put(name, v));
     }

@@ -82,4 +82,24 @@ public interface LibC {
 
   @SaveError
   long syscall(long number, long a1, long a2, long a3, long a4, long a5);
+
+  /** {@code syscall(2)} for {@code fsopen}: a name and flags. */
+  @SaveError
+  long syscall(long number, String name, long flags);
+
+  /** {@code syscall(2)} for {@code fsconfig}: fd, command, key, string value, aux. */
+  @SaveError
+  long syscall(long number, long fd, long cmd, String key, String value, long aux);
+
+  /** {@code syscall(2)} for {@code fsmount}: fd, flags, mount attributes. */
+  @SaveError
+  long syscall(long number, long fd, long flags, long attributes);
+
+  /** {@code syscall(2)} for {@code move_mount}: from fd and path, to fd and path, flags. */
+  @SaveError
+  long syscall(long number, long fromFd, String fromPath, long toFd, String toPath, long flags);
+
+  /** {@code syscall(2)} for {@code getdents64}: fd, buffer, its length. */
+  @SaveError
+  long syscall(long number, long fd, @Out byte[] buffer, long length);
 }

@@ -1,0 +1,178 @@
+package dev.strata.driver.overlay2;
+
+import dev.strata.driver.LayerId;
+import dev.strata.driver.LayerInfo;
+import dev.strata.driver.posix.FileNodes;
+import dev.strata.driver.posix.Timestamp;
+import dev.strata.driver.posix.Xattrs;
+import dev.strata.files.FileTrees;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A layer directory's life on disk: built in {@code .staging/<id>}, renamed into place, linked
+ * from {@code l/}; on removal renamed into {@code .trash/} before anything is deleted. A crash at
+ * any point leaves the whole layer or something {@link Sweeper} clears.
+ */
+final class LayerBuilder {
+
+  /** What goes into the new layer's {@code diff/}. */
+  @FunctionalInterface
+  interface Fill<T> {
+    T into(Path diff) throws IOException;
+  }
+
+  private static final String SHORT_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  static final int SHORT_LENGTH = 26;
+
+  private final OverlayHome home;
+  private final FileNodes nodes;
+  private final Xattrs xattrs;
+  private final String overlayPrefix;
+  private final boolean root;
+  private final SecureRandom random = new SecureRandom();
+
+  LayerBuilder(OverlayHome home, FileNodes nodes, Xattrs xattrs, String overlayPrefix, boolean root) {
+    this.home = home;
+    this.nodes = nodes;
+    this.xattrs = xattrs;
+    this.overlayPrefix = overlayPrefix;
+    this.root = root;
+  }
+
+  <T> T build(LayerInfo info, Fill<T> fill) throws IOException {
+    LayerId id = info.id();
+    Path staging = home.staging().resolve(id.value());
+    try {
+      FileTrees.delete(staging);
+      Files.createDirectory(staging);
+      Path diff = Files.createDirectory(staging.resolve("diff"));
+      Files.createDirectory(staging.resolve("merged"));
+      if (info.writable()) {
+        Files.createDirectory(staging.resolve("work"));
+      }
+      if (info.parent().isPresent()) {
+        copyRootAttributes(home.diff(info.parent().get()), diff);
+      } else {
+        nodes.chmod(diff, 0755);
+        if (info.writable()) {
+          nodes.chmod(Files.createDirectory(staging.resolve("empty")), 0755);
+        }
+      }
+      T result = fill.into(diff);
+      String shortName = newShortName();
+      LayerRecord.writeLink(staging, shortName);
+      if (info.parent().isPresent()) {
+        Path parentDir = home.layerDir(info.parent().get());
+        List<String> lowers = new ArrayList<>();
+        lowers.add(LayerRecord.readLink(parentDir));
+        lowers.addAll(LayerRecord.readLowers(parentDir));
+        LayerRecord.writeLowers(staging, lowers);
+      }
+      if (!info.writable()) {
+        LayerRecord.write(staging.resolve("committed"), "");
+      }
+      LayerRecord.writeInfo(staging, info);
+      Files.move(staging, home.layerDir(id), StandardCopyOption.ATOMIC_MOVE);
+      link(shortName, id);
+      if (info.parent().isPresent()) {
+        // Docker's rule: a layer with a child is committed, and its view from now on read-only.
+        Path marker = home.committed(info.parent().get());
+        if (!Files.exists(marker)) {
+          LayerRecord.write(marker, "");
+        }
+      }
+      return result;
+    } catch (IOException | RuntimeException | Error e) {
+      try {
+        FileTrees.delete(staging);
+      } catch (IOException cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      throw e;
+    }
+  }
+
+  /** The {@code diff/} directories of {@code top} and its ancestors, nearest first. */
+  List<Path> lowerDiffs(LayerId top) throws IOException {
+    Path dir = home.layerDir(top);
+    List<Path> diffs = new ArrayList<>();
+    diffs.add(home.diff(top));
+    for (String shortName : LayerRecord.readLowers(dir)) {
+      diffs.add(home.link(shortName));
+    }
+    return diffs;
+  }
+
+  /** {@code l/SHORT -> ../<id>/diff}, relative so the home can move. */
+  void link(String shortName, LayerId id) throws IOException {
+    Path link = home.link(shortName);
+    Files.deleteIfExists(link);
+    Files.createSymbolicLink(link, Path.of("..", id.value(), "diff"));
+  }
+
+  /** Takes the layer out of the home at once; its files wait in the trash for {@link #delete}. */
+  Path remove(LayerId id) throws IOException {
+    Path dir = home.layerDir(id);
+    String shortName = LayerRecord.readLink(dir);
+    Path away = home.trash().resolve(id.value() + "-" + UUID.randomUUID());
+    Files.move(dir, away, StandardCopyOption.ATOMIC_MOVE);
+    Files.deleteIfExists(home.link(shortName));
+    return away;
+  }
+
+  void delete(Path trashed) throws IOException {
+    FileTrees.delete(trashed);
+  }
+
+  /**
+   * The new upper's root is what the view's root is: overlay shows the topmost layer's root, so a
+   * child that did not copy its parent's root would change the view's root mode, owner and times.
+   */
+  private void copyRootAttributes(Path from, Path to) throws IOException {
+    Map<String, Object> a = Files.readAttributes(from, "unix:mode,uid,gid,lastModifiedTime,lastAccessTime",
+        LinkOption.NOFOLLOW_LINKS);
+    if (root) {
+      nodes.lchown(to, (Integer) a.get("uid"), (Integer) a.get("gid"));
+    }
+    nodes.chmod(to, (Integer) a.get("mode"));
+    for (String name : xattrs.list(from)) {
+      if (!name.startsWith(overlayPrefix)) {
+        xattrs.get(from, name).ifPresent(v -> setQuietly(to, name, v));
+      }
+    }
+    nodes.setTimes(to, Timestamp.of((FileTime) a.get("lastAccessTime")),
+        Timestamp.of((FileTime) a.get("lastModifiedTime")));
+  }
+
+  private void setQuietly(Path to, String name, byte[] value) {
+    try {
+      xattrs.set(to, name, value);
+    } catch (IOException e) {
+      // Safe: only root may set trusted.* and security.*; the view's root then lacks the attribute.
+      System.getLogger(LayerBuilder.class.getName()).log(System.Logger.Level.DEBUG,
+          "cannot copy xattr " + name + " to " + to, e);
+    }
+  }
+
+  private String newShortName() {
+    while (true) {
+      StringBuilder s = new StringBuilder(SHORT_LENGTH);
+      for (int i = 0; i < SHORT_LENGTH; i++) {
+        s.append(SHORT_ALPHABET.charAt(random.nextInt(SHORT_ALPHABET.length())));
+      }
+      if (!Files.exists(home.link(s.toString()), LinkOption.NOFOLLOW_LINKS)) {
+        return s.toString();
+      }
+    }
+  }
+}

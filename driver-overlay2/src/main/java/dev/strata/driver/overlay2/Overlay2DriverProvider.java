@@ -1,0 +1,161 @@
+package dev.strata.driver.overlay2;
+
+import dev.strata.archive.UpperDirDiffer;
+import dev.strata.driver.DriverConfig;
+import dev.strata.driver.GraphDriver;
+import dev.strata.driver.GraphDriverProvider;
+import dev.strata.driver.LayerId;
+import dev.strata.driver.LayerInfo;
+import dev.strata.driver.Mounter;
+import dev.strata.driver.ProbeResult;
+import dev.strata.driver.error.InvalidArgumentException;
+import dev.strata.driver.error.UnsupportedException;
+import dev.strata.driver.posix.DirEntryTypes;
+import dev.strata.driver.posix.FileBlocks;
+import dev.strata.driver.posix.FileNodes;
+import dev.strata.driver.posix.FsMountCalls;
+import dev.strata.driver.posix.Xattrs;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The {@code overlay2} driver: layers stacked by the kernel's overlayfs, in Docker's overlay2
+ * layout. A container's writes land in its layer's {@code diff/} (copy-up), deletions as whiteout
+ * devices; its diff is read from that directory alone when the kernel keeps no redirects or
+ * metacopies there. Stacks mount through the new mount API, so up to overlay's 500 lowers.
+ *
+ * <p>Options: {@code overlay2.mountopt=a,b} adds overlay mount options, used verbatim and never
+ * overridden (e.g. {@code redirect_dir=off}, {@code metacopy=on}). Quota ({@code overlay2.size},
+ * {@code size=} on a writable layer) is refused: it needs xfs project quota, not managed yet.
+ * Needs root (mounts), overlay in the kernel, and a home filesystem that reports {@code d_type} and
+ * is not itself overlay.
+ */
+public final class Overlay2DriverProvider implements GraphDriverProvider {
+
+  static final String NAME = "overlay2";
+  static final String MOUNTOPT = "overlay2.mountopt";
+  static final String SIZE = "overlay2.size";
+  /** overlayfs's {@code OVL_MAX_STACK}. */
+  static final int KERNEL_MAX_LOWERS = 500;
+  /** {@code mount(2)} copies one page of option data and keeps 4095 bytes of it. */
+  private static final int MOUNT_DATA_LIMIT = 4095;
+  private static final int MAX_ID_LENGTH = 128;
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public ProbeResult probe(Path home) {
+    try {
+      if (!OverlayFeatures.overlayListed(OverlayFeatures.PROC_FILESYSTEMS)) {
+        return ProbeResult.unsupported("overlay is not in /proc/filesystems; load it with 'modprobe overlay'");
+      }
+      if (!new FileNodes().isRoot()) {
+        return ProbeResult.unsupported("overlay2 mounts layers and needs root (CAP_SYS_ADMIN)");
+      }
+      Path existing = home.toAbsolutePath();
+      while (!Files.exists(existing)) {
+        existing = existing.getParent();
+      }
+      String fs = Files.getFileStore(existing).type();
+      if (fs.equals("overlay")) {
+        return ProbeResult.unsupported(home + " is on overlay, which cannot hold an overlay upper;"
+            + " put the root on ext4, xfs or btrfs");
+      }
+      Optional<String> failure = UpperProbe.failure(existing);
+      if (failure.isPresent()) {
+        return ProbeResult.unsupported(failure.get());
+      }
+      return ProbeResult.supported("a test overlay mount with its upper on " + fs + " beside " + home
+          + " works");
+    } catch (IOException e) {
+      return ProbeResult.unsupported("cannot probe overlay for " + home + ": " + e.getMessage());
+    }
+  }
+
+  @Override
+  public GraphDriver open(DriverConfig config) throws IOException {
+    for (String key : config.options().keySet()) {
+      if (key.equals(SIZE)) {
+        throw new UnsupportedException(key, "overlay2 quota needs xfs with prjquota, which this driver"
+            + " does not manage yet; drop " + SIZE);
+      }
+      if (!key.equals(MOUNTOPT)) {
+        throw new InvalidArgumentException(key, "unknown overlay2 storage option '" + key
+            + "'; overlay2 knows " + MOUNTOPT);
+      }
+    }
+    String homeText = config.home().toString();
+    if (homeText.contains(":") || homeText.contains(",")) {
+      throw new InvalidArgumentException(homeText, "overlay2 home " + homeText + " contains ':' or ',',"
+          + " which overlay mount options cannot carry; choose another root");
+    }
+    ProbeResult probe = probe(config.home());
+    if (!probe.supported()) {
+      throw new UnsupportedException(homeText, probe.reason());
+    }
+    OverlayHome home = new OverlayHome(config.home());
+    home.create();
+    FileNodes nodes = new FileNodes();
+    Xattrs xattrs = new Xattrs();
+    boolean root = nodes.isRoot();
+    FsMountCalls calls = new FsMountCalls();
+    OverlayFeatures features = OverlayFeatures.probe(home.staging(), root, calls, new DirEntryTypes());
+    if (!features.dType()) {
+      throw new UnsupportedException(homeText, homeText + " is on " + features.backingFs() + " without"
+          + " d_type in directory entries (xfs needs ftype=1); overlay cannot find whiteouts there");
+    }
+    MountOptions options = MountOptions.resolve(config.option(MOUNTOPT).orElse(null), features);
+    boolean systemMounter = config.mounter().getClass() == Mounter.system().getClass();
+    boolean fsconfig = systemMounter && features.newMountApi();
+    Mounter mounter = fsconfig ? new OverlayMounter(config.mounter(), calls) : config.mounter();
+    int maxDepth = fsconfig ? KERNEL_MAX_LOWERS : legacyMaxDepth(homeText, options);
+    String method = fsconfig ? "fsopen/fsconfig (lowerdir+ per layer)"
+        : "mount(2), " + MOUNT_DATA_LIMIT + " bytes of options";
+    Overlay2Driver.Settings settings = new Overlay2Driver.Settings(features, options, maxDepth, root,
+        !options.metacopy(features), method);
+    LayerBuilder builder = new LayerBuilder(home, nodes, xattrs, features.xattrPrefix(), root);
+    new Sweeper(home, MountTable.self(), config.mounter(), builder).sweep();
+    MountPlan plan = new MountPlan(home, options);
+    return new Overlay2Driver(home, settings, builder, new Views(home, plan, mounter), plan,
+        new NativeDiff(home, new UpperDirDiffer(features.xattrPrefix()), settings.nativeDiff()),
+        new DiskUsage(new FileBlocks()), (diff, lowers) -> new OverlayWhiteouts(nodes, xattrs, features.xattrPrefix(), diff, lowers),
+        readLayers(home));
+  }
+
+  /**
+   * The deepest stack whose mount data fits one {@code mount(2)} call: every lower costs an
+   * absolute short link {@code <home>/l/<26>} and a colon; upperdir, workdir (ids up to 128
+   * characters) and the options take the rest.
+   */
+  static int legacyMaxDepth(String home, MountOptions options) {
+    int perLower = home.length() + "/l/".length() + LayerBuilder.SHORT_LENGTH + 1;
+    int fixed = "lowerdir=".length()
+        + 2 * (",upperdir=".length() + home.length() + 1 + MAX_ID_LENGTH + "/diff".length());
+    for (String o : options.effective()) {
+      fixed += o.length() + 1;
+    }
+    return Math.max(1, Math.min(KERNEL_MAX_LOWERS, (MOUNT_DATA_LIMIT - fixed) / perLower));
+  }
+
+  private static Map<LayerId, LayerInfo> readLayers(OverlayHome home) throws IOException {
+    Map<LayerId, LayerInfo> layers = new HashMap<>();
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(home.root())) {
+      for (Path dir : dirs) {
+        String name = dir.getFileName().toString();
+        if (!name.startsWith(".") && !name.equals(OverlayHome.LINKS)) {
+          LayerId id = LayerId.of(name);
+          layers.put(id, LayerRecord.readInfo(dir, id));
+        }
+      }
+    }
+    return layers;
+  }
+}

@@ -1,0 +1,90 @@
+package dev.strata.driver.overlay2;
+
+import dev.strata.driver.LayerId;
+import dev.strata.driver.Mounter;
+import dev.strata.files.FileTrees;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Cleans up what an interrupted process left before the driver uses its home: views still mounted
+ * at {@code <id>/merged} (nobody holds a reference to them any more), half-built layers in {@code
+ * .staging/}, half-deleted ones in {@code .trash/}, directories without a layer record, short links
+ * whose layer is gone, and layers whose short link is missing (a crash between the rename and the
+ * link), which get it back.
+ */
+final class Sweeper {
+
+  private static final System.Logger LOG = System.getLogger(Sweeper.class.getName());
+
+  private final OverlayHome home;
+  private final MountTable mountTable;
+  private final Mounter mounter;
+  private final LayerBuilder builder;
+
+  Sweeper(OverlayHome home, MountTable mountTable, Mounter mounter, LayerBuilder builder) {
+    this.home = home;
+    this.mountTable = mountTable;
+    this.mounter = mounter;
+    this.builder = builder;
+  }
+
+  void sweep() throws IOException {
+    for (Path point : mountTable.mountPointsUnder(home.root())) {
+      LOG.log(System.Logger.Level.INFO, "unmounting stale overlay2 view {0}", point);
+      mounter.unmount(point);
+    }
+    emptyDir(home.staging());
+    emptyDir(home.trash());
+    Map<String, LayerId> links = new HashMap<>();
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(home.root())) {
+      for (Path dir : dirs) {
+        String name = dir.getFileName().toString();
+        if (name.startsWith(".") || name.equals(OverlayHome.LINKS)) {
+          continue;
+        }
+        if (!Files.exists(dir.resolve(LayerRecord.PROPERTIES))) {
+          LOG.log(System.Logger.Level.INFO, "removing layer directory without a record {0}", dir);
+          Path away = home.trash().resolve(name + "-" + UUID.randomUUID());
+          Files.move(dir, away, StandardCopyOption.ATOMIC_MOVE);
+          FileTrees.delete(away);
+          continue;
+        }
+        links.put(LayerRecord.readLink(dir), LayerId.of(name));
+      }
+    }
+    try (DirectoryStream<Path> existing = Files.newDirectoryStream(home.links())) {
+      for (Path link : existing) {
+        String name = link.getFileName().toString();
+        if (!links.containsKey(name) || !Files.isDirectory(link)) {
+          LOG.log(System.Logger.Level.INFO, "removing short link without a layer {0}", link);
+          Files.delete(link);
+        } else {
+          links.remove(name);
+        }
+      }
+    }
+    for (Map.Entry<String, LayerId> missing : links.entrySet()) {
+      LOG.log(System.Logger.Level.INFO, "restoring short link l/{0} of layer {1}", missing.getKey(), missing.getValue());
+      builder.link(missing.getKey(), missing.getValue());
+    }
+  }
+
+  private static void emptyDir(Path dir) throws IOException {
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+      for (Path entry : entries) {
+        if (Files.exists(entry, LinkOption.NOFOLLOW_LINKS)) {
+          LOG.log(System.Logger.Level.INFO, "removing leftover {0}", entry);
+          FileTrees.delete(entry);
+        }
+      }
+    }
+  }
+}
