@@ -1,5 +1,8 @@
 package dev.strata.driver.btrfs;
 
+import dev.strata.driver.DiskUsage;
+import dev.strata.driver.LayerRecords;
+import dev.strata.driver.LayerTable;
 import dev.strata.archive.ApplyOptions;
 import dev.strata.archive.ApplyResult;
 import dev.strata.archive.DeletingWhiteouts;
@@ -60,7 +63,7 @@ final class BtrfsDriver implements GraphDriver {
     this.qgroups = qgroups;
     this.diskUsage = diskUsage;
     this.root = root;
-    this.table = new LayerTable(home.root(), MAX_DEPTH, records.readAll());
+    this.table = new LayerTable("btrfs", home.root(), MAX_DEPTH, records.readAll());
   }
 
   @Override

@@ -1,5 +1,7 @@
 package dev.strata.driver.btrfs;
 
+import dev.strata.driver.DiskUsage;
+import dev.strata.driver.LayerRecords;
 import dev.strata.driver.DriverConfig;
 import dev.strata.driver.GraphDriver;
 import dev.strata.driver.GraphDriverProvider;
@@ -76,7 +78,7 @@ public final class BtrfsDriverProvider implements GraphDriverProvider {
     home.create();
     Ioctls ioctls = new Ioctls();
     Subvolumes subvolumes = new Subvolumes(ioctls);
-    LayerRecords records = new LayerRecords(home.meta());
+    LayerRecords records = new LayerRecords("btrfs", "subvolumes/", home.meta());
     Qgroups qgroups = new Qgroups(ioctls, subvolumes, Path.of("/sys/fs/btrfs"));
     LayerSubvolumes layers = new LayerSubvolumes(home, subvolumes, qgroups, records);
     new Sweeper(home, layers, records).sweep();

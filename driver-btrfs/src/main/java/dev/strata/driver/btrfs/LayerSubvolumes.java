@@ -1,5 +1,6 @@
 package dev.strata.driver.btrfs;
 
+import dev.strata.driver.LayerRecords;
 import dev.strata.driver.LayerId;
 import dev.strata.driver.LayerInfo;
 import dev.strata.files.FileTrees;

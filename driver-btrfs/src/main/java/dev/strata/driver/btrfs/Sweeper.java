@@ -1,5 +1,6 @@
 package dev.strata.driver.btrfs;
 
+import dev.strata.driver.LayerRecords;
 import dev.strata.driver.LayerInfo;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;

@@ -1,5 +1,6 @@
 package dev.strata.driver.vfs;
 
+import dev.strata.driver.LayerRecords;
 import dev.strata.files.FileTrees;
 import dev.strata.driver.LayerId;
 import dev.strata.driver.LayerInfo;

@@ -1,5 +1,7 @@
 package dev.strata.driver.vfs;
 
+import dev.strata.files.MountTable;
+import dev.strata.driver.LayerRecords;
 import dev.strata.files.FileTrees;
 import dev.strata.driver.Mounter;
 import java.io.IOException;

@@ -1,5 +1,8 @@
 package dev.strata.driver.vfs;
 
+import dev.strata.driver.DiskUsage;
+import dev.strata.driver.LayerRecords;
+import dev.strata.driver.LayerTable;
 import dev.strata.archive.ApplyOptions;
 import dev.strata.archive.ApplyResult;
 import dev.strata.archive.DeletingWhiteouts;
@@ -59,7 +62,7 @@ final class VfsDriver implements GraphDriver {
     this.views = views;
     this.diskUsage = diskUsage;
     this.root = root;
-    this.table = new LayerTable(home.root(), MAX_DEPTH, records.readAll());
+    this.table = new LayerTable("vfs", home.root(), MAX_DEPTH, records.readAll());
   }
 
   @Override

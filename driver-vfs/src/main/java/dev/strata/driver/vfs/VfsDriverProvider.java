@@ -1,5 +1,8 @@
 package dev.strata.driver.vfs;
 
+import dev.strata.files.MountTable;
+import dev.strata.driver.DiskUsage;
+import dev.strata.driver.LayerRecords;
 import dev.strata.driver.DriverConfig;
 import dev.strata.driver.GraphDriver;
 import dev.strata.driver.GraphDriverProvider;
@@ -59,7 +62,7 @@ public final class VfsDriverProvider implements GraphDriverProvider {
     boolean root = nodes.isRoot();
     TreeCopier copier = new TreeCopier(
         new ContentCopier(method, fileCopy, blocks), nodes, new Xattrs(), root);
-    return new VfsDriver(home, method, copier, new LayerRecords(home.meta()),
+    return new VfsDriver(home, method, copier, new LayerRecords("vfs", "dir/", home.meta()),
         new ViewMounts(home, bind, config.mounter()), new DiskUsage(blocks), root);
   }
 }

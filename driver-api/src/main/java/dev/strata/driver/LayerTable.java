@@ -1,7 +1,5 @@
-package dev.strata.driver.vfs;
+package dev.strata.driver;
 
-import dev.strata.driver.LayerId;
-import dev.strata.driver.LayerInfo;
 import dev.strata.driver.error.AlreadyExistsException;
 import dev.strata.driver.error.FailedPreconditionException;
 import dev.strata.driver.error.NotFoundException;
@@ -14,25 +12,34 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * The layers a driver knows, plus the ones being created. A create reserves its id here before the
- * long copy, so a second create of the same id fails at once and the parent counts as having a
- * child until the create ends. Not thread-safe: the driver calls it under its lock.
+ * The layers a driver knows, plus the ones being created: a building block for drivers. A create
+ * reserves its id here before the long copy or apply, so a second create of the same id fails at
+ * once, the parent counts as having a child until the create ends, and the depth limit is checked
+ * in one place. Not thread-safe: the driver calls it under its lock.
  */
-final class LayerTable {
+public final class LayerTable {
 
+  private final String driver;
   private final Path home;
   private final int maxDepth;
   private final Map<LayerId, LayerInfo> layers;
   private final Map<LayerId, LayerInfo> pending = new HashMap<>();
 
-  LayerTable(Path home, int maxDepth, Map<LayerId, LayerInfo> layers) {
+  /**
+   * @param driver the driver's name, for messages
+   * @param home the driver's home, for messages
+   * @param maxDepth the deepest stack accepted
+   * @param layers the layers already on disk
+   */
+  public LayerTable(String driver, Path home, int maxDepth, Map<LayerId, LayerInfo> layers) {
+    this.driver = driver;
     this.home = home;
     this.maxDepth = maxDepth;
     this.layers = new HashMap<>(layers);
   }
 
   /** Validates a create and holds its id until {@link #publish} or {@link #release}. */
-  LayerInfo reserve(LayerId id, Optional<LayerId> parent, boolean writable)
+  public LayerInfo reserve(LayerId id, Optional<LayerId> parent, boolean writable)
       throws AlreadyExistsException, NotFoundException, FailedPreconditionException {
     if (layers.containsKey(id) || pending.containsKey(id)) {
       throw new AlreadyExistsException(id.value(), "layer " + id + " already exists in " + home);
@@ -48,27 +55,27 @@ final class LayerTable {
     }
     if (depth > maxDepth) {
       throw new FailedPreconditionException(id.value(), "layer " + id + " would stack " + depth
-          + " layers deep; vfs allows at most " + maxDepth + " (squash some layers of the image)");
+          + " layers deep; " + driver + " allows at most " + maxDepth + " (squash some layers of the image)");
     }
     LayerInfo info = new LayerInfo(id, parent, writable, depth);
     pending.put(id, info);
     return info;
   }
 
-  void publish(LayerInfo info) {
+  public void publish(LayerInfo info) {
     pending.remove(info.id());
     layers.put(info.id(), info);
   }
 
-  void release(LayerId id) {
+  public void release(LayerId id) {
     pending.remove(id);
   }
 
-  void forget(LayerId id) {
+  public void forget(LayerId id) {
     layers.remove(id);
   }
 
-  LayerInfo require(LayerId id) throws NotFoundException {
+  public LayerInfo require(LayerId id) throws NotFoundException {
     LayerInfo info = layers.get(id);
     if (info == null) {
       throw new NotFoundException(id.value(), "layer " + id + " does not exist in " + home);
@@ -76,16 +83,16 @@ final class LayerTable {
     return info;
   }
 
-  boolean contains(LayerId id) {
+  public boolean contains(LayerId id) {
     return layers.containsKey(id);
   }
 
-  Set<LayerId> ids() {
+  public Set<LayerId> ids() {
     return Set.copyOf(layers.keySet());
   }
 
   /** A child of {@code id}, finished or being created; the first by id so messages are stable. */
-  Optional<LayerId> childOf(LayerId id) {
+  public Optional<LayerId> childOf(LayerId id) {
     Optional<LayerId> parent = Optional.of(id);
     return Stream.concat(layers.values().stream(), pending.values().stream())
         .filter(l -> l.parent().equals(parent))

@@ -1,7 +1,5 @@
-package dev.strata.driver.btrfs;
+package dev.strata.driver;
 
-import dev.strata.driver.LayerId;
-import dev.strata.driver.LayerInfo;
 import dev.strata.driver.error.CorruptException;
 import java.io.IOException;
 import java.io.Reader;
@@ -20,28 +18,38 @@ import java.util.Optional;
 import java.util.Properties;
 
 /**
- * Per-layer metadata as small properties files, {@code meta/<id>.properties}: {@code parent}
- * (empty for a base layer), {@code writable} and {@code depth}. Each is written to a temporary
- * file, flushed and renamed over, so a crash leaves the old record or the new one, never half.
+ * Per-layer metadata as small properties files, {@code <dir>/<id>.properties}: {@code parent}
+ * (empty for a base layer), {@code writable} and {@code depth}. A building block for drivers that
+ * keep each layer's content in a directory of its own. Each record is written to a temporary file,
+ * flushed and renamed over, so a crash leaves the old record or the new one, never half.
  */
-final class LayerRecords {
+public final class LayerRecords {
 
-  static final String SUFFIX = ".properties";
-  static final String TEMP_PREFIX = ".tmp-";
+  public static final String SUFFIX = ".properties";
+  public static final String TEMP_PREFIX = ".tmp-";
 
+  private final String driver;
+  private final String contentDir;
   private final Path dir;
 
-  LayerRecords(Path dir) {
+  /**
+   * @param driver the driver's name, for messages
+   * @param contentDir where the driver keeps layer content ({@code dir/}, {@code subvolumes/}), for messages
+   * @param dir where the records live
+   */
+  public LayerRecords(String driver, String contentDir, Path dir) {
+    this.driver = driver;
+    this.contentDir = contentDir;
     this.dir = dir;
   }
 
-  void write(LayerInfo info) throws IOException {
+  public void write(LayerInfo info) throws IOException {
     Properties p = new Properties();
     p.setProperty("parent", info.parent().map(LayerId::value).orElse(""));
     p.setProperty("writable", Boolean.toString(info.writable()));
     p.setProperty("depth", Integer.toString(info.depth()));
     StringWriter text = new StringWriter();
-    p.store(text, "strata btrfs layer " + info.id());
+    p.store(text, "strata " + driver + " layer " + info.id());
     Path temp = dir.resolve(TEMP_PREFIX + info.id().value());
     try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE,
         StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
@@ -51,16 +59,16 @@ final class LayerRecords {
     Files.move(temp, file(info.id()), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
-  void delete(LayerId id) throws IOException {
+  public void delete(LayerId id) throws IOException {
     Files.deleteIfExists(file(id));
   }
 
-  Path file(LayerId id) {
+  public Path file(LayerId id) {
     return dir.resolve(id.value() + SUFFIX);
   }
 
   /** Every record on disk, by layer id. */
-  Map<LayerId, LayerInfo> readAll() throws IOException {
+  public Map<LayerId, LayerInfo> readAll() throws IOException {
     Map<LayerId, LayerInfo> all = new HashMap<>();
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
       for (Path f : files) {
@@ -70,7 +78,7 @@ final class LayerRecords {
           id = LayerId.of(name.substring(0, name.length() - SUFFIX.length()));
         } catch (IllegalArgumentException e) {
           throw new CorruptException(f.toString(), "layer record " + f + " is not named after a valid"
-              + " layer id; remove it and the matching subvolume under subvolumes/", e);
+              + " layer id; remove it and the matching entry under " + contentDir, e);
         }
         all.put(id, read(id, f));
       }
@@ -78,7 +86,7 @@ final class LayerRecords {
     return all;
   }
 
-  private static LayerInfo read(LayerId id, Path f) throws IOException {
+  private LayerInfo read(LayerId id, Path f) throws IOException {
     Properties p = new Properties();
     try (Reader r = Files.newBufferedReader(f, StandardCharsets.ISO_8859_1)) {
       p.load(r);
@@ -88,8 +96,8 @@ final class LayerRecords {
           Boolean.parseBoolean(p.getProperty("writable")),
           Integer.parseInt(p.getProperty("depth", "")));
     } catch (IllegalArgumentException e) {
-      throw new CorruptException(f.toString(), "layer record " + f + " of btrfs layer " + id
-          + " is unreadable (" + e.getMessage() + "); remove the layer's subvolumes/ and meta/ entries", e);
+      throw new CorruptException(f.toString(), "layer record " + f + " of " + driver + " layer " + id
+          + " is unreadable (" + e.getMessage() + "); remove the layer's " + contentDir + " and record entries", e);
     }
   }
 }

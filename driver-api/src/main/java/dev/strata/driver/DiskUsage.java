@@ -1,6 +1,5 @@
-package dev.strata.driver.btrfs;
+package dev.strata.driver;
 
-import dev.strata.driver.Usage;
 import dev.strata.driver.posix.FileBlocks;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
@@ -15,15 +14,15 @@ import java.util.Set;
  * What {@code du} would say of one layer directory: allocated bytes ({@code st_blocks * 512}, so
  * holes cost nothing) and inodes, each hardlinked inode counted once.
  */
-final class DiskUsage {
+public final class DiskUsage {
 
   private final FileBlocks blocks;
 
-  DiskUsage(FileBlocks blocks) {
+  public DiskUsage(FileBlocks blocks) {
     this.blocks = blocks;
   }
 
-  Usage of(Path root) throws IOException {
+  public Usage of(Path root) throws IOException {
     Set<Object> seen = new HashSet<>();
     long[] bytes = {0};
     Files.walkFileTree(root, new SimpleFileVisitor<>() {

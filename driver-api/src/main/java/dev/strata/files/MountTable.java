@@ -1,4 +1,4 @@
-package dev.strata.driver.vfs;
+package dev.strata.files;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -7,21 +7,21 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
-/** Mount points from {@code /proc/self/mountinfo}, to find bind mounts a crashed process left. */
-final class MountTable {
+/** Mount points from {@code /proc/self/mountinfo}, to find mounts a crashed process left under a driver home. */
+public final class MountTable {
 
   private final Path mountinfo;
 
-  MountTable(Path mountinfo) {
+  public MountTable(Path mountinfo) {
     this.mountinfo = mountinfo;
   }
 
-  static MountTable self() {
+  public static MountTable self() {
     return new MountTable(Path.of("/proc/self/mountinfo"));
   }
 
   /** Mount points strictly below {@code dir}, deepest first (the order to unmount them in). */
-  List<Path> mountPointsUnder(Path dir) throws IOException {
+  public List<Path> mountPointsUnder(Path dir) throws IOException {
     List<Path> found = new ArrayList<>();
     if (!Files.isReadable(mountinfo)) {
       return found;
@@ -41,7 +41,7 @@ final class MountTable {
   }
 
   /** The kernel writes space, tab, newline and backslash in mount points as {@code \ooo}. */
-  static String unescape(String field) {
+  public static String unescape(String field) {
     StringBuilder out = new StringBuilder(field.length());
     for (int i = 0; i < field.length(); i++) {
       char c = field.charAt(i);
