@@ -14,7 +14,6 @@ import dev.strata.driver.Usage;
 import dev.strata.driver.error.FailedPreconditionException;
 import dev.strata.driver.error.InvalidArgumentException;
 import dev.strata.driver.error.NotFoundException;
-import dev.strata.driver.error.UnsupportedException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,6 +23,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -53,14 +53,16 @@ final class Overlay2Driver implements GraphDriver {
   private final Object lock = new Object();
   private final LayerTable table;
   private boolean closed;
+  /** The xfs project id the next layer with a quota gets; ids are never reused while open. */
+  private int nextProjectId;
 
   /** What the provider worked out at open: features, options, limits. */
   record Settings(OverlayFeatures features, MountOptions options, int maxDepth, boolean root,
-      boolean nativeDiff, String mountMethod) {}
+      boolean nativeDiff, String mountMethod, ProjectQuotas.Support quota) {}
 
   Overlay2Driver(OverlayHome home, Settings settings, LayerBuilder builder, Views views, MountPlan plan,
       NativeDiff nativeDiff, DiskUsage diskUsage, WhiteoutsFactory whiteoutsFactory,
-      Map<LayerId, LayerInfo> layers) {
+      Map<LayerId, LayerInfo> layers, int lastProjectId) {
     this.home = home;
     this.settings = settings;
     this.builder = builder;
@@ -70,6 +72,7 @@ final class Overlay2Driver implements GraphDriver {
     this.diskUsage = diskUsage;
     this.whiteoutsFactory = whiteoutsFactory;
     this.table = new LayerTable(home.root(), settings.maxDepth(), layers);
+    this.nextProjectId = lastProjectId + 1;
   }
 
   @Override
@@ -91,6 +94,9 @@ final class Overlay2Driver implements GraphDriver {
     }
     if (settings.nativeDiff()) {
       caps.add(Capability.NATIVE_DIFF);
+    }
+    if (settings.quota().quotas().isPresent()) {
+      caps.add(Capability.QUOTA);
     }
     return Set.copyOf(caps);
   }
@@ -131,15 +137,29 @@ final class Overlay2Driver implements GraphDriver {
   public void createWritable(LayerId id, Optional<LayerId> parent, Map<String, String> storageOptions)
       throws IOException {
     checkOpen();
-    for (String option : storageOptions.keySet()) {
-      if (option.equals("size")) {
-        throw new UnsupportedException(option, "overlay2 quota needs xfs with prjquota, which this"
-            + " driver does not manage yet (layer " + id + "); drop the size option");
-      }
-      throw new UnsupportedException(option, "overlay2 does not support storage option " + option
-          + " (layer " + id + ")");
+    Optional<ProjectQuotas> quotas = settings.quota().quotas();
+    Optional<StorageOptions.Limits> limits = StorageOptions.limits(id, storageOptions,
+        quotas.isPresent() ? Optional.empty() : Optional.of(settings.quota().reason()));
+    LayerInfo info = reserve(id, parent, true);
+    if (limits.isEmpty()) {
+      create(info, diff -> null);
+      return;
     }
-    create(reserve(id, parent, true), diff -> null);
+    ProjectQuotas q = quotas.get();
+    int projectId;
+    synchronized (lock) {
+      projectId = nextProjectId++;
+    }
+    StorageOptions.Limits l = limits.get();
+    try {
+      create(info, OptionalInt.of(projectId), dir -> {
+        q.assign(dir, projectId);
+        q.limit(projectId, l.bytes(), l.inodes());
+      }, diff -> null);
+    } catch (IOException | RuntimeException e) {
+      clearQuota(q, projectId, id);
+      throw e;
+    }
   }
 
   private LayerInfo reserve(LayerId id, Optional<LayerId> parent, boolean writable) throws IOException {
@@ -154,9 +174,14 @@ final class Overlay2Driver implements GraphDriver {
   }
 
   private <T> T create(LayerInfo info, LayerBuilder.Fill<T> fill) throws IOException {
+    return create(info, OptionalInt.empty(), dir -> { }, fill);
+  }
+
+  private <T> T create(LayerInfo info, OptionalInt projectId, LayerBuilder.Prepare prepare,
+      LayerBuilder.Fill<T> fill) throws IOException {
     boolean published = false;
     try {
-      T result = builder.build(info, fill);
+      T result = builder.build(info, projectId, prepare, fill);
       synchronized (lock) {
         table.publish(info);
       }
@@ -174,6 +199,7 @@ final class Overlay2Driver implements GraphDriver {
   @Override
   public void remove(LayerId id) throws IOException {
     Path away;
+    OptionalInt projectId;
     synchronized (lock) {
       require(id);
       int mounts = views.count(id);
@@ -186,6 +212,7 @@ final class Overlay2Driver implements GraphDriver {
         throw new FailedPreconditionException(id.value(), "layer " + id + " has child layer "
             + child.get() + "; remove " + child.get() + " first");
       }
+      projectId = LayerRecord.readProjectId(home.layerDir(id));
       away = builder.remove(id);
       table.forget(id);
     }
@@ -195,6 +222,26 @@ final class Overlay2Driver implements GraphDriver {
       // Safe: the layer is gone from the table and the home; .trash/ is swept on the next open.
       LOG.log(System.Logger.Level.WARNING, "could not delete removed layer " + id + " at " + away
           + "; it will be deleted when the driver next opens", e);
+    }
+    if (projectId.isPresent()) {
+      Optional<ProjectQuotas> quotas = settings.quota().quotas();
+      if (quotas.isPresent()) {
+        clearQuota(quotas.get(), projectId.getAsInt(), id);
+      } else {
+        LOG.log(System.Logger.Level.WARNING, "removed layer " + id + " had xfs project "
+            + projectId.getAsInt() + ", whose limit cannot be lifted here ("
+            + settings.quota().reason() + "); a new layer given that id sets its own limits");
+      }
+    }
+  }
+
+  private static void clearQuota(ProjectQuotas quotas, int projectId, LayerId id) {
+    try {
+      quotas.clear(projectId);
+    } catch (IOException e) {
+      // Safe: no layer uses the project any more, and a layer given its id later sets new limits.
+      LOG.log(System.Logger.Level.WARNING, "could not lift the quota of xfs project " + projectId
+          + " (layer " + id + ")", e);
     }
   }
 
