@@ -43,6 +43,7 @@ final class Overlay2Driver implements GraphDriver {
   private final NativeDiff nativeDiff;
   private final DiskUsage diskUsage;
   private final WhiteoutsFactory whiteoutsFactory;
+  private final LayerQuotas quotas;
 
   /** Makes the whiteout policy for one new layer's {@code diff/}. */
   @FunctionalInterface
@@ -53,8 +54,6 @@ final class Overlay2Driver implements GraphDriver {
   private final Object lock = new Object();
   private final LayerTable table;
   private boolean closed;
-  /** The xfs project id the next layer with a quota gets; ids are never reused while open. */
-  private int nextProjectId;
 
   /** What the provider worked out at open: features, options, limits. */
   record Settings(OverlayFeatures features, MountOptions options, int maxDepth, boolean root,
@@ -62,7 +61,7 @@ final class Overlay2Driver implements GraphDriver {
 
   Overlay2Driver(OverlayHome home, Settings settings, LayerBuilder builder, Views views, MountPlan plan,
       NativeDiff nativeDiff, DiskUsage diskUsage, WhiteoutsFactory whiteoutsFactory,
-      Map<LayerId, LayerInfo> layers, int lastProjectId) {
+      Map<LayerId, LayerInfo> layers, LayerQuotas quotas) {
     this.home = home;
     this.settings = settings;
     this.builder = builder;
@@ -72,7 +71,7 @@ final class Overlay2Driver implements GraphDriver {
     this.diskUsage = diskUsage;
     this.whiteoutsFactory = whiteoutsFactory;
     this.table = new LayerTable(home.root(), settings.maxDepth(), layers);
-    this.nextProjectId = lastProjectId + 1;
+    this.quotas = quotas;
   }
 
   @Override
@@ -137,27 +136,19 @@ final class Overlay2Driver implements GraphDriver {
   public void createWritable(LayerId id, Optional<LayerId> parent, Map<String, String> storageOptions)
       throws IOException {
     checkOpen();
-    Optional<ProjectQuotas> quotas = settings.quota().quotas();
-    Optional<StorageOptions.Limits> limits = StorageOptions.limits(id, storageOptions,
-        quotas.isPresent() ? Optional.empty() : Optional.of(settings.quota().reason()));
+    Optional<LayerQuotas.Quota> quota = quotas.forNewLayer(id, storageOptions);
     LayerInfo info = reserve(id, parent, true);
-    if (limits.isEmpty()) {
+    if (quota.isEmpty()) {
       create(info, diff -> null);
       return;
     }
-    ProjectQuotas q = quotas.get();
-    int projectId;
-    synchronized (lock) {
-      projectId = nextProjectId++;
-    }
-    StorageOptions.Limits l = limits.get();
+    int projectId = quota.get().projectId();
     try {
-      create(info, OptionalInt.of(projectId), dir -> {
-        q.assign(dir, projectId);
-        q.limit(projectId, l.bytes(), l.inodes());
-      }, diff -> null);
+      // The layer directory, not diff/: work/ must share the project, or copy-up's rename from
+      // work/ into diff/ fails with EXDEV.
+      create(info, OptionalInt.of(projectId), dir -> quotas.apply(quota.get(), dir), diff -> null);
     } catch (IOException | RuntimeException e) {
-      clearQuota(q, projectId, id);
+      quotas.lift(id, projectId);
       throw e;
     }
   }
@@ -223,26 +214,7 @@ final class Overlay2Driver implements GraphDriver {
       LOG.log(System.Logger.Level.WARNING, "could not delete removed layer " + id + " at " + away
           + "; it will be deleted when the driver next opens", e);
     }
-    if (projectId.isPresent()) {
-      Optional<ProjectQuotas> quotas = settings.quota().quotas();
-      if (quotas.isPresent()) {
-        clearQuota(quotas.get(), projectId.getAsInt(), id);
-      } else {
-        LOG.log(System.Logger.Level.WARNING, "removed layer " + id + " had xfs project "
-            + projectId.getAsInt() + ", whose limit cannot be lifted here ("
-            + settings.quota().reason() + "); a new layer given that id sets its own limits");
-      }
-    }
-  }
-
-  private static void clearQuota(ProjectQuotas quotas, int projectId, LayerId id) {
-    try {
-      quotas.clear(projectId);
-    } catch (IOException e) {
-      // Safe: no layer uses the project any more, and a layer given its id later sets new limits.
-      LOG.log(System.Logger.Level.WARNING, "could not lift the quota of xfs project " + projectId
-          + " (layer " + id + ")", e);
-    }
+    projectId.ifPresent(p -> quotas.lift(id, p));
   }
 
   @Override

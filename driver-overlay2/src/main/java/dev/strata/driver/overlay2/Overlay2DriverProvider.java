@@ -133,7 +133,7 @@ public final class Overlay2DriverProvider implements GraphDriverProvider {
     return new Overlay2Driver(home, settings, builder, new Views(home, plan, mounter), plan,
         new NativeDiff(home, new UpperDirDiffer(features.xattrPrefix()), settings.nativeDiff()),
         new DiskUsage(new FileBlocks()), (diff, lowers) -> new OverlayWhiteouts(nodes, xattrs, features.xattrPrefix(), diff, lowers),
-        readLayers(home), lastProjectId(home, quota));
+        readLayers(home), new LayerQuotas(quota, lastProjectId(home, quota)));
   }
 
   /** The highest project id a layer or the base holds, so that new layers get fresh ones. */
