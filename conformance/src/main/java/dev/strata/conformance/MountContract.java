@@ -53,6 +53,42 @@ public abstract class MountContract extends DiffContract {
   }
 
   @Test
+  public void remove_mountedLayerForced_unmountsAndRemoves() throws IOException {
+    writable("rw", null);
+    Path view = driver().mount(id("rw"));
+    Files.writeString(view.resolve("f"), "content");
+    driver().mount(id("rw"));
+
+    driver().remove(id("rw"), true);
+
+    assertFalse(driver().exists(id("rw")));
+    assertEquals(0, driver().mountCount(id("rw")));
+    assertEquals(List.of(), MountTable.under(home));
+    assertThrows(NotFoundException.class, () -> driver().remove(id("rw"), true));
+  }
+
+  @Test
+  public void remove_unmountedLayerNotForced_removes() throws IOException {
+    writable("rw", null);
+
+    driver().remove(id("rw"), false);
+
+    assertFalse(driver().exists(id("rw")));
+  }
+
+  @Test
+  public void remove_parentForced_throwsFailedPreconditionAndKeepsMount() throws IOException {
+    writable("parent", null);
+    writable("child", "parent");
+    driver().mount(id("parent"));
+
+    assertThrows(FailedPreconditionException.class, () -> driver().remove(id("parent"), true));
+
+    assertTrue(driver().exists(id("parent")));
+    assertEquals(1, driver().mountCount(id("parent")));
+  }
+
+  @Test
   public void unmount_notMounted_throwsFailedPrecondition() throws IOException {
     writable("rw", null);
 

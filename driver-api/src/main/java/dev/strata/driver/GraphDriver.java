@@ -2,6 +2,7 @@ package dev.strata.driver;
 
 import dev.strata.archive.ApplyResult;
 import dev.strata.archive.Change;
+import dev.strata.driver.error.FailedPreconditionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -128,6 +129,41 @@ public interface GraphDriver extends AutoCloseable {
    * @throws dev.strata.driver.error.FailedPreconditionException if it is mounted or has children
    */
   void remove(LayerId id) throws IOException;
+
+  /**
+   * Removes a layer as {@link #remove(LayerId)} does; when {@code force}, a mounted layer is first
+   * unmounted (every reference dropped, as {@code docker rm -f} does to a running container's root)
+   * instead of being refused. A layer with children is refused either way: forcing never removes
+   * another layer's content.
+   *
+   * <pre>{@code
+   * driver.mount(rw);
+   * driver.remove(rw, true);   // unmounts, then removes
+   * }</pre>
+   *
+   * <p>The default drops references through {@link #unmount} until {@link #mountCount} is 0 and
+   * then calls {@link #remove(LayerId)}; another thread mounting in between makes that call fail
+   * with {@code FailedPreconditionException}, as an unforced remove would.
+   *
+   * @throws dev.strata.driver.error.NotFoundException if {@code id} does not exist
+   * @throws dev.strata.driver.error.FailedPreconditionException if it has children, or is mounted
+   *     and not {@code force}
+   */
+  default void remove(LayerId id, boolean force) throws IOException {
+    if (force && mountCount(id) > 0) {
+      // Refuse before unmounting, so that a refused removal leaves the layer as it was.
+      for (LayerId other : layers()) {
+        if (exists(other) && info(other).parent().equals(Optional.of(id))) {
+          throw new FailedPreconditionException(id.value(), "layer " + id + " has child layer "
+              + other + "; remove " + other + " first");
+        }
+      }
+      while (mountCount(id) > 0) {
+        unmount(id);
+      }
+    }
+    remove(id);
+  }
 
   boolean exists(LayerId id);
 

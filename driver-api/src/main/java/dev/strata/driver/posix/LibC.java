@@ -68,6 +68,10 @@ public interface LibC {
   @SaveError
   int statfs(String path, @Out byte[] buf);
 
+  /** {@code quotactl(2)}: {@code addr} is the command's struct (e.g. {@code fs_disk_quota}). */
+  @SaveError
+  int quotactl(int cmd, String special, int id, @In @Out byte[] addr);
+
   @SaveError
   int ftruncate(int fd, long length);
 

@@ -16,6 +16,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.UUID;
 
 /**
@@ -49,12 +50,27 @@ final class LayerBuilder {
     this.root = root;
   }
 
+  /** Prepares the new layer's empty directory before anything is created in it. */
+  @FunctionalInterface
+  interface Prepare {
+    void layerDir(Path dir) throws IOException;
+  }
+
   <T> T build(LayerInfo info, Fill<T> fill) throws IOException {
+    return build(info, OptionalInt.empty(), dir -> { }, fill);
+  }
+
+  /**
+   * Builds a layer whose directory joins xfs project {@code projectId} (recorded with the layer)
+   * through {@code prepare}, so that {@code diff/} and {@code work/} inherit it.
+   */
+  <T> T build(LayerInfo info, OptionalInt projectId, Prepare prepare, Fill<T> fill) throws IOException {
     LayerId id = info.id();
     Path staging = home.staging().resolve(id.value());
     try {
       FileTrees.delete(staging);
       Files.createDirectory(staging);
+      prepare.layerDir(staging);
       Path diff = Files.createDirectory(staging.resolve("diff"));
       Files.createDirectory(staging.resolve("merged"));
       if (info.writable()) {
@@ -81,7 +97,7 @@ final class LayerBuilder {
       if (!info.writable()) {
         LayerRecord.write(staging.resolve("committed"), "");
       }
-      LayerRecord.writeInfo(staging, info);
+      LayerRecord.writeInfo(staging, info, projectId);
       Files.move(staging, home.layerDir(id), StandardCopyOption.ATOMIC_MOVE);
       link(shortName, id);
       if (info.parent().isPresent()) {

@@ -17,10 +17,11 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Properties;
 
 /**
- * The small files of one layer directory: {@code layer.properties} (parent, writable, depth),
+ * The small files of one layer directory: {@code layer.properties} (parent, writable, depth, project-id),
  * {@code link} and {@code lower}. Each is written whole and flushed; a new layer writes them in its
  * staging directory, so the rename that publishes the layer publishes them too.
  */
@@ -29,11 +30,18 @@ final class LayerRecord {
   static final String PROPERTIES = "layer.properties";
   static final String LINK = "link";
   static final String LOWER = "lower";
+  static final String PROJECT_ID = "project-id";
 
   private LayerRecord() {}
 
   static void writeInfo(Path layerDir, LayerInfo info) throws IOException {
+    writeInfo(layerDir, info, OptionalInt.empty());
+  }
+
+  /** With the xfs project id that holds the layer's quota, when it has one. */
+  static void writeInfo(Path layerDir, LayerInfo info, OptionalInt projectId) throws IOException {
     Properties p = new Properties();
+    projectId.ifPresent(id -> p.setProperty(PROJECT_ID, Integer.toString(id)));
     p.setProperty("parent", info.parent().map(LayerId::value).orElse(""));
     p.setProperty("writable", Boolean.toString(info.writable()));
     p.setProperty("depth", Integer.toString(info.depth()));
@@ -53,6 +61,20 @@ final class LayerRecord {
     } catch (IllegalArgumentException e) {
       throw new CorruptException(f.toString(), "layer record " + f + " of overlay2 layer " + id
           + " is unreadable (" + e.getMessage() + "); remove the directory " + layerDir, e);
+    }
+  }
+
+  /** The layer's xfs project id; empty for a layer without a quota. */
+  static OptionalInt readProjectId(Path layerDir) throws IOException {
+    Path f = layerDir.resolve(PROPERTIES);
+    Properties p = new Properties();
+    try (Reader r = Files.newBufferedReader(f, StandardCharsets.ISO_8859_1)) {
+      p.load(r);
+      String id = p.getProperty(PROJECT_ID);
+      return id == null ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(id));
+    } catch (IllegalArgumentException e) {
+      throw new CorruptException(f.toString(), "layer record " + f + " holds a bad " + PROJECT_ID
+          + " (" + e.getMessage() + "); remove the directory " + layerDir, e);
     }
   }
 

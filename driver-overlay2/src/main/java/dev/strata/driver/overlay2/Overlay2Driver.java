@@ -14,7 +14,6 @@ import dev.strata.driver.Usage;
 import dev.strata.driver.error.FailedPreconditionException;
 import dev.strata.driver.error.InvalidArgumentException;
 import dev.strata.driver.error.NotFoundException;
-import dev.strata.driver.error.UnsupportedException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,6 +23,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -43,6 +43,7 @@ final class Overlay2Driver implements GraphDriver {
   private final NativeDiff nativeDiff;
   private final DiskUsage diskUsage;
   private final WhiteoutsFactory whiteoutsFactory;
+  private final LayerQuotas quotas;
 
   /** Makes the whiteout policy for one new layer's {@code diff/}. */
   @FunctionalInterface
@@ -56,11 +57,11 @@ final class Overlay2Driver implements GraphDriver {
 
   /** What the provider worked out at open: features, options, limits. */
   record Settings(OverlayFeatures features, MountOptions options, int maxDepth, boolean root,
-      boolean nativeDiff, String mountMethod) {}
+      boolean nativeDiff, String mountMethod, ProjectQuotas.Support quota) {}
 
   Overlay2Driver(OverlayHome home, Settings settings, LayerBuilder builder, Views views, MountPlan plan,
       NativeDiff nativeDiff, DiskUsage diskUsage, WhiteoutsFactory whiteoutsFactory,
-      Map<LayerId, LayerInfo> layers) {
+      Map<LayerId, LayerInfo> layers, LayerQuotas quotas) {
     this.home = home;
     this.settings = settings;
     this.builder = builder;
@@ -70,6 +71,7 @@ final class Overlay2Driver implements GraphDriver {
     this.diskUsage = diskUsage;
     this.whiteoutsFactory = whiteoutsFactory;
     this.table = new LayerTable(home.root(), settings.maxDepth(), layers);
+    this.quotas = quotas;
   }
 
   @Override
@@ -91,6 +93,9 @@ final class Overlay2Driver implements GraphDriver {
     }
     if (settings.nativeDiff()) {
       caps.add(Capability.NATIVE_DIFF);
+    }
+    if (settings.quota().quotas().isPresent()) {
+      caps.add(Capability.QUOTA);
     }
     return Set.copyOf(caps);
   }
@@ -131,15 +136,21 @@ final class Overlay2Driver implements GraphDriver {
   public void createWritable(LayerId id, Optional<LayerId> parent, Map<String, String> storageOptions)
       throws IOException {
     checkOpen();
-    for (String option : storageOptions.keySet()) {
-      if (option.equals("size")) {
-        throw new UnsupportedException(option, "overlay2 quota needs xfs with prjquota, which this"
-            + " driver does not manage yet (layer " + id + "); drop the size option");
-      }
-      throw new UnsupportedException(option, "overlay2 does not support storage option " + option
-          + " (layer " + id + ")");
+    Optional<LayerQuotas.Quota> quota = quotas.forNewLayer(id, storageOptions);
+    LayerInfo info = reserve(id, parent, true);
+    if (quota.isEmpty()) {
+      create(info, diff -> null);
+      return;
     }
-    create(reserve(id, parent, true), diff -> null);
+    int projectId = quota.get().projectId();
+    try {
+      // The layer directory, not diff/: work/ must share the project, or copy-up's rename from
+      // work/ into diff/ fails with EXDEV.
+      create(info, OptionalInt.of(projectId), dir -> quotas.apply(quota.get(), dir), diff -> null);
+    } catch (IOException | RuntimeException e) {
+      quotas.lift(id, projectId);
+      throw e;
+    }
   }
 
   private LayerInfo reserve(LayerId id, Optional<LayerId> parent, boolean writable) throws IOException {
@@ -154,9 +165,14 @@ final class Overlay2Driver implements GraphDriver {
   }
 
   private <T> T create(LayerInfo info, LayerBuilder.Fill<T> fill) throws IOException {
+    return create(info, OptionalInt.empty(), dir -> { }, fill);
+  }
+
+  private <T> T create(LayerInfo info, OptionalInt projectId, LayerBuilder.Prepare prepare,
+      LayerBuilder.Fill<T> fill) throws IOException {
     boolean published = false;
     try {
-      T result = builder.build(info, fill);
+      T result = builder.build(info, projectId, prepare, fill);
       synchronized (lock) {
         table.publish(info);
       }
@@ -174,6 +190,7 @@ final class Overlay2Driver implements GraphDriver {
   @Override
   public void remove(LayerId id) throws IOException {
     Path away;
+    OptionalInt projectId;
     synchronized (lock) {
       require(id);
       int mounts = views.count(id);
@@ -186,6 +203,7 @@ final class Overlay2Driver implements GraphDriver {
         throw new FailedPreconditionException(id.value(), "layer " + id + " has child layer "
             + child.get() + "; remove " + child.get() + " first");
       }
+      projectId = LayerRecord.readProjectId(home.layerDir(id));
       away = builder.remove(id);
       table.forget(id);
     }
@@ -196,6 +214,7 @@ final class Overlay2Driver implements GraphDriver {
       LOG.log(System.Logger.Level.WARNING, "could not delete removed layer " + id + " at " + away
           + "; it will be deleted when the driver next opens", e);
     }
+    projectId.ifPresent(p -> quotas.lift(id, p));
   }
 
   @Override

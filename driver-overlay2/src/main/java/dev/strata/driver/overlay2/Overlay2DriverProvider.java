@@ -14,6 +14,8 @@ import dev.strata.driver.posix.DirEntryTypes;
 import dev.strata.driver.posix.FileBlocks;
 import dev.strata.driver.posix.FileNodes;
 import dev.strata.driver.posix.FsMountCalls;
+import dev.strata.driver.posix.Ioctls;
+import dev.strata.driver.posix.Quotas;
 import dev.strata.driver.posix.Xattrs;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -30,8 +32,10 @@ import java.util.Optional;
  * metacopies there. Stacks mount through the new mount API, so up to overlay's 500 lowers.
  *
  * <p>Options: {@code overlay2.mountopt=a,b} adds overlay mount options, used verbatim and never
- * overridden (e.g. {@code redirect_dir=off}, {@code metacopy=on}). Quota ({@code overlay2.size},
- * {@code size=} on a writable layer) is refused: it needs xfs project quota, not managed yet.
+ * overridden (e.g. {@code redirect_dir=off}, {@code metacopy=on}). A writable layer takes {@code
+ * size=} and {@code inodes=} when the home is on xfs mounted with {@code prjquota} ({@link
+ * ProjectQuotas}; {@code Capability.QUOTA} says so), and refuses them elsewhere; a driver-wide
+ * default ({@code overlay2.size}) is refused.
  * Needs root (mounts), overlay in the kernel, and a home filesystem that reports {@code d_type} and
  * is not itself overlay.
  */
@@ -84,8 +88,8 @@ public final class Overlay2DriverProvider implements GraphDriverProvider {
   public GraphDriver open(DriverConfig config) throws IOException {
     for (String key : config.options().keySet()) {
       if (key.equals(SIZE)) {
-        throw new UnsupportedException(key, "overlay2 quota needs xfs with prjquota, which this driver"
-            + " does not manage yet; drop " + SIZE);
+        throw new UnsupportedException(key, "a driver-wide default quota (" + SIZE + ") is not"
+            + " supported; give each writable layer size= (xfs with prjquota) instead, and drop " + SIZE);
       }
       if (!key.equals(MOUNTOPT)) {
         throw new InvalidArgumentException(key, "unknown overlay2 storage option '" + key
@@ -119,15 +123,31 @@ public final class Overlay2DriverProvider implements GraphDriverProvider {
     int maxDepth = fsconfig ? KERNEL_MAX_LOWERS : legacyMaxDepth(homeText, options);
     String method = fsconfig ? "fsopen/fsconfig (lowerdir+ per layer)"
         : "mount(2), " + MOUNT_DATA_LIMIT + " bytes of options";
+    ProjectQuotas.Support quota = ProjectQuotas.probe(home.root().toRealPath(), MountTable.self(),
+        new Ioctls(), new Quotas());
     Overlay2Driver.Settings settings = new Overlay2Driver.Settings(features, options, maxDepth, root,
-        !options.metacopy(features), method);
+        !options.metacopy(features), method, quota);
     LayerBuilder builder = new LayerBuilder(home, nodes, xattrs, features.xattrPrefix(), root);
     new Sweeper(home, MountTable.self(), config.mounter(), builder).sweep();
     MountPlan plan = new MountPlan(home, options);
     return new Overlay2Driver(home, settings, builder, new Views(home, plan, mounter), plan,
         new NativeDiff(home, new UpperDirDiffer(features.xattrPrefix()), settings.nativeDiff()),
         new DiskUsage(new FileBlocks()), (diff, lowers) -> new OverlayWhiteouts(nodes, xattrs, features.xattrPrefix(), diff, lowers),
-        readLayers(home));
+        readLayers(home), new LayerQuotas(quota, lastProjectId(home, quota)));
+  }
+
+  /** The highest project id a layer or the base holds, so that new layers get fresh ones. */
+  private static int lastProjectId(OverlayHome home, ProjectQuotas.Support quota) throws IOException {
+    int last = quota.quotas().map(ProjectQuotas::baseId).orElse(ProjectQuotas.DEFAULT_BASE_ID);
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(home.root())) {
+      for (Path dir : dirs) {
+        String name = dir.getFileName().toString();
+        if (!name.startsWith(".") && !name.equals(OverlayHome.LINKS)) {
+          last = Math.max(last, LayerRecord.readProjectId(dir).orElse(0));
+        }
+      }
+    }
+    return last;
   }
 
   /**

@@ -26,6 +26,9 @@ final class StatusReport {
     status.put("redirect_dir", s.options().redirectDir(f));
     status.put("metacopy", Boolean.toString(s.options().metacopy(f)));
     status.put("userxattr", Boolean.toString(f.rootless()));
+    status.put("quota", s.quota().quotas()
+        .map(q -> "true (" + s.quota().reason() + ", project ids above " + q.baseId() + ")")
+        .orElse("false (" + s.quota().reason() + ")"));
     status.put("layers", Integer.toString(layers));
     return status;
   }

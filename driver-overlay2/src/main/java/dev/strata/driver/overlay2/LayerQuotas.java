@@ -1,0 +1,75 @@
+package dev.strata.driver.overlay2;
+
+import dev.strata.driver.LayerId;
+import dev.strata.driver.error.InvalidArgumentException;
+import dev.strata.driver.error.UnsupportedException;
+import dev.strata.driver.posix.PosixException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The quota side of writable layers: their storage options checked against what the home
+ * supports, a fresh xfs project id for each layer with a limit (never reused while the driver is
+ * open; after a restart ids continue above the highest one recorded), and the limit lifted when
+ * the layer goes. Thread-safe.
+ */
+final class LayerQuotas {
+
+  private static final System.Logger LOG = System.getLogger(LayerQuotas.class.getName());
+
+  /** A new layer's project and the limits it gets. */
+  record Quota(int projectId, StorageOptions.Limits limits) {}
+
+  private final ProjectQuotas.Support support;
+  private int nextProjectId;
+
+  LayerQuotas(ProjectQuotas.Support support, int lastProjectId) {
+    this.support = support;
+    this.nextProjectId = lastProjectId + 1;
+  }
+
+  /**
+   * The quota {@code options} ask for, with a project id of its own; empty without {@code size=}
+   * or {@code inodes=}.
+   *
+   * @throws InvalidArgumentException for a malformed value
+   * @throws UnsupportedException for an unknown option, or a limit where quotas cannot be had
+   */
+  Optional<Quota> forNewLayer(LayerId id, Map<String, String> options)
+      throws InvalidArgumentException, UnsupportedException {
+    Optional<String> unsupported = support.quotas().isPresent() ? Optional.empty() : Optional.of(support.reason());
+    Optional<StorageOptions.Limits> limits = StorageOptions.limits(id, options, unsupported);
+    if (limits.isEmpty()) {
+      return Optional.empty();
+    }
+    synchronized (this) {
+      return Optional.of(new Quota(nextProjectId++, limits.get()));
+    }
+  }
+
+  /** Puts a new layer's still empty directory in its project and sets the project's limits. */
+  void apply(Quota quota, Path layerDir) throws PosixException {
+    ProjectQuotas q = support.quotas().orElseThrow();
+    q.assign(layerDir, quota.projectId());
+    q.limit(quota.projectId(), quota.limits().bytes(), quota.limits().inodes());
+  }
+
+  /** Lifts the limits of project {@code projectId}, whose layer {@code id} is gone or never was. */
+  void lift(LayerId id, int projectId) {
+    if (support.quotas().isEmpty()) {
+      LOG.log(System.Logger.Level.WARNING, "removed layer " + id + " had xfs project " + projectId
+          + ", whose limit cannot be lifted here (" + support.reason() + "); a layer given that id"
+          + " later sets its own limits");
+      return;
+    }
+    try {
+      support.quotas().get().clear(projectId);
+    } catch (IOException e) {
+      // Safe: no layer uses the project any more, and a layer given its id later sets new limits.
+      LOG.log(System.Logger.Level.WARNING, "could not lift the quota of xfs project " + projectId
+          + " (layer " + id + ")", e);
+    }
+  }
+}

@@ -1,0 +1,106 @@
+package dev.strata.driver.overlay2;
+
+import dev.strata.driver.LayerId;
+import dev.strata.driver.error.InvalidArgumentException;
+import dev.strata.driver.error.UnsupportedException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The storage options of a writable overlay2 layer: {@code size=} (bytes, with Docker's binary
+ * units: {@code 512k}, {@code 50M}, {@code 10g}, {@code 64MiB}, {@code 1.5GB}, any case) and {@code
+ * inodes=} (a count), both enforced through xfs project quotas.
+ */
+final class StorageOptions {
+
+  static final String SIZE = "size";
+  static final String INODES = "inodes";
+
+  /** A floor against slips such as {@code size=64} meaning 64 bytes. */
+  static final long MIN_SIZE = 1L << 20;
+
+  private static final Pattern SIZE_VALUE =
+      Pattern.compile("(\\d+(?:\\.\\d+)?) ?([kmgtp]?)(?:i?b)?", Pattern.CASE_INSENSITIVE);
+
+  /** Limits for one layer; 0 is "no limit" for either. */
+  record Limits(long bytes, long inodes) {}
+
+  private StorageOptions() {}
+
+  /**
+   * The limits asked for, if any.
+   *
+   * @param unsupported why quotas cannot be had here, when they cannot
+   * @throws InvalidArgumentException for a malformed value (quoted) or a size below 1M
+   * @throws UnsupportedException for an unknown key, or a limit where quotas cannot be had
+   */
+  static Optional<Limits> limits(LayerId id, Map<String, String> options, Optional<String> unsupported)
+      throws InvalidArgumentException, UnsupportedException {
+    for (String key : options.keySet()) {
+      if (!key.equals(SIZE) && !key.equals(INODES)) {
+        throw new UnsupportedException(key, "overlay2 does not support storage option " + key
+            + " (layer " + id + "); overlay2 knows size= and inodes=");
+      }
+    }
+    if (options.isEmpty()) {
+      return Optional.empty();
+    }
+    long bytes = 0;
+    long inodes = 0;
+    String size = options.get(SIZE);
+    if (size != null) {
+      bytes = parseSize(size);
+      if (bytes < MIN_SIZE) {
+        throw new InvalidArgumentException(SIZE, "size=" + size + " for layer " + id
+            + " is below 1M; ask for more");
+      }
+    }
+    String count = options.get(INODES);
+    if (count != null) {
+      inodes = parseInodes(count);
+    }
+    if (unsupported.isPresent()) {
+      String key = size != null ? SIZE : INODES;
+      throw new UnsupportedException(key, "overlay2 quota option " + key + "=" + options.get(key)
+          + " (layer " + id + ") cannot be honoured: " + unsupported.get() + "; or drop the option");
+    }
+    return Optional.of(new Limits(bytes, inodes));
+  }
+
+  static long parseSize(String value) throws InvalidArgumentException {
+    Matcher m = SIZE_VALUE.matcher(value.trim());
+    if (!m.matches()) {
+      throw new InvalidArgumentException(SIZE, "size=" + value + " is not a size such as 512M or 10G");
+    }
+    int shift = switch (m.group(2).toLowerCase(Locale.ROOT)) {
+      case "k" -> 10;
+      case "m" -> 20;
+      case "g" -> 30;
+      case "t" -> 40;
+      case "p" -> 50;
+      default -> 0;
+    };
+    double bytes = Double.parseDouble(m.group(1)) * (1L << shift);
+    if (bytes >= Long.MAX_VALUE) {
+      throw new InvalidArgumentException(SIZE, "size=" + value + " is too large");
+    }
+    return (long) bytes;
+  }
+
+  static long parseInodes(String value) throws InvalidArgumentException {
+    String message = "inodes=" + value + " is not a positive count of files";
+    long n;
+    try {
+      n = Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      throw new InvalidArgumentException(INODES, message, e);
+    }
+    if (n <= 0) {
+      throw new InvalidArgumentException(INODES, message);
+    }
+    return n;
+  }
+}

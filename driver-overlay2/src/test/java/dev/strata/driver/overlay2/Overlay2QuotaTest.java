@@ -1,0 +1,185 @@
+package dev.strata.driver.overlay2;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.strata.driver.Capability;
+import dev.strata.driver.DriverConfig;
+import dev.strata.driver.GraphDriver;
+import dev.strata.driver.LayerId;
+import dev.strata.driver.posix.MountCalls;
+import dev.strata.driver.posix.Quotas;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code size=} and {@code inodes=} on a home on xfs mounted with {@code prjquota}, enforced by the
+ * kernel. Needs root (loop device, mounts, quotactl) and a kernel with xfs quota support ({@code
+ * CONFIG_XFS_QUOTA}); {@link Overlay2QuotaOptionsTest} covers the refusals everywhere else.
+ */
+class Overlay2QuotaTest {
+
+  private static final int MIB = 1 << 20;
+  private static final LayerId RW = LayerId.of("rw");
+
+  private static XfsTestFilesystem xfs;
+
+  @TempDir Path scratch;
+  private Path home;
+  private GraphDriver driver;
+
+  @BeforeAll
+  static void mountXfs() throws IOException {
+    xfs = XfsTestFilesystem.create(true);
+  }
+
+  @AfterAll
+  static void unmountXfs() throws IOException {
+    if (xfs != null) {
+      xfs.close();
+    }
+  }
+
+  @BeforeEach
+  void openOnXfs() throws IOException {
+    // Per test rather than per class, so that each case is reported as skipped, not absent.
+    Assumptions.assumeTrue(xfs.projectQuotas(), "this kernel's xfs refuses prjquota (no"
+        + " CONFIG_XFS_QUOTA); run on a kernel with xfs quota support");
+    home = xfs.mirror(scratch);
+    driver = new Overlay2DriverProvider().open(DriverConfig.of(home));
+  }
+
+  @AfterEach
+  void closeAndUnmount() throws IOException {
+    if (driver == null) {
+      return;
+    }
+    for (LayerId id : driver.layers()) {
+      while (driver.mountCount(id) > 0) {
+        driver.unmount(id);
+      }
+      driver.remove(id);
+    }
+    driver.close();
+    List<Path> leaked = MountTable.self().mountPointsUnder(home);
+    for (Path p : leaked) {
+      new MountCalls().umount(p, MountCalls.MNT_DETACH);
+    }
+    assertEquals(List.of(), leaked, "mounts left under the home");
+  }
+
+  @Test
+  public void open_xfsWithPrjquota_declaresQuotaInCapabilitiesAndStatus() {
+    assertTrue(driver.capabilities().contains(Capability.QUOTA));
+    assertTrue(driver.status().get("quota").startsWith("true (xfs project quota on /dev/loop"),
+        driver.status().toString());
+  }
+
+  @Test
+  public void createWritable_size50M_writeStopsAt50MiBWithDiskQuotaExceeded() throws IOException {
+    driver.createWritable(RW, Optional.empty(), Map.of("size", "50M"));
+    Path root = driver.mount(RW);
+
+    assertEquals(20L * MIB, fill(root.resolve("small"), 20L * MIB), "a write under the limit");
+    Files.delete(root.resolve("small"));
+    IOException stop = assertThrows(IOException.class, () -> fill(root.resolve("big"), 80L * MIB));
+    long written = Files.size(root.resolve("big"));
+    System.out.println("size=50M: " + written + " bytes written before " + stop.getMessage());
+
+    assertTrue(stop.getMessage().contains("Disk quota exceeded")
+        || stop.getMessage().contains("No space left"), stop.getMessage());
+    assertTrue(written > 45L * MIB && written <= 50L * MIB, written + " bytes written");
+    Files.delete(root.resolve("big"));
+    assertEquals(20L * MIB, fill(root.resolve("again"), 20L * MIB), "usable again after the delete");
+  }
+
+  @Test
+  public void createWritable_inodes100_fileCreationStopsBelow100() throws IOException {
+    driver.createWritable(RW, Optional.empty(), Map.of("inodes", "100"));
+    Path root = driver.mount(RW);
+
+    int created = 0;
+    IOException stop = null;
+    while (created < 200 && stop == null) {
+      try {
+        Files.createFile(root.resolve("f" + created));
+        created++;
+      } catch (IOException e) {
+        stop = e;
+      }
+    }
+
+    assertTrue(stop != null, "200 files created under inodes=100");
+    assertTrue(created > 80 && created < 100, created + " files created");
+  }
+
+  @Test
+  public void createWritable_noSize_writesPastAnyLimit() throws IOException {
+    driver.createWritable(RW, Optional.empty(), Map.of());
+    Path root = driver.mount(RW);
+
+    assertEquals(60L * MIB, fill(root.resolve("big"), 60L * MIB));
+    assertTrue(LayerRecord.readProjectId(home.resolve("rw")).isEmpty());
+  }
+
+  @Test
+  public void remove_layerWithSize_liftsItsProjectLimit() throws IOException {
+    driver.createWritable(RW, Optional.empty(), Map.of("size", "50M", "inodes", "1000"));
+    int project = LayerRecord.readProjectId(home.resolve("rw")).getAsInt();
+    assertTrue(project > ProjectQuotas.DEFAULT_BASE_ID, "project " + project);
+    assertEquals(50L * MIB / 512, limits(project)[0]);
+    assertEquals(1000, limits(project)[1]);
+
+    driver.remove(RW);
+
+    assertEquals(0, limits(project)[0]);
+    assertEquals(0, limits(project)[1]);
+  }
+
+  @Test
+  public void createWritable_twoLayersWithSize_getDistinctProjectsKeptAcrossRestart() throws IOException {
+    driver.createWritable(RW, Optional.empty(), Map.of("size", "10M"));
+    driver.close();
+    driver = new Overlay2DriverProvider().open(DriverConfig.of(home));
+    driver.createWritable(LayerId.of("rw2"), Optional.empty(), Map.of("size", "10M"));
+
+    int first = LayerRecord.readProjectId(home.resolve("rw")).getAsInt();
+    int second = LayerRecord.readProjectId(home.resolve("rw2")).getAsInt();
+    assertEquals(first + 1, second);
+  }
+
+  /** Writes {@code bytes} in 1 MiB chunks, each flushed to the kernel; returns what was written. */
+  private static long fill(Path file, long bytes) throws IOException {
+    byte[] chunk = new byte[MIB];
+    long written = 0;
+    try (OutputStream out = Files.newOutputStream(file)) {
+      while (written < bytes) {
+        out.write(chunk);
+        written += chunk.length;
+      }
+    }
+    return written;
+  }
+
+  /** The block (basic blocks) and inode hard limits of a project, read back with Q_XGETQUOTA. */
+  private long[] limits(int project) throws IOException {
+    byte[] q = new byte[XfsQuotaAbi.DISK_QUOTA_SIZE];
+    String device = MountTable.self().holding(home.toRealPath()).orElseThrow().source();
+    new Quotas().quotactl(XfsQuotaAbi.qcmd(XfsQuotaAbi.Q_XGETQUOTA, XfsQuotaAbi.PRJQUOTA), device, project, q);
+    var b = XfsQuotaAbi.wrap(q);
+    return new long[] {b.getLong(XfsQuotaAbi.D_BLK_HARDLIMIT), b.getLong(XfsQuotaAbi.D_INO_HARDLIMIT)};
+  }
+}
