@@ -1,5 +1,6 @@
 package dev.strata.conformance;
 
+import dev.strata.files.MountTable;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.strata.archive.ApplyResult;
@@ -74,7 +75,7 @@ public abstract class ConformanceSupport {
         d.close();
       }
     }
-    for (Path leaked : MountTable.under(home)) {
+    for (Path leaked : MountTable.self().mountPointsUnder(home)) {
       problems.add(leaked.toString());
       try {
         new MountCalls().umount(leaked, MountCalls.MNT_DETACH);

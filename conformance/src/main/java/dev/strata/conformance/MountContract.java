@@ -1,5 +1,6 @@
 package dev.strata.conformance;
 
+import dev.strata.files.MountTable;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -63,7 +64,7 @@ public abstract class MountContract extends DiffContract {
 
     assertFalse(driver().exists(id("rw")));
     assertEquals(0, driver().mountCount(id("rw")));
-    assertEquals(List.of(), MountTable.under(home));
+    assertEquals(List.of(), MountTable.self().mountPointsUnder(home));
     assertThrows(NotFoundException.class, () -> driver().remove(id("rw"), true));
   }
 

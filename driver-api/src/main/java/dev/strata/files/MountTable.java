@@ -4,10 +4,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
-/** Mount points from {@code /proc/self/mountinfo}, to find mounts a crashed process left under a driver home. */
+/**
+ * Mount points from {@code /proc/self/mountinfo}: mounts a crashed process left under a driver
+ * home, and the filesystem (type, device, super options) that holds a path.
+ */
 public final class MountTable {
 
   private final Path mountinfo;
@@ -38,6 +43,33 @@ public final class MountTable {
     }
     found.sort(Comparator.comparingInt(Path::getNameCount).reversed());
     return found;
+  }
+
+  /** One line of mountinfo: where, what filesystem, from which source, with which super options. */
+  public record Entry(Path mountPoint, String fsType, String source, List<String> superOptions) {}
+
+  /**
+   * The mount that holds {@code path} (a real path): the deepest mount point above it, the last
+   * listed when several are stacked on one point (the one on top).
+   */
+  public Optional<Entry> holding(Path path) throws IOException {
+    Entry best = null;
+    if (!Files.isReadable(mountinfo)) {
+      return Optional.empty();
+    }
+    for (String line : Files.readAllLines(mountinfo)) {
+      String[] fields = line.split(" ");
+      int dash = Arrays.asList(fields).indexOf("-");
+      if (fields.length < 5 || dash < 0 || fields.length < dash + 4) {
+        continue;
+      }
+      Path point = Path.of(unescape(fields[4]));
+      if (path.startsWith(point) && (best == null || point.getNameCount() >= best.mountPoint().getNameCount())) {
+        best = new Entry(point, fields[dash + 1], unescape(fields[dash + 2]),
+            List.of(fields[dash + 3].split(",")));
+      }
+    }
+    return Optional.ofNullable(best);
   }
 
   /** The kernel writes space, tab, newline and backslash in mount points as {@code \ooo}. */

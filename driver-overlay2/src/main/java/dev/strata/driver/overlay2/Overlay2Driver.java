@@ -1,5 +1,7 @@
 package dev.strata.driver.overlay2;
 
+import dev.strata.driver.DiskUsage;
+import dev.strata.driver.LayerTable;
 import dev.strata.archive.ApplyOptions;
 import dev.strata.archive.ApplyResult;
 import dev.strata.archive.Change;
@@ -70,7 +72,7 @@ final class Overlay2Driver implements GraphDriver {
     this.nativeDiff = nativeDiff;
     this.diskUsage = diskUsage;
     this.whiteoutsFactory = whiteoutsFactory;
-    this.table = new LayerTable(home.root(), settings.maxDepth(), layers);
+    this.table = new LayerTable("overlay2", home.root(), settings.maxDepth(), layers);
     this.quotas = quotas;
   }
 

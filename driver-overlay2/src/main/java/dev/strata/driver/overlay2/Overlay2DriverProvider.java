@@ -1,5 +1,7 @@
 package dev.strata.driver.overlay2;
 
+import dev.strata.files.MountTable;
+import dev.strata.driver.DiskUsage;
 import dev.strata.archive.UpperDirDiffer;
 import dev.strata.driver.DriverConfig;
 import dev.strata.driver.GraphDriver;

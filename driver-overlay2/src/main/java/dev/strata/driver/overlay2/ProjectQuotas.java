@@ -1,5 +1,6 @@
 package dev.strata.driver.overlay2;
 
+import dev.strata.files.MountTable;
 import dev.strata.driver.posix.FileSystemTypes;
 import dev.strata.driver.posix.Ioctls;
 import dev.strata.driver.posix.PosixException;

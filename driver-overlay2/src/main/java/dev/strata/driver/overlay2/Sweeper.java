@@ -1,5 +1,6 @@
 package dev.strata.driver.overlay2;
 
+import dev.strata.files.MountTable;
 import dev.strata.driver.LayerId;
 import dev.strata.driver.Mounter;
 import dev.strata.files.FileTrees;

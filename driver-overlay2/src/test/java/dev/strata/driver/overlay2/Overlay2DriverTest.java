@@ -1,5 +1,6 @@
 package dev.strata.driver.overlay2;
 
+import dev.strata.files.MountTable;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
