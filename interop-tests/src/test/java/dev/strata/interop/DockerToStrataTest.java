@@ -1,6 +1,7 @@
 package dev.strata.interop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strata.image.Image;
@@ -13,8 +14,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,6 +60,36 @@ class DockerToStrataTest {
     }
   }
 
+  /** The comparisons below mean something only if Docker's side holds every case. */
+  @Test
+  void export_ofFeaturesImage_holdsEveryCaseCompared() {
+    Map<String, FileTree.Entry> e = featuresTree.entries();
+    assertFalse(e.containsKey("/data/gone"));
+    assertFalse(e.containsKey("/data/deleted-file"));
+    assertFalse(e.containsKey("/data/replaced/sub"));
+    assertTrue(e.containsKey("/data/replaced/new/file"));
+    assertEquals("/links/cross-layer-hardlink", e.get("/links/lower-target").hardlinkGroup());
+    assertEquals("/links/a", e.get("/links/c").hardlinkGroup());
+    assertEquals("/links/a", e.get("/links/absolute").linkTarget());
+    assertEquals("../data/keep/file", e.get("/links/relative").linkTarget());
+    assertEquals("/nowhere/at/all", e.get("/links/dangling").linkTarget());
+    assertEquals(FileTree.Type.FIFO, e.get("/data/fifo").type());
+    assertEquals(04755, e.get("/data/setuid").mode());
+    assertEquals(02711, e.get("/data/setgid").mode());
+    assertEquals(01777, e.get("/data/sticky").mode());
+    assertEquals(1000, e.get("/home/user/link").uid());
+    assertEquals(1000, e.get("/home/user/dir").gid());
+    assertEquals(64L << 20, e.get("/data/sparse").size());
+    assertTrue(e.containsKey("/data/" + "n".repeat(255)));
+    assertTrue(e.containsKey("/data/naïve-日本語-ü"));
+    assertTrue(e.containsKey("/data/répertoire/ßtraße"));
+    assertTrue(e.containsKey("/deep" + IntStream.rangeClosed(1, 40).mapToObj(i -> "/d" + i)
+        .collect(Collectors.joining()) + "/file"));
+    assertEquals(20_000, e.keySet().stream().filter(p -> p.startsWith("/many/")).count());
+    assertEquals(Instant.parse("2020-01-02T03:04:05Z").getEpochSecond(), e.get("/data/mtime-file").mtime());
+    assertEquals(0600, e.get("/data/mode-file").mode());
+  }
+
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"vfs", "overlay2", "btrfs"})
   void mount_ofFeaturesImage_equalsDockerExport(String driver, @TempDir Path dir) throws IOException {
@@ -75,7 +109,7 @@ class DockerToStrataTest {
   void save_ofLoadedDockerImage_keepsDiffIdsAndImageId(@TempDir Path dir) throws IOException {
     var before = docker.inspect(features);
     Path resaved = dir.resolve("resaved.tar");
-    try (LayerStore layers = LayerStore.open(LayerStoreConfig.of(dir.resolve("strata"), "vfs"));
+    try (LayerStore layers = LayerStore.open(LayerStoreConfig.of(dir.resolve("strata"), "overlay2"));
         ImageStore images = ImageStore.open(layers)) {
       ImageArchives archivesApi = new ImageArchives(images);
       List<Image> loaded = archivesApi.load(archives.resolve("features.tar"));

@@ -91,7 +91,8 @@ class StrataToDockerTest {
     StrataCommand strata = new StrataCommand(roots.rootFor(driver, dir), driver);
     strata.run("load", "-i", archives.resolve("base.tar").toString());
     strata.run("create", "--name", "changed", base);
-    Path mounted = Path.of(strata.run("mount", "changed").strip());
+    // The rootfs path is the command's last line.
+    Path mounted = Path.of(strata.run("mount", "changed").strip().lines().reduce((a, b) -> b).orElseThrow());
     StrataCommand.runInside(mounted, Dockerfiles.CHANGES);
     return strata;
   }
