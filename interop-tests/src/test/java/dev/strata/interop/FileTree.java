@@ -213,7 +213,8 @@ record FileTree(Map<String, Entry> entries) {
     return entries.size();
   }
 
-  private static boolean excluded(String path) {
+  /** Whether {@code path} is one of {@link #DOCKER_INIT_PATHS} or beneath one. */
+  static boolean excluded(String path) {
     return DOCKER_INIT_PATHS.contains(path)
         || path.startsWith("/dev/") || path.startsWith("/proc/") || path.startsWith("/sys/");
   }

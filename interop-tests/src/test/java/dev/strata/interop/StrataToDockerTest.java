@@ -11,16 +11,22 @@ import dev.strata.layer.LayerStore;
 import dev.strata.layer.LayerStoreConfig;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.output.OutputFrame;
+import org.testcontainers.containers.startupcheck.OneShotStartupCheckStrategy;
+import org.testcontainers.utility.DockerImageName;
 
 /**
  * Containers changed in Strata: what Strata commits and saves, Docker loads as the same tree, and
@@ -66,6 +72,20 @@ class StrataToDockerTest {
     FileTree ours = committedTree(strata, committed);
     assertTrue(ours.entries().containsKey("/new-fifo"), "the changes are in the commit");
     assertEquals(List.of(), dockers.differencesFrom(ours));
+    assertEquals(new TreeSet<>(ours.entries().keySet()), listedByRunningContainer(committed));
+  }
+
+  /** Every path a running container of {@code image} finds on its root filesystem, init files left out. */
+  private static Set<String> listedByRunningContainer(String image) {
+    try (GenericContainer<?> lister = new GenericContainer<>(DockerImageName.parse(image))
+        .withNetworkMode("none")
+        .withCommand("/bin/sh", "-c", "find / -xdev | sort")
+        .withStartupCheckStrategy(new OneShotStartupCheckStrategy().withTimeout(Duration.ofSeconds(60)))) {
+      lister.start();
+      return lister.getLogs(OutputFrame.OutputType.STDOUT).lines()
+          .filter(path -> !path.equals("/") && !FileTree.excluded(path))
+          .collect(Collectors.toCollection(TreeSet::new));
+    }
   }
 
   @ParameterizedTest(name = "{0}")
