@@ -1,5 +1,7 @@
 package dev.strata.interop;
 
+import java.util.stream.IntStream;
+
 /**
  * The images the tests build, all {@code FROM scratch} around a static busybox so that nothing is
  * pulled. Each RUN is one layer; the comments say which layer-format case it produces.
@@ -50,7 +52,7 @@ final class Dockerfiles {
 
   /** 60 layers above the base, each touching a shared file and adding its own. */
   static final String TALL = BASE + "RUN mkdir -p /etc /layers && echo tall > /etc/interop\n"
-      + java.util.stream.IntStream.rangeClosed(1, 60)
+      + IntStream.rangeClosed(1, 60)
           .mapToObj(i -> "RUN touch /layers/common && echo " + i + " > /layers/f" + i + "\n")
           .reduce("", String::concat);
 

@@ -8,6 +8,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -168,7 +169,7 @@ record FileTree(Map<String, Entry> entries) {
           target = Files.readSymbolicLink(p).toString();
         }
         long mtime = type == Type.DIRECTORY ? -1
-            : ((java.nio.file.attribute.FileTime) a.get("lastModifiedTime")).toInstant().getEpochSecond();
+            : ((FileTime) a.get("lastModifiedTime")).toInstant().getEpochSecond();
         entries.put(path, new Entry(path, type, st & 07777, ((Integer) a.get("uid")).longValue(),
             ((Integer) a.get("gid")).longValue(), size, digest, target, "", mtime));
       }

@@ -59,7 +59,7 @@ class StrataToDockerTest {
   @ValueSource(strings = {"vfs", "overlay2", "btrfs"})
   void save_ofCommittedContainer_loadsIntoDockerAsStrataSeesIt(String driver, @TempDir Path dir)
       throws IOException {
-    StrataCommand strata = changedContainer(driver, dir);
+    StrataCli strata = changedContainer(driver, dir);
     String committed = "strata-interop/committed-" + driver + ":" + UUID.randomUUID().toString().substring(0, 12);
     strata.run("commit", "changed", committed);
     strata.run("umount", "changed");
@@ -98,7 +98,7 @@ class StrataToDockerTest {
       dockers.add("CAD".charAt(change.getKind()) + " " + change.getPath());
     }
 
-    StrataCommand strata = changedContainer(driver, dir);
+    StrataCli strata = changedContainer(driver, dir);
     Set<String> ours = new TreeSet<>(strata.run("diff", "changed").lines().toList());
     strata.run("umount", "changed");
 
@@ -107,18 +107,18 @@ class StrataToDockerTest {
   }
 
   /** A Strata container {@code changed} of the base image, mounted, after {@link Dockerfiles#CHANGES}. */
-  private static StrataCommand changedContainer(String driver, Path dir) throws IOException {
-    StrataCommand strata = new StrataCommand(roots.rootFor(driver, dir), driver);
+  private static StrataCli changedContainer(String driver, Path dir) throws IOException {
+    StrataCli strata = new StrataCli(roots.rootFor(driver, dir), driver);
     strata.run("load", "-i", archives.resolve("base.tar").toString());
     strata.run("create", "--name", "changed", base);
     // The rootfs path is the command's last line.
     Path mounted = Path.of(strata.run("mount", "changed").strip().lines().reduce((a, b) -> b).orElseThrow());
-    StrataCommand.runInside(mounted, Dockerfiles.CHANGES);
+    StrataCli.runInside(mounted, Dockerfiles.CHANGES);
     return strata;
   }
 
   /** A fresh container of the committed image, without init files, as Strata mounts it. */
-  private static FileTree committedTree(StrataCommand strata, String image) throws IOException {
+  private static FileTree committedTree(StrataCli strata, String image) throws IOException {
     try (LayerStore layers = LayerStore.open(LayerStoreConfig.of(strata.root(), strata.driver()));
         ImageStore images = ImageStore.open(layers)) {
       Image committed = images.get(image);

@@ -13,12 +13,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** The {@code strata} command run in-process on one root and driver, as an operator would type it. */
-final class StrataCommand {
+final class StrataCli {
 
   private final Path root;
   private final String driver;
 
-  StrataCommand(Path root, String driver) {
+  StrataCli(Path root, String driver) {
     this.root = root;
     this.driver = driver;
   }
