@@ -26,8 +26,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 /**
  * A root filesystem reduced to what both Docker and Strata must agree on, path by path: type,
  * permission bits, owner, size and sha256 of regular files, symlink targets, which paths are
- * hardlinks of each other, and modification times of everything but directories. Read either from a
- * tar (Docker's export of a container) or from a mounted tree (a Strata container).
+ * hardlinks of each other, and modification times (but of the directories Docker's init layer
+ * makes). Read from a tar (Docker's export of a container) or from a mounted tree (a Strata
+ * container).
  */
 record FileTree(Map<String, Entry> entries) {
 
@@ -43,9 +44,15 @@ record FileTree(Map<String, Entry> entries) {
   enum Type { DIRECTORY, FILE, SYMLINK, FIFO, CHAR_DEVICE, BLOCK_DEVICE }
 
   /**
+   * Directories whose modification time Docker's init layer sets (it makes them, to hold its
+   * files); every other directory keeps the time its layer gave it.
+   */
+  static final Set<String> DOCKER_INIT_PARENTS = Set.of("/etc");
+
+  /**
    * One path. {@code hardlinkGroup} is the smallest path of the set of paths sharing its inode, or
-   * empty when the file has no other name in the tree. {@code mtime} (seconds) is -1 for
-   * directories: the init layer and the mountpoints under them change directories' times in Docker.
+   * empty when the file has no other name in the tree. {@code mtime} is in seconds, as a tar keeps
+   * it, and -1 for {@link #DOCKER_INIT_PARENTS}.
    */
   record Entry(String path, Type type, int mode, long uid, long gid, long size, String sha256,
       String linkTarget, String hardlinkGroup, long mtime) {
@@ -93,7 +100,7 @@ record FileTree(Map<String, Entry> entries) {
           size = e.getSize();
           digest = sha256(in);
         }
-        long mtime = type == Type.DIRECTORY ? -1 : e.getLastModifiedDate().toInstant().getEpochSecond();
+        long mtime = DOCKER_INIT_PARENTS.contains(path) ? -1 : e.getLastModifiedDate().toInstant().getEpochSecond();
         entries.put(path, new Entry(path, type, e.getMode() & 07777, e.getLongUserId(),
             e.getLongGroupId(), size, digest, target, "", mtime));
       }
@@ -168,7 +175,7 @@ record FileTree(Map<String, Entry> entries) {
         } else if (type == Type.SYMLINK) {
           target = Files.readSymbolicLink(p).toString();
         }
-        long mtime = type == Type.DIRECTORY ? -1
+        long mtime = DOCKER_INIT_PARENTS.contains(path) ? -1
             : ((FileTime) a.get("lastModifiedTime")).toInstant().getEpochSecond();
         entries.put(path, new Entry(path, type, st & 07777, ((Integer) a.get("uid")).longValue(),
             ((Integer) a.get("gid")).longValue(), size, digest, target, "", mtime));
