@@ -1,0 +1,146 @@
+package dev.strata.interop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.strata.image.Image;
+import dev.strata.image.ImageArchives;
+import dev.strata.image.ImageStore;
+import dev.strata.layer.InitHook;
+import dev.strata.layer.LayerStore;
+import dev.strata.layer.LayerStoreConfig;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Images Docker built, loaded by Strata from {@code docker save}: every driver must mount the very
+ * tree {@code docker export} shows, and Strata's {@code save} must give Docker back the same image.
+ */
+class DockerToStrataTest {
+
+  private static DockerEngine docker;
+  private static final StrataRoots roots = new StrataRoots();
+  private static String features;
+  private static String tall;
+  private static FileTree featuresTree;
+  private static FileTree tallTree;
+  @TempDir static Path archives;
+
+  @BeforeAll
+  static void buildImages() throws IOException {
+    docker = DockerEngine.connect();
+    features = docker.build("features", Dockerfiles.FEATURES);
+    tall = docker.build("tall", Dockerfiles.TALL);
+    docker.save(features, archives.resolve("features.tar"));
+    docker.save(tall, archives.resolve("tall.tar"));
+    featuresTree = docker.exportTree(features);
+    tallTree = docker.exportTree(tall);
+  }
+
+  @AfterAll
+  static void removeImages() throws IOException {
+    try (StrataRoots r = roots) {
+      if (docker != null) {
+        docker.close();
+      }
+    }
+  }
+
+  /** The comparisons below mean something only if Docker's side holds every case. */
+  @Test
+  void export_ofFeaturesImage_holdsEveryCaseCompared() {
+    Map<String, FileTree.Entry> e = featuresTree.entries();
+    assertFalse(e.containsKey("/data/gone"));
+    assertFalse(e.containsKey("/data/deleted-file"));
+    assertFalse(e.containsKey("/data/replaced/sub"));
+    assertTrue(e.containsKey("/data/replaced/new/file"));
+    assertEquals("/links/cross-layer-hardlink", e.get("/links/lower-target").hardlinkGroup());
+    assertEquals("/links/a", e.get("/links/c").hardlinkGroup());
+    assertEquals("/links/a", e.get("/links/absolute").linkTarget());
+    assertEquals("../data/keep/file", e.get("/links/relative").linkTarget());
+    assertEquals("/nowhere/at/all", e.get("/links/dangling").linkTarget());
+    assertEquals(FileTree.Type.FIFO, e.get("/data/fifo").type());
+    assertEquals(04755, e.get("/data/setuid").mode());
+    assertEquals(02711, e.get("/data/setgid").mode());
+    assertEquals(01777, e.get("/data/sticky").mode());
+    assertEquals(1000, e.get("/home/user/link").uid());
+    assertEquals(1000, e.get("/home/user/dir").gid());
+    assertEquals(64L << 20, e.get("/data/sparse").size());
+    assertTrue(e.containsKey("/data/" + "n".repeat(255)));
+    assertTrue(e.containsKey("/data/naïve-日本語-ü"));
+    assertTrue(e.containsKey("/data/répertoire/ßtraße"));
+    assertTrue(e.containsKey("/deep" + IntStream.rangeClosed(1, 40).mapToObj(i -> "/d" + i)
+        .collect(Collectors.joining()) + "/file"));
+    assertEquals(20_000, e.keySet().stream().filter(p -> p.startsWith("/many/")).count());
+    assertEquals(Instant.parse("2020-01-02T03:04:05Z").getEpochSecond(), e.get("/data/mtime-file").mtime());
+    assertEquals(0600, e.get("/data/mode-file").mode());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"vfs", "overlay2", "btrfs"})
+  void mount_ofFeaturesImage_equalsDockerExport(String driver, @TempDir Path dir) throws IOException {
+    assertTrue(featuresTree.size() > 20_000, "export too small: " + featuresTree.size());
+    FileTree mounted = mountedTree(driver, dir, "features.tar", features);
+    assertEquals(List.of(), featuresTree.differencesFrom(mounted));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"vfs", "overlay2", "btrfs"})
+  void mount_ofSixtyLayerImage_equalsDockerExport(String driver, @TempDir Path dir) throws IOException {
+    FileTree mounted = mountedTree(driver, dir, "tall.tar", tall);
+    assertEquals(List.of(), tallTree.differencesFrom(mounted));
+  }
+
+  @Test
+  void save_ofLoadedDockerImage_keepsDiffIdsAndImageId(@TempDir Path dir) throws IOException {
+    var before = docker.inspect(features);
+    Path resaved = dir.resolve("resaved.tar");
+    try (LayerStore layers = LayerStore.open(LayerStoreConfig.of(dir.resolve("strata"), "overlay2"));
+        ImageStore images = ImageStore.open(layers)) {
+      ImageArchives archivesApi = new ImageArchives(images);
+      List<Image> loaded = archivesApi.load(archives.resolve("features.tar"));
+      assertEquals(before.getRootFS().getLayers(),
+          loaded.get(0).diffIds().stream().map(Object::toString).toList());
+      try (OutputStream out = Files.newOutputStream(resaved)) {
+        archivesApi.save(List.of(features), out);
+      }
+    }
+
+    docker.removeImage(features);
+    docker.load(resaved, features);
+
+    var after = docker.inspect(features);
+    assertEquals(before.getId(), after.getId());
+    assertEquals(before.getRootFS().getLayers(), after.getRootFS().getLayers());
+  }
+
+  private FileTree mountedTree(String driver, Path dir, String archive, String tag) throws IOException {
+    try (LayerStore layers = LayerStore.open(LayerStoreConfig.of(roots.rootFor(driver, dir), driver));
+        ImageStore images = ImageStore.open(layers)) {
+      new ImageArchives(images).load(archives.resolve(archive));
+      Image image = images.get(tag);
+      layers.createWriteLayer("interop", image.top(), InitHook.none(), Map.of());
+      Path mounted = layers.mount("interop");
+      try {
+        return FileTree.fromDirectory(mounted);
+      } finally {
+        layers.unmount("interop");
+        layers.removeWriteLayer("interop");
+      }
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package dev.strata.interop;
+
+import java.util.stream.IntStream;
+
+/**
+ * The images the tests build, all {@code FROM scratch} around a static busybox so that nothing is
+ * pulled. Each RUN is one layer; the comments say which layer-format case it produces.
+ */
+final class Dockerfiles {
+
+  private Dockerfiles() {}
+
+  private static final String BASE = """
+      FROM scratch
+      COPY busybox /bin/busybox
+      RUN ["/bin/busybox","--install","-s","/bin"]
+      """;
+
+  /** Every case of the layer format busybox can make (it has no setfattr, so no xattrs). */
+  static final String FEATURES = BASE + """
+      # /etc exists in every Docker container (its init layer), so the image makes it its own
+      RUN mkdir -p /etc /tmp /data/keep /data/gone /data/replaced/sub /links && echo features > /etc/interop \\
+       && echo keep > /data/keep/file && echo gone > /data/gone/file \\
+       && echo old > /data/replaced/sub/old && echo top > /data/deleted-file \\
+       && echo shared > /links/lower-target && echo lower > /data/mtime-file && echo mode > /data/mode-file
+      # whiteouts of a file and a directory; an opaque directory (removed, then made again)
+      RUN rm -rf /data/gone /data/deleted-file /data/replaced \\
+       && mkdir -p /data/replaced/new && echo new > /data/replaced/new/file
+      # hardlinks across layers and within one; absolute, relative and dangling symlinks
+      RUN ln /links/lower-target /links/cross-layer-hardlink \\
+       && echo same > /links/a && ln /links/a /links/b && ln /links/b /links/c \\
+       && ln -s /links/a /links/absolute && ln -s ../data/keep/file /links/relative \\
+       && ln -s /nowhere/at/all /links/dangling
+      # a FIFO, setuid, setgid and sticky bits, a non-root owner
+      RUN mkfifo /data/fifo && echo x > /data/setuid && chmod 4755 /data/setuid \\
+       && echo y > /data/setgid && chmod 2711 /data/setgid && mkdir /data/sticky && chmod 1777 /data/sticky \\
+       && mkdir -p /home/user/dir && echo u > /home/user/file && chown -R 1000:1000 /home/user \\
+       && ln -s file /home/user/link && chown -h 1000:1000 /home/user/link
+      # a 255-byte name and non-ASCII names
+      RUN echo long > /data/$(printf 'n%.0s' $(seq 255)) && echo utf8 > '/data/naïve-日本語-ü' \\
+       && mkdir '/data/répertoire' && echo x > '/data/répertoire/ßtraße'
+      # a 40-deep tree
+      RUN d=/deep; for i in $(seq 40); do d=$d/d$i; done; mkdir -p $d && echo bottom > $d/file
+      # a change of mtime and mode only, to files of a lower layer
+      RUN touch -d '2020-01-02 03:04:05' /data/mtime-file && chmod 600 /data/mode-file
+      # the two big layers last: vfs copies every layer below a new one, so this keeps its load quick
+      # a sparse 64 MiB file with a few bytes in its middle
+      RUN truncate -s 64M /data/sparse && printf middle | dd of=/data/sparse bs=1 seek=33554432 conv=notrunc
+      # 20,000 files in one layer
+      RUN mkdir /many && cd /many && i=0 && while [ $i -lt 20000 ]; do echo $i > f$i; i=$((i+1)); done
+      """;
+
+  /** 60 layers above the base, each touching a shared file and adding its own. */
+  static final String TALL = BASE + "RUN mkdir -p /etc /layers && echo tall > /etc/interop\n"
+      + IntStream.rangeClosed(1, 60)
+          .mapToObj(i -> "RUN touch /layers/common && echo " + i + " > /layers/f" + i + "\n")
+          .reduce("", String::concat);
+
+  /** A small image for changes made on top of it, by Docker and by Strata. */
+  static final String CHANGES_BASE = BASE + """
+      RUN mkdir -p /etc /data/keep /data/remove-dir/sub /data/replace-dir && echo changes > /etc/interop \\
+       && echo keep > /data/keep/file && echo bye > /data/remove-me && echo x > /data/remove-dir/sub/x \\
+       && echo old > /data/replace-dir/old && echo mode > /data/chmod-me && echo t > /data/touch-me \\
+       && echo l > /data/link-target
+      """;
+
+  /**
+   * The same changes, run by Docker in a container and by Strata in a mounted container through
+   * {@code chroot}: add, modify, delete, chmod, touch, replace a directory, hardlink, symlink, FIFO.
+   */
+  static final String CHANGES = String.join(" && ",
+      "echo added > /added-file",
+      "mkdir -p /new-dir/sub && echo n > /new-dir/sub/file",
+      "echo more >> /data/keep/file",
+      "rm /data/remove-me",
+      "rm -rf /data/remove-dir",
+      "rm -rf /data/replace-dir && mkdir /data/replace-dir && echo new > /data/replace-dir/new",
+      "chmod 700 /data/chmod-me",
+      "touch -d '2021-03-04 05:06:07' /data/touch-me",
+      "ln /data/link-target /data/hardlink",
+      "ln -s /added-file /new-symlink",
+      "mkfifo /new-fifo",
+      "chown 1000:1000 /added-file");
+}

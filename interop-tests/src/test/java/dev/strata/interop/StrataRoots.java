@@ -1,0 +1,32 @@
+package dev.strata.interop;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Where a test's Strata root lives for each driver: vfs and overlay2 in the test's own directory,
+ * btrfs on the class's loop-mounted btrfs (created on first use, closed with the class).
+ */
+final class StrataRoots implements AutoCloseable {
+
+  private BtrfsTestFilesystem btrfs;
+
+  Path rootFor(String driver, Path testDir) throws IOException {
+    if (!driver.equals("btrfs")) {
+      return testDir.resolve("strata");
+    }
+    if (btrfs == null) {
+      btrfs = BtrfsTestFilesystem.create();
+    }
+    return Files.createTempDirectory(btrfs.root(), "strata-");
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (btrfs != null) {
+      btrfs.close();
+      btrfs = null;
+    }
+  }
+}
