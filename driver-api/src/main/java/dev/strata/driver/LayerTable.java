@@ -62,6 +62,54 @@ public final class LayerTable {
     return info;
   }
 
+  /** What a create does once its id is reserved: build the layer in staging and move it into place. */
+  @FunctionalInterface
+  public interface Build<T> {
+    T run(LayerInfo info) throws java.io.IOException;
+  }
+
+  /**
+   * Builds a reserved layer and ends the reservation either way: published when {@code build}
+   * returns, released when it throws, so a failed create leaves no trace here. The build runs
+   * without {@code lock} (the driver's lock, which guards this table) so other layers' operations
+   * go on meanwhile; only the table updates take it.
+   */
+  public <T> T build(LayerInfo info, Object lock, Build<T> build) throws java.io.IOException {
+    boolean published = false;
+    try {
+      T result = build.run(info);
+      synchronized (lock) {
+        publish(info);
+      }
+      published = true;
+      return result;
+    } finally {
+      if (!published) {
+        synchronized (lock) {
+          release(info.id());
+        }
+      }
+    }
+  }
+
+  /**
+   * Refuses the removal of a layer that is mounted or has a child (finished or being created).
+   *
+   * @param mounts the driver's current mount references of {@code id}
+   */
+  public void checkRemovable(LayerId id, int mounts) throws NotFoundException, FailedPreconditionException {
+    require(id);
+    if (mounts > 0) {
+      throw new FailedPreconditionException(id.value(), "layer " + id + " is mounted (" + mounts
+          + " references); unmount it before removing it");
+    }
+    Optional<LayerId> child = childOf(id);
+    if (child.isPresent()) {
+      throw new FailedPreconditionException(id.value(), "layer " + id + " has child layer "
+          + child.get() + "; remove " + child.get() + " first");
+    }
+  }
+
   public void publish(LayerInfo info) {
     pending.remove(info.id());
     layers.put(info.id(), info);

@@ -14,7 +14,6 @@ import dev.strata.driver.LayerInfo;
 import dev.strata.driver.Mount;
 import dev.strata.driver.MountReferences;
 import dev.strata.driver.Usage;
-import dev.strata.driver.error.FailedPreconditionException;
 import dev.strata.driver.error.NotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -135,38 +134,15 @@ final class BtrfsDriver implements GraphDriver {
   /** Builds a reserved layer; the reservation ends either way, as a layer or as nothing. */
   private <T> T create(LayerInfo info, OptionalLong quota, LayerSubvolumes.Fill<T> fill)
       throws IOException {
-    boolean published = false;
-    try {
-      T result = subvolumes.build(info, quota, fill);
-      synchronized (lock) {
-        table.publish(info);
-      }
-      published = true;
-      return result;
-    } finally {
-      if (!published) {
-        synchronized (lock) {
-          table.release(info.id());
-        }
-      }
-    }
+    return table.build(info, lock, i -> subvolumes.build(i, quota, fill));
   }
 
   @Override
   public void remove(LayerId id) throws IOException {
     Path away;
     synchronized (lock) {
-      require(id);
-      int mounts = refs.count(id);
-      if (mounts > 0) {
-        throw new FailedPreconditionException(id.value(), "layer " + id + " is mounted (" + mounts
-            + " references); unmount it before removing it");
-      }
-      Optional<LayerId> child = table.childOf(id);
-      if (child.isPresent()) {
-        throw new FailedPreconditionException(id.value(), "layer " + id + " has child layer "
-            + child.get() + "; remove " + child.get() + " first");
-      }
+      checkOpen();
+      table.checkRemovable(id, refs.count(id));
       away = subvolumes.remove(id);
       table.forget(id);
     }

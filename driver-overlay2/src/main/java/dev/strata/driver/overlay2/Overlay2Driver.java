@@ -13,7 +13,6 @@ import dev.strata.driver.LayerId;
 import dev.strata.driver.LayerInfo;
 import dev.strata.driver.Mount;
 import dev.strata.driver.Usage;
-import dev.strata.driver.error.FailedPreconditionException;
 import dev.strata.driver.error.InvalidArgumentException;
 import dev.strata.driver.error.NotFoundException;
 import java.io.IOException;
@@ -172,21 +171,7 @@ final class Overlay2Driver implements GraphDriver {
 
   private <T> T create(LayerInfo info, OptionalInt projectId, LayerBuilder.Prepare prepare,
       LayerBuilder.Fill<T> fill) throws IOException {
-    boolean published = false;
-    try {
-      T result = builder.build(info, projectId, prepare, fill);
-      synchronized (lock) {
-        table.publish(info);
-      }
-      published = true;
-      return result;
-    } finally {
-      if (!published) {
-        synchronized (lock) {
-          table.release(info.id());
-        }
-      }
-    }
+    return table.build(info, lock, i -> builder.build(i, projectId, prepare, fill));
   }
 
   @Override
@@ -194,17 +179,8 @@ final class Overlay2Driver implements GraphDriver {
     Path away;
     OptionalInt projectId;
     synchronized (lock) {
-      require(id);
-      int mounts = views.count(id);
-      if (mounts > 0) {
-        throw new FailedPreconditionException(id.value(), "layer " + id + " is mounted (" + mounts
-            + " references); unmount it before removing it");
-      }
-      Optional<LayerId> child = table.childOf(id);
-      if (child.isPresent()) {
-        throw new FailedPreconditionException(id.value(), "layer " + id + " has child layer "
-            + child.get() + "; remove " + child.get() + " first");
-      }
+      checkOpen();
+      table.checkRemovable(id, views.count(id));
       projectId = LayerRecord.readProjectId(home.layerDir(id));
       away = builder.remove(id);
       table.forget(id);

@@ -13,7 +13,6 @@ import dev.strata.driver.LayerId;
 import dev.strata.driver.LayerInfo;
 import dev.strata.driver.Mount;
 import dev.strata.driver.Usage;
-import dev.strata.driver.error.FailedPreconditionException;
 import dev.strata.driver.error.NotFoundException;
 import dev.strata.driver.error.UnsupportedException;
 import java.io.IOException;
@@ -147,38 +146,15 @@ final class VfsDriver implements GraphDriver {
 
   /** Builds a reserved layer; the reservation ends either way, as a layer or as nothing. */
   private <T> T create(LayerInfo info, LayerFiles.Fill<T> fill) throws IOException {
-    boolean published = false;
-    try {
-      T result = files.build(info, fill);
-      synchronized (lock) {
-        table.publish(info);
-      }
-      published = true;
-      return result;
-    } finally {
-      if (!published) {
-        synchronized (lock) {
-          table.release(info.id());
-        }
-      }
-    }
+    return table.build(info, lock, i -> files.build(i, fill));
   }
 
   @Override
   public void remove(LayerId id) throws IOException {
     Path away;
     synchronized (lock) {
-      require(id);
-      int mounts = views.count(id);
-      if (mounts > 0) {
-        throw new FailedPreconditionException(id.value(), "layer " + id + " is mounted (" + mounts
-            + " references); unmount it before removing it");
-      }
-      Optional<LayerId> child = table.childOf(id);
-      if (child.isPresent()) {
-        throw new FailedPreconditionException(id.value(), "layer " + id + " has child layer "
-            + child.get() + "; remove " + child.get() + " first");
-      }
+      checkOpen();
+      table.checkRemovable(id, views.count(id));
       away = files.remove(id);
       table.forget(id);
     }
