@@ -1,5 +1,6 @@
 package dev.strata.interop;
 
+import dev.strata.conformance.LoopFilesystem;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,14 +11,14 @@ import java.nio.file.Path;
  */
 final class StrataRoots implements AutoCloseable {
 
-  private BtrfsTestFilesystem btrfs;
+  private LoopFilesystem btrfs;
 
   Path rootFor(String driver, Path testDir) throws IOException {
     if (!driver.equals("btrfs")) {
       return testDir.resolve("strata");
     }
     if (btrfs == null) {
-      btrfs = BtrfsTestFilesystem.create();
+      btrfs = LoopFilesystem.btrfs();
     }
     return Files.createTempDirectory(btrfs.root(), "strata-");
   }

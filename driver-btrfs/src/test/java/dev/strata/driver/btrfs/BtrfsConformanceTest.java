@@ -1,5 +1,6 @@
 package dev.strata.driver.btrfs;
 
+import dev.strata.conformance.LoopFilesystem;
 import dev.strata.conformance.GraphDriverConformance;
 import dev.strata.driver.DriverConfig;
 import dev.strata.driver.GraphDriver;
@@ -11,11 +12,11 @@ import org.junit.jupiter.api.BeforeAll;
 /** The conformance suite against btrfs, each test's home mapped onto one loop-mounted filesystem. */
 class BtrfsConformanceTest extends GraphDriverConformance {
 
-  private static BtrfsTestFilesystem fs;
+  private static LoopFilesystem fs;
 
   @BeforeAll
   static void mountBtrfs() throws IOException {
-    fs = BtrfsTestFilesystem.create();
+    fs = LoopFilesystem.btrfs();
   }
 
   @AfterAll

@@ -1,5 +1,6 @@
 package dev.strata.driver.btrfs;
 
+import dev.strata.conformance.LoopFilesystem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -39,7 +40,7 @@ class BtrfsDriverTest {
   private static final LayerId BASE = LayerId.of("base");
   private static final LayerId RW = LayerId.of("rw");
 
-  private static BtrfsTestFilesystem fs;
+  private static LoopFilesystem fs;
 
   private final Subvolumes subvolumes = new Subvolumes(new Ioctls());
   private Path home;
@@ -47,7 +48,7 @@ class BtrfsDriverTest {
 
   @BeforeAll
   static void mountBtrfs() throws IOException {
-    fs = BtrfsTestFilesystem.create();
+    fs = LoopFilesystem.btrfs();
   }
 
   @AfterAll

@@ -1,5 +1,6 @@
 package dev.strata.driver.overlay2;
 
+import dev.strata.conformance.LoopFilesystem;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,13 +32,13 @@ class Overlay2QuotaOptionsTest {
 
   private static final LayerId RW = LayerId.of("rw");
 
-  private static XfsTestFilesystem plainXfs;
+  private static LoopFilesystem plainXfs;
 
   @TempDir Path home;
 
   @BeforeAll
   static void mountXfsWithoutQuotas() throws IOException {
-    plainXfs = XfsTestFilesystem.create(false);
+    plainXfs = LoopFilesystem.xfs(false);
   }
 
   @AfterAll

@@ -1,5 +1,6 @@
 package dev.strata.driver.overlay2;
 
+import dev.strata.conformance.LoopFilesystem;
 import dev.strata.files.MountTable;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -42,7 +43,7 @@ class Overlay2QuotaTest {
   private static final int MIB = 1 << 20;
   private static final LayerId RW = LayerId.of("rw");
 
-  private static XfsTestFilesystem xfs;
+  private static LoopFilesystem xfs;
 
   @TempDir Path scratch;
   private Path home;
@@ -50,7 +51,7 @@ class Overlay2QuotaTest {
 
   @BeforeAll
   static void mountXfs() throws IOException {
-    xfs = XfsTestFilesystem.create(true);
+    xfs = LoopFilesystem.xfs(true);
   }
 
   @AfterAll

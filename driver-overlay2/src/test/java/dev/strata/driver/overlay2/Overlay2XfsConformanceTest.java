@@ -1,5 +1,6 @@
 package dev.strata.driver.overlay2;
 
+import dev.strata.conformance.LoopFilesystem;
 import dev.strata.conformance.GraphDriverConformance;
 import dev.strata.driver.DriverConfig;
 import dev.strata.driver.GraphDriver;
@@ -15,11 +16,11 @@ import org.junit.jupiter.api.BeforeAll;
  */
 class Overlay2XfsConformanceTest extends GraphDriverConformance {
 
-  private static XfsTestFilesystem fs;
+  private static LoopFilesystem fs;
 
   @BeforeAll
   static void mountXfs() throws IOException {
-    fs = XfsTestFilesystem.create(true);
+    fs = LoopFilesystem.xfs(true);
   }
 
   @AfterAll

@@ -1,5 +1,6 @@
 package dev.strata.driver.overlay2;
 
+import dev.strata.conformance.LoopFilesystem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.strata.driver.posix.Ioctls;
@@ -18,13 +19,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ProjectQuotasTest {
 
-  private static XfsTestFilesystem xfs;
+  private static LoopFilesystem xfs;
 
   @TempDir Path name;
 
   @BeforeAll
   static void mountXfs() throws IOException {
-    xfs = XfsTestFilesystem.create(false);
+    xfs = LoopFilesystem.xfs(false);
   }
 
   @AfterAll

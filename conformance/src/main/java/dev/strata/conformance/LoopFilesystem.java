@@ -1,4 +1,4 @@
-package dev.strata.driver.overlay2;
+package dev.strata.conformance;
 
 import dev.strata.driver.posix.MountCalls;
 import dev.strata.driver.posix.PosixException;
@@ -11,49 +11,62 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * A scratch xfs filesystem for one test class: a sparse image file, {@code mkfs.xfs}, a loop device
- * and a mount, with {@code prjquota} when asked and the kernel has xfs quota support ({@code
- * CONFIG_XFS_QUOTA}; without it xfs refuses the option with {@code EINVAL}, and the filesystem is
- * mounted without it: see {@link #projectQuotas()}). Tools are fine here, in test setup; the driver
- * itself only issues ioctls and quotactl. {@link #close()} unmounts, detaches the loop device and
- * deletes the image, leaving nothing.
+ * A scratch filesystem for one test class: a sparse image file, {@code mkfs}, a loop device and a
+ * mount: btrfs for the btrfs driver, xfs (with {@code prjquota} when asked and the kernel has xfs
+ * quota support, {@code CONFIG_XFS_QUOTA}; without it xfs refuses the option with {@code EINVAL} and
+ * the filesystem is mounted without it: see {@link #projectQuotas()}) for overlay2's quotas. Tools
+ * are fine here, in test setup; drivers themselves only issue syscalls. {@link #close()} unmounts,
+ * detaches the loop device and deletes the image, leaving nothing.
  */
-final class XfsTestFilesystem implements AutoCloseable {
+public final class LoopFilesystem implements AutoCloseable {
 
+  private static final long BTRFS_SIZE = 2L << 30;
   /** mkfs.xfs refuses filesystems below 300 MiB. */
-  private static final long IMAGE_SIZE = 400L << 20;
+  private static final long XFS_SIZE = 400L << 20;
 
   private final Path image;
   private final String loopDevice;
   private final Path mountPoint;
   private final boolean projectQuotas;
 
-  private XfsTestFilesystem(Path image, String loopDevice, Path mountPoint, boolean projectQuotas) {
+  private LoopFilesystem(Path image, String loopDevice, Path mountPoint, boolean projectQuotas) {
     this.image = image;
     this.loopDevice = loopDevice;
     this.mountPoint = mountPoint;
     this.projectQuotas = projectQuotas;
   }
 
-  /** Skips the calling test class unless running as root, which loop devices and mount need. */
-  static XfsTestFilesystem create(boolean wantProjectQuotas) throws IOException {
+  /** A 2 GiB btrfs. Skips the calling test class unless running as root (loop devices, mount). */
+  public static LoopFilesystem btrfs() throws IOException {
+    return create("btrfs", BTRFS_SIZE, false);
+  }
+
+  /**
+   * A 400 MiB xfs, with project quotas when {@code wantProjectQuotas} and the kernel can. Skips the
+   * calling test class unless running as root (loop devices, mount).
+   */
+  public static LoopFilesystem xfs(boolean wantProjectQuotas) throws IOException {
+    return create("xfs", XFS_SIZE, wantProjectQuotas);
+  }
+
+  private static LoopFilesystem create(String type, long size, boolean wantProjectQuotas) throws IOException {
     Assumptions.assumeTrue(new dev.strata.driver.posix.FileNodes().isRoot(),
-        "needs root: loop device, mount(2) and quotactl");
-    Path image = Files.createTempFile("strata-xfs-", ".img");
+        "needs root: loop device and mount(2)");
+    Path image = Files.createTempFile("strata-" + type + "-", ".img");
     String loop = null;
     Path mountPoint = null;
     try {
       try (var ch = java.nio.channels.FileChannel.open(image, java.nio.file.StandardOpenOption.WRITE)) {
         ch.truncate(0);
-        ch.write(java.nio.ByteBuffer.wrap(new byte[] {0}), IMAGE_SIZE - 1);
+        ch.write(java.nio.ByteBuffer.wrap(new byte[] {0}), size - 1);
       }
-      run("mkfs.xfs", "-q", "-f", image.toString());
+      run("mkfs." + type, "-q", "-f", image.toString());
       loop = run("losetup", "-f", "--show", image.toString()).trim();
-      mountPoint = Files.createTempDirectory("strata-xfs-mnt-");
+      mountPoint = Files.createTempDirectory("strata-" + type + "-mnt-");
       boolean quotas = false;
       if (wantProjectQuotas) {
         try {
-          new MountCalls().mount(loop, mountPoint, "xfs", 0, "prjquota");
+          new MountCalls().mount(loop, mountPoint, type, 0, "prjquota");
           quotas = true;
         } catch (PosixException e) {
           if (e.errno() != PosixException.EINVAL) {
@@ -62,9 +75,9 @@ final class XfsTestFilesystem implements AutoCloseable {
         }
       }
       if (!quotas) {
-        new MountCalls().mount(loop, mountPoint, "xfs", 0, null);
+        new MountCalls().mount(loop, mountPoint, type, 0, null);
       }
-      return new XfsTestFilesystem(image, loop, mountPoint, quotas);
+      return new LoopFilesystem(image, loop, mountPoint, quotas);
     } catch (IOException | RuntimeException e) {
       if (loop != null) {
         tryRun(e, "losetup", "-d", loop);
@@ -78,16 +91,16 @@ final class XfsTestFilesystem implements AutoCloseable {
   }
 
   /** Whether the filesystem is mounted with {@code prjquota}. */
-  boolean projectQuotas() {
+  public boolean projectQuotas() {
     return projectQuotas;
   }
 
-  Path root() {
+  public Path root() {
     return mountPoint;
   }
 
   /** A fresh directory on the filesystem named like {@code onOtherFs}, for a suite's ext4 home. */
-  Path mirror(Path onOtherFs) throws IOException {
+  public Path mirror(Path onOtherFs) throws IOException {
     return Files.createDirectories(mountPoint.resolve(onOtherFs.getFileName().toString()));
   }
 
@@ -131,7 +144,7 @@ final class XfsTestFilesystem implements AutoCloseable {
     }
   }
 
-  static String run(String... command) throws IOException {
+  private static String run(String... command) throws IOException {
     Process p = new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
     try {
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
