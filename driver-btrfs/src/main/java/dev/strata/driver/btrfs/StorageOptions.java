@@ -1,13 +1,11 @@
 package dev.strata.driver.btrfs;
 
+import dev.strata.driver.ByteSizes;
 import dev.strata.driver.LayerId;
 import dev.strata.driver.error.InvalidArgumentException;
 import dev.strata.driver.error.UnsupportedException;
-import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The storage options of a writable btrfs layer: {@code size=} alone, a quota in bytes with an
@@ -20,9 +18,6 @@ final class StorageOptions {
 
   /** A floor against slips such as {@code size=64} meaning 64 bytes. */
   static final long MIN_SIZE = 1L << 20;
-
-  private static final Pattern SIZE_VALUE =
-      Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([kmgtp]?)(?:i?b)?", Pattern.CASE_INSENSITIVE);
 
   private StorageOptions() {}
 
@@ -48,31 +43,11 @@ final class StorageOptions {
       throw new UnsupportedException(SIZE, "btrfs quota option size=" + value + " (layer " + id
           + ") needs qgroups, which need root here; run as root or drop the option");
     }
-    long bytes = parseSize(value);
+    long bytes = ByteSizes.parse(SIZE, value);
     if (bytes < MIN_SIZE) {
       throw new InvalidArgumentException(SIZE, "size=" + value + " for layer " + id
           + " is below the 1M btrfs quotas need; ask for more");
     }
     return OptionalLong.of(bytes);
-  }
-
-  static long parseSize(String value) throws InvalidArgumentException {
-    Matcher m = SIZE_VALUE.matcher(value.trim());
-    if (!m.matches()) {
-      throw new InvalidArgumentException(SIZE, "size=" + value + " is not a size such as 512M or 10G");
-    }
-    int shift = switch (m.group(2).toLowerCase(Locale.ROOT)) {
-      case "k" -> 10;
-      case "m" -> 20;
-      case "g" -> 30;
-      case "t" -> 40;
-      case "p" -> 50;
-      default -> 0;
-    };
-    double bytes = Double.parseDouble(m.group(1)) * (1L << shift);
-    if (bytes >= Long.MAX_VALUE) {
-      throw new InvalidArgumentException(SIZE, "size=" + value + " is too large");
-    }
-    return (long) bytes;
   }
 }

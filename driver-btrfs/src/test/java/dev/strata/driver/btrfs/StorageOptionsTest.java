@@ -1,5 +1,6 @@
 package dev.strata.driver.btrfs;
 
+import dev.strata.driver.ByteSizes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -16,11 +17,11 @@ class StorageOptionsTest {
 
   @Test
   void parseSize_suffixes_areBinaryMultiples() throws Exception {
-    assertEquals(1024, StorageOptions.parseSize("1024"));
-    assertEquals(512L << 20, StorageOptions.parseSize("512M"));
-    assertEquals(10L << 30, StorageOptions.parseSize("10g"));
-    assertEquals(64L << 20, StorageOptions.parseSize("64MiB"));
-    assertEquals(3L << 29, StorageOptions.parseSize("1.5G"));
+    assertEquals(1024, ByteSizes.parse("size", "1024"));
+    assertEquals(512L << 20, ByteSizes.parse("size", "512M"));
+    assertEquals(10L << 30, ByteSizes.parse("size", "10g"));
+    assertEquals(64L << 20, ByteSizes.parse("size", "64MiB"));
+    assertEquals(3L << 29, ByteSizes.parse("size", "1.5G"));
   }
 
   @Test

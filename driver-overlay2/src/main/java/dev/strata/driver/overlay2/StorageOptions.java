@@ -1,13 +1,11 @@
 package dev.strata.driver.overlay2;
 
+import dev.strata.driver.ByteSizes;
 import dev.strata.driver.LayerId;
 import dev.strata.driver.error.InvalidArgumentException;
 import dev.strata.driver.error.UnsupportedException;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The storage options of a writable overlay2 layer: {@code size=} (bytes, with Docker's binary
@@ -21,9 +19,6 @@ final class StorageOptions {
 
   /** A floor against slips such as {@code size=64} meaning 64 bytes. */
   static final long MIN_SIZE = 1L << 20;
-
-  private static final Pattern SIZE_VALUE =
-      Pattern.compile("(\\d+(?:\\.\\d+)?) ?([kmgtp]?)(?:i?b)?", Pattern.CASE_INSENSITIVE);
 
   /** Limits for one layer; 0 is "no limit" for either. */
   record Limits(long bytes, long inodes) {}
@@ -52,7 +47,7 @@ final class StorageOptions {
     long inodes = 0;
     String size = options.get(SIZE);
     if (size != null) {
-      bytes = parseSize(size);
+      bytes = ByteSizes.parse(SIZE, size);
       if (bytes < MIN_SIZE) {
         throw new InvalidArgumentException(SIZE, "size=" + size + " for layer " + id
             + " is below 1M; ask for more");
@@ -68,26 +63,6 @@ final class StorageOptions {
           + " (layer " + id + ") cannot be honoured: " + unsupported.get() + "; or drop the option");
     }
     return Optional.of(new Limits(bytes, inodes));
-  }
-
-  static long parseSize(String value) throws InvalidArgumentException {
-    Matcher m = SIZE_VALUE.matcher(value.trim());
-    if (!m.matches()) {
-      throw new InvalidArgumentException(SIZE, "size=" + value + " is not a size such as 512M or 10G");
-    }
-    int shift = switch (m.group(2).toLowerCase(Locale.ROOT)) {
-      case "k" -> 10;
-      case "m" -> 20;
-      case "g" -> 30;
-      case "t" -> 40;
-      case "p" -> 50;
-      default -> 0;
-    };
-    double bytes = Double.parseDouble(m.group(1)) * (1L << shift);
-    if (bytes >= Long.MAX_VALUE) {
-      throw new InvalidArgumentException(SIZE, "size=" + value + " is too large");
-    }
-    return (long) bytes;
   }
 
   static long parseInodes(String value) throws InvalidArgumentException {

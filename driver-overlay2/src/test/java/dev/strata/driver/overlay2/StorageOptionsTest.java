@@ -1,5 +1,6 @@
 package dev.strata.driver.overlay2;
 
+import dev.strata.driver.ByteSizes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,13 +26,13 @@ class StorageOptionsTest {
       "2048k, 2097152", "2048KiB, 2097152", "1g, 1073741824", "1GiB, 1073741824",
       "1.5G, 1610612736", "1048576, 1048576", "1T, 1099511627776"})
   void parseSize_dockerUnits_binaryBytes(String value, long bytes) throws InvalidArgumentException {
-    assertEquals(bytes, StorageOptions.parseSize(value));
+    assertEquals(bytes, ByteSizes.parse("size", value));
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"", "M", "50Q", "-5M", "5 0M", "ten", "50MM", "0x10"})
   void parseSize_malformed_throwsInvalidArgumentQuotingValue(String value) {
-    var e = assertThrows(InvalidArgumentException.class, () -> StorageOptions.parseSize(value));
+    var e = assertThrows(InvalidArgumentException.class, () -> ByteSizes.parse("size", value));
     assertTrue(e.getMessage().contains("size=" + value + " "), e.getMessage());
   }
 
