@@ -38,6 +38,8 @@ final class SystemMounter implements Mounter {
           "unbindable", MountCalls.MS_UNBINDABLE,
           "runbindable", MountCalls.MS_UNBINDABLE | MountCalls.MS_REC);
 
+  private static final java.util.Set<String> SECRETS = java.util.Set.of("password", "pass", "passwd");
+
   private final MountCalls calls = new MountCalls();
 
   @Override
@@ -69,8 +71,19 @@ final class SystemMounter implements Mounter {
       }
     } catch (PosixException e) {
       throw new IOException("cannot mount " + mount.type() + " " + mount.source() + " on " + mount.target()
-          + " with " + mount.options() + ": " + e.getMessage(), e);
+          + " with " + printable(mount.options()) + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The options for a message: a password (cifs, smb) never reaches an error or a log. */
+  static List<String> printable(List<String> options) {
+    List<String> shown = new ArrayList<>();
+    for (String option : options) {
+      int eq = option.indexOf('=');
+      String key = eq < 0 ? option : option.substring(0, eq);
+      shown.add(SECRETS.contains(key) ? key + "=********" : option);
+    }
+    return shown;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.strata.image;
 
+import dev.strata.files.AtomicFiles;
 import dev.strata.files.FileTrees;
 import dev.strata.driver.error.CorruptException;
 import java.io.IOException;

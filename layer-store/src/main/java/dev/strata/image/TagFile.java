@@ -1,5 +1,6 @@
 package dev.strata.image;
 
+import dev.strata.files.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strata.driver.error.CorruptException;

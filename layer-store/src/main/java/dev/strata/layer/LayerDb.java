@@ -1,5 +1,6 @@
 package dev.strata.layer;
 
+import dev.strata.files.AtomicFiles;
 import dev.strata.files.FileTrees;
 import dev.strata.archive.Digest;
 import dev.strata.driver.LayerId;

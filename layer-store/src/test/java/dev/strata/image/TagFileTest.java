@@ -1,5 +1,6 @@
 package dev.strata.image;
 
+import dev.strata.files.AtomicFiles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
