@@ -22,6 +22,7 @@ public final class PosixException extends IOException {
   public static final int ENODEV = 19;
   public static final int ENOTDIR = 20;
   public static final int EINVAL = 22;
+  public static final int ENOTTY = 25;
   public static final int ENOSPC = 28;
   public static final int EROFS = 30;
   public static final int ERANGE = 34;

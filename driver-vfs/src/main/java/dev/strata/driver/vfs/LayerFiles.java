@@ -2,6 +2,7 @@ package dev.strata.driver.vfs;
 
 import dev.strata.driver.LayerRecords;
 import dev.strata.files.FileTrees;
+import dev.strata.files.TreeCopy;
 import dev.strata.driver.LayerId;
 import dev.strata.driver.LayerInfo;
 import java.io.IOException;
@@ -25,10 +26,10 @@ final class LayerFiles {
   }
 
   private final VfsHome home;
-  private final TreeCopier copier;
+  private final TreeCopy copier;
   private final LayerRecords records;
 
-  LayerFiles(VfsHome home, TreeCopier copier, LayerRecords records) {
+  LayerFiles(VfsHome home, TreeCopy copier, LayerRecords records) {
     this.home = home;
     this.copier = copier;
     this.records = records;

@@ -15,6 +15,8 @@ import dev.strata.driver.Mount;
 import dev.strata.driver.Usage;
 import dev.strata.driver.error.NotFoundException;
 import dev.strata.driver.error.UnsupportedException;
+import dev.strata.files.CopyMethod;
+import dev.strata.files.TreeCopy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -53,10 +55,10 @@ final class VfsDriver implements GraphDriver {
   private final LayerTable table;
   private boolean closed;
 
-  VfsDriver(VfsHome home, CopyMethod copyMethod, TreeCopier copier, LayerRecords records,
+  VfsDriver(VfsHome home, TreeCopy copier, LayerRecords records,
       ViewMounts views, DiskUsage diskUsage, boolean root) throws IOException {
     this.home = home;
-    this.copyMethod = copyMethod;
+    this.copyMethod = copier.method();
     this.files = new LayerFiles(home, copier, records);
     this.views = views;
     this.diskUsage = diskUsage;

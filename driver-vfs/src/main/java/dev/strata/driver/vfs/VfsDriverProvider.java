@@ -1,6 +1,7 @@
 package dev.strata.driver.vfs;
 
 import dev.strata.files.MountTable;
+import dev.strata.files.TreeCopy;
 import dev.strata.driver.DiskUsage;
 import dev.strata.driver.LayerRecords;
 import dev.strata.driver.DriverConfig;
@@ -9,9 +10,7 @@ import dev.strata.driver.GraphDriverProvider;
 import dev.strata.driver.ProbeResult;
 import dev.strata.driver.error.InvalidArgumentException;
 import dev.strata.driver.posix.FileBlocks;
-import dev.strata.driver.posix.FileCopy;
 import dev.strata.driver.posix.FileNodes;
-import dev.strata.driver.posix.Xattrs;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Set;
@@ -55,14 +54,9 @@ public final class VfsDriverProvider implements GraphDriverProvider {
     VfsHome home = new VfsHome(config.home());
     home.create();
     new Sweeper(home, MountTable.self(), config.mounter()).sweep();
-    FileCopy fileCopy = new FileCopy();
-    CopyMethod method = CopyMethod.detect(home.staging(), fileCopy);
-    FileBlocks blocks = new FileBlocks();
-    FileNodes nodes = new FileNodes();
-    boolean root = nodes.isRoot();
-    TreeCopier copier = new TreeCopier(
-        new ContentCopier(method, fileCopy, blocks), nodes, new Xattrs(), root);
-    return new VfsDriver(home, method, copier, new LayerRecords("vfs", "dir/", home.meta()),
-        new ViewMounts(home, bind, config.mounter()), new DiskUsage(blocks), root);
+    TreeCopy copier = TreeCopy.detect(home.staging());
+    return new VfsDriver(home, copier, new LayerRecords("vfs", "dir/", home.meta()),
+        new ViewMounts(home, bind, config.mounter()), new DiskUsage(new FileBlocks()),
+        new FileNodes().isRoot());
   }
 }

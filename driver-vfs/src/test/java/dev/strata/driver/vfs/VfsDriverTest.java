@@ -1,5 +1,6 @@
 package dev.strata.driver.vfs;
 
+import dev.strata.files.CopyMethod;
 import dev.strata.files.MountTable;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -58,7 +59,7 @@ class VfsDriverTest {
       assertEquals(List.of("backing filesystem", "copy", "layers", "bind mounts"), List.copyOf(status.keySet()));
       assertEquals(Files.getFileStore(home).type(), status.get("backing filesystem"));
       Path scratch = Files.createTempDirectory(home, "probe");
-      assertEquals(CopyMethod.detect(scratch, new dev.strata.driver.posix.FileCopy()).label(), status.get("copy"));
+      assertEquals(CopyMethod.detect(scratch).label(), status.get("copy"));
       assertEquals("1", status.get("layers"));
     }
   }

@@ -1,4 +1,4 @@
-package dev.strata.driver.vfs;
+package dev.strata.files;
 
 import dev.strata.driver.posix.FileCopy;
 import dev.strata.driver.posix.PosixException;
@@ -6,11 +6,19 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
-/** How file content is copied into a child layer, best first; detected per home, never assumed. */
-enum CopyMethod {
+/**
+ * How {@link TreeCopy} copies file content, best first. Detected per filesystem, never assumed: the
+ * same kernel reflinks on xfs and btrfs, offloads with {@code copy_file_range} on ext4, and may do
+ * neither on an overlay or a network filesystem.
+ */
+public enum CopyMethod {
+  /** {@code FICLONE}: the copy shares extents with the source until either is written. */
   REFLINK("reflink"),
+  /** {@code copy_file_range(2)}: no bytes pass through user space. */
   COPY_FILE_RANGE("copy_file_range"),
+  /** Plain reads and writes, skipping blocks of zeros. Works everywhere. */
   READ_WRITE("read/write");
 
   private final String label;
@@ -19,19 +27,25 @@ enum CopyMethod {
     this.label = label;
   }
 
-  /** The name {@code status()} reports. */
-  String label() {
+  /** The name a driver's {@code status()} reports. */
+  public String label() {
     return label;
   }
 
   /**
    * Tries a reflink, then {@code copy_file_range}, on a probe file in {@code scratch} (a directory
-   * on the same filesystem as the layers) and removes the probe files again.
+   * on the filesystem the copies will be made on) and removes the probe files again.
+   *
+   * @throws IOException when {@code scratch} cannot hold the probe files
    */
+  public static CopyMethod detect(Path scratch) throws IOException {
+    return detect(scratch, new FileCopy());
+  }
+
   static CopyMethod detect(Path scratch, FileCopy copy) throws IOException {
     Path src = scratch.resolve(".copy-probe-src");
     Path dst = scratch.resolve(".copy-probe-dst");
-    byte[] probe = "strata vfs copy probe\n".getBytes(StandardCharsets.US_ASCII);
+    byte[] probe = "strata copy probe\n".getBytes(StandardCharsets.US_ASCII);
     try {
       Files.write(src, probe);
       if (works(() -> copy.reflink(src, dst), dst, probe)) {
@@ -59,6 +73,6 @@ enum CopyMethod {
     } catch (PosixException e) {
       return false; // this filesystem (or kernel) cannot; the next method is tried
     }
-    return java.util.Arrays.equals(Files.readAllBytes(dst), expected);
+    return Arrays.equals(Files.readAllBytes(dst), expected);
   }
 }

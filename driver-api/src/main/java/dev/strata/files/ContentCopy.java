@@ -1,4 +1,4 @@
-package dev.strata.driver.vfs;
+package dev.strata.files;
 
 import dev.strata.driver.posix.FileBlocks;
 import dev.strata.driver.posix.FileCopy;
@@ -13,9 +13,10 @@ import java.nio.file.StandardOpenOption;
 /**
  * Copies one regular file's bytes into an existing empty file, keeping holes: a reflink shares
  * extents, {@code copy_file_range} is used for dense files only (on ext4 it fills holes), and a
- * sparse file is copied block by block, seeking over blocks of zeros.
+ * sparse file is copied block by block, seeking over blocks of zeros. Package-private: callers
+ * choose a {@link CopyMethod}, {@link TreeCopy} does the rest.
  */
-final class ContentCopier {
+final class ContentCopy {
 
   private static final int BLOCK = 64 * 1024;
 
@@ -23,10 +24,14 @@ final class ContentCopier {
   private final FileCopy copy;
   private final FileBlocks blocks;
 
-  ContentCopier(CopyMethod preferred, FileCopy copy, FileBlocks blocks) {
+  ContentCopy(CopyMethod preferred, FileCopy copy, FileBlocks blocks) {
     this.preferred = preferred;
     this.copy = copy;
     this.blocks = blocks;
+  }
+
+  CopyMethod method() {
+    return preferred;
   }
 
   void copy(Path src, Path dst, long size) throws IOException {
