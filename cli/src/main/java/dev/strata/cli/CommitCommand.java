@@ -1,5 +1,6 @@
 package dev.strata.cli;
 
+import dev.strata.container.Container;
 import dev.strata.archive.Digest;
 import dev.strata.image.Image;
 import dev.strata.image.Reference;
@@ -40,7 +41,7 @@ final class CommitCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     List<String> tags = tag == null ? List.of() : List.of(Reference.parse(tag).toString());
     try (Stores stores = top.openStores()) {
-      ContainerRecord c = stores.containers.get(container);
+      Container c = stores.containers.get(container);
       // The source image may have been removed (rmi -f) since: then a minimal config is the base.
       Optional<Image> source = c.image().isPresent() ? stores.images.find(c.image().get().toString()) : Optional.empty();
       Optional<byte[]> sourceConfig = source.isPresent()

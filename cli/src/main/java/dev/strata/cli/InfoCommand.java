@@ -1,5 +1,6 @@
 package dev.strata.cli;
 
+import dev.strata.container.ContainerStore;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -21,8 +22,8 @@ final class InfoCommand implements Callable<Integer> {
     try (Stores stores = top.openStores()) {
       Map<String, String> status = stores.layers.status();
       status.put("Images", Integer.toString(stores.images.images().size()));
-      status.remove("Containers");
-      status.put("Containers", Integer.toString(stores.containers.list().size()));
+      status.remove("ContainerStore");
+      status.put("ContainerStore", Integer.toString(stores.containers.list().size()));
       int width = status.keySet().stream().mapToInt(String::length).max().orElse(0) + 2;
       for (Map.Entry<String, String> e : status.entrySet()) {
         String key = e.getKey() + ":";

@@ -1,5 +1,6 @@
 package dev.strata.cli;
 
+import dev.strata.container.Container;
 import dev.strata.image.Image;
 import dev.strata.image.ImageId;
 import java.time.Instant;
@@ -29,7 +30,7 @@ final class PsCommand implements Callable<Integer> {
     Instant now = Instant.now();
     List<Map<String, Object>> rows = new ArrayList<>();
     try (Stores stores = top.openStores()) {
-      for (ContainerRecord c : stores.containers.list()) {
+      for (Container c : stores.containers.list()) {
         Optional<ImageId> id = c.image();
         Optional<Image> image = id.isPresent() ? stores.images.find(id.get().toString()) : Optional.empty();
         Map<String, Object> row = new LinkedHashMap<>();
@@ -38,7 +39,7 @@ final class PsCommand implements Callable<Integer> {
         row.put("image_id", id.map(i -> json ? i.toString() : i.shortId()).orElse("<unknown>")
             + (id.isPresent() && image.isEmpty() && !json ? " (removed)" : ""));
         row.put("created", json ? c.created().toString() : Ages.ago(c.created(), now));
-        row.put("mounts", stores.containers.mounts(c));
+        row.put("mounts", stores.containers.mountCount(c));
         rows.add(row);
       }
     }

@@ -11,7 +11,8 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code strata rm [-f] C...}: removes containers (write layer, init layer, record). A mounted
+ * {@code strata rm [-f] [-v] C...}: removes containers (write layer, init layer, record) and their
+ * volume references ({@code -v}: their anonymous volumes too, as Docker). A mounted
  * container is refused unless {@code -f}, which unmounts it first. Goes on past a failure and
  * exits with the first failure's code.
  */
@@ -24,6 +25,9 @@ final class RmCommand implements Callable<Integer> {
   @Option(names = {"-f", "--force"}, description = "Unmount a mounted container first.")
   boolean force;
 
+  @Option(names = {"-v", "--volumes"}, description = "Remove the container's anonymous volumes too.")
+  boolean volumes;
+
   @Parameters(arity = "1..*", paramLabel = "CONTAINER")
   List<String> containers;
 
@@ -33,7 +37,7 @@ final class RmCommand implements Callable<Integer> {
     try (Stores stores = top.openStores()) {
       for (String name : containers) {
         try {
-          stores.containers.remove(stores.containers.get(name), force);
+          stores.containers.remove(stores.containers.get(name), force, volumes);
           spec.commandLine().getOut().println(name);
         } catch (IOException e) {
           spec.commandLine().getOut().flush();

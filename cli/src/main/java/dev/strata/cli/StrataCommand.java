@@ -56,7 +56,7 @@ final class StrataCommand {
 
   /** Opens the layer store, the image store and the container records of the root. */
   Stores openStores() throws IOException {
-    return Stores.open(openStore());
+    return Stores.open(openStore(), Mounter.system());
   }
 
   /** A progress bar on {@code err}, drawn only when stderr is a terminal. */

@@ -122,6 +122,15 @@ public final class TreeCopy {
     new Walk(srcDir, dstDir, true).run();
   }
 
+  /**
+   * Gives {@code dst} the owner, mode, xattrs and times of {@code src}, nothing else: the last step
+   * of a populate whose entries were moved in separately. Unsupported xattrs are skipped as in
+   * {@link #copyInto}.
+   */
+  public void copyAttributes(Path src, Path dst) throws IOException {
+    new Walk(src, dst, true).restore(src, dst, Files.readAttributes(src, ATTRIBUTES, LinkOption.NOFOLLOW_LINKS));
+  }
+
   /** One copy's state: the hardlinks seen so far and whether missing xattr support was logged. */
   private final class Walk extends SimpleFileVisitor<Path> {
 

@@ -5,6 +5,7 @@ import dev.strata.driver.Mounter;
 import dev.strata.driver.error.FailedPreconditionException;
 import dev.strata.driver.error.InvalidArgumentException;
 import dev.strata.driver.error.UnsupportedException;
+import dev.strata.driver.posix.LoopDevice;
 import dev.strata.driver.posix.PosixException;
 import dev.strata.files.MountTable;
 import java.io.IOException;
@@ -30,10 +31,10 @@ final class FilesystemMounts {
   private final MountTable table;
   private final LoopAttacher loops;
 
-  /** Attaches a filesystem image to a loop device; the device frees itself at unmount. */
+  /** Attaches a filesystem image to a loop device that frees itself at unmount. */
   interface LoopAttacher {
-    /** The device path ({@code /dev/loop3}) now backed by {@code image}. */
-    String attach(Path image) throws IOException;
+    /** A device now backed by {@code image}; close it once mounted (or detach it on failure). */
+    LoopDevice attach(Path image) throws IOException;
   }
 
   FilesystemMounts(Mounter mounter, MountTable table, LoopAttacher loops) {
@@ -72,9 +73,25 @@ final class FilesystemMounts {
   void mount(String volume, Map<String, String> options, Path data) throws IOException {
     Mount mount = describe(volume, options, data);
     if (mount.source().startsWith("loop:")) {
-      String dev = loops.attach(Path.of(mount.source().substring("loop:".length())));
-      mount = new Mount(mount.type(), dev, mount.target(), mount.options());
+      LoopDevice loop = loops.attach(Path.of(mount.source().substring("loop:".length())));
+      Mount onDevice = new Mount(mount.type(), loop.path().toString(), mount.target(), mount.options());
+      try {
+        perform(volume, onDevice);
+      } catch (IOException | RuntimeException e) {
+        try {
+          loop.detach();
+        } catch (IOException undo) {
+          e.addSuppressed(undo);
+        }
+        throw e;
+      }
+      loop.close(); // the mount holds the device now; autoclear frees it at the unmount
+      return;
     }
+    perform(volume, mount);
+  }
+
+  private void perform(String volume, Mount mount) throws IOException {
     try {
       mounter.mount(mount);
     } catch (IOException e) {

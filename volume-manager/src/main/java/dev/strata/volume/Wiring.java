@@ -1,6 +1,9 @@
 package dev.strata.volume;
 
-import dev.strata.driver.error.UnsupportedException;
+import dev.strata.driver.posix.LoopDevice;
+import dev.strata.driver.posix.LoopDevices;
+import dev.strata.files.TreeCopy;
+import java.io.IOException;
 import java.nio.file.Path;
 
 /** The real collaborators {@link VolumeStore#open} plugs in. */
@@ -8,22 +11,31 @@ final class Wiring {
 
   private Wiring() {}
 
+  /**
+   * Loop devices that free themselves: the handle is closed once the mount holds the device, and
+   * autoclear detaches it at the unmount.
+   */
   static FilesystemMounts.LoopAttacher loops() {
-    return image -> {
-      throw new UnsupportedException(image.toString(), "TODO loop devices");
+    LoopDevices loops = new LoopDevices();
+    return new FilesystemMounts.LoopAttacher() {
+      @Override
+      public LoopDevice attach(Path image) throws IOException {
+        return loops.attach(image, false);
+      }
     };
   }
 
-  static Populator.Copier copier(Path scratch) {
+  static Populator.Copier copier(Path scratch) throws IOException {
+    TreeCopy copy = TreeCopy.detect(scratch);
     return new Populator.Copier() {
       @Override
-      public void copyInto(Path sourceDir, Path existingDir) throws java.io.IOException {
-        throw new UnsupportedException(sourceDir.toString(), "TODO copy");
+      public void copyInto(Path sourceDir, Path existingDir) throws IOException {
+        copy.copyInto(sourceDir, existingDir);
       }
 
       @Override
-      public void copyAttributes(Path source, Path target) throws java.io.IOException {
-        throw new UnsupportedException(source.toString(), "TODO copy");
+      public void copyAttributes(Path source, Path target) throws IOException {
+        copy.copyAttributes(source, target);
       }
     };
   }

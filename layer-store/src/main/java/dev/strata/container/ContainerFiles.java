@@ -1,19 +1,19 @@
-package dev.strata.cli;
+package dev.strata.container;
 
 import dev.strata.files.FileTrees;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strata.files.AtomicFiles;
+import dev.strata.volume.MountSpec;
 import dev.strata.driver.error.CorruptException;
 import dev.strata.image.ImageId;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +28,6 @@ import java.util.UUID;
 final class ContainerFiles {
 
   private static final String FILE = "container.json";
-  private static final String TEMP = ".tmp-";
   private static final String TRASH = ".trash-";
 
   private final Path dir;
@@ -54,7 +53,7 @@ final class ContainerFiles {
   }
 
   /** The record of a name already validated as a container name. */
-  Optional<ContainerRecord> read(String name) throws IOException {
+  Optional<Container> read(String name) throws IOException {
     Path file = dir.resolve(name).resolve(FILE);
     if (!Files.isRegularFile(file)) {
       return Optional.empty();
@@ -62,33 +61,40 @@ final class ContainerFiles {
     try {
       JsonNode node = json.readTree(file.toFile());
       String image = node.path("image").asText("");
-      return Optional.of(new ContainerRecord(node.path("name").asText(name),
+      List<MountSpec> mounts = new ArrayList<>();
+      for (JsonNode m : node.path("mounts")) {
+        mounts.add(MountSpecJson.read(m));
+      }
+      String label = node.path("mount_label").asText("");
+      return Optional.of(new Container(node.path("name").asText(name),
           image.isEmpty() ? Optional.empty() : Optional.of(ImageId.parse(image)),
           node.path("image_ref").asText(""),
-          Instant.parse(node.path("created").asText(Instant.EPOCH.toString()))));
+          Instant.parse(node.path("created").asText(Instant.EPOCH.toString())),
+          mounts, label.isEmpty() ? Optional.empty() : Optional.of(label)));
     } catch (IOException | RuntimeException e) {
       throw new CorruptException(file.toString(), "container record " + file + " is unreadable ("
           + e.getMessage() + "); remove the container with `strata rm -f " + name + "`", e);
     }
   }
 
-  void write(ContainerRecord record) throws IOException {
+  void write(Container record) throws IOException {
     ObjectNode node = json.createObjectNode();
     node.put("name", record.name());
     node.put("image", record.image().map(ImageId::toString).orElse(""));
     node.put("image_ref", record.imageRef());
     node.put("created", record.created().toString());
-    Path target = Files.createDirectories(dir.resolve(record.name())).resolve(FILE);
-    Path temp = target.resolveSibling(TEMP + FILE + "-" + UUID.randomUUID());
-    try {
-      try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        ch.write(ByteBuffer.wrap(json.writeValueAsBytes(node)));
-        ch.force(true);
-      }
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(temp);
+    ArrayNode mounts = node.putArray("mounts");
+    for (MountSpec m : record.mounts()) {
+      mounts.add(MountSpecJson.write(json, m));
     }
+    node.put("mount_label", record.mountLabel().orElse(""));
+    Path target = Files.createDirectories(dir.resolve(record.name())).resolve(FILE);
+    AtomicFiles.write(target, json.writeValueAsBytes(node));
+  }
+
+  /** {@code <root>/containers/<name>}: private places of a container (its tmpfs mounts). */
+  Path directory(String name) {
+    return dir.resolve(name);
   }
 
   void delete(String name) throws IOException {
@@ -108,11 +114,7 @@ final class ContainerFiles {
         if (p.getFileName().toString().startsWith(TRASH)) {
           FileTrees.delete(p);
         } else if (Files.isDirectory(p)) {
-          try (DirectoryStream<Path> inner = Files.newDirectoryStream(p, TEMP + "*")) {
-            for (Path temp : inner) {
-              Files.deleteIfExists(temp);
-            }
-          }
+          AtomicFiles.sweep(p);
         }
       }
     }

@@ -1,4 +1,4 @@
-package dev.strata.cli;
+package dev.strata.container;
 
 import java.util.random.RandomGenerator;
 

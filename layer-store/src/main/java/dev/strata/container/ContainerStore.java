@@ -1,0 +1,359 @@
+package dev.strata.container;
+
+import dev.strata.driver.Mount;
+import dev.strata.driver.Mounter;
+import dev.strata.driver.error.AlreadyExistsException;
+import dev.strata.driver.error.FailedPreconditionException;
+import dev.strata.driver.error.InvalidArgumentException;
+import dev.strata.driver.error.NotFoundException;
+import dev.strata.driver.error.StorageException;
+import dev.strata.files.MountTable;
+import dev.strata.image.Image;
+import dev.strata.image.ImageStore;
+import dev.strata.layer.InitHook;
+import dev.strata.layer.LayerStore;
+import dev.strata.layer.WriteLayer;
+import dev.strata.volume.McsPair;
+import dev.strata.volume.McsPairs;
+import dev.strata.volume.MountSpec;
+import dev.strata.volume.Volume;
+import dev.strata.volume.VolumeStore;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The containers of a root: each a write layer in the {@link LayerStore} (which owns the files),
+ * a {@link Container} record (which image, which mounts), and references on the volumes it uses.
+ *
+ * <pre>{@code
+ * Container c = containers.create(Optional.of("web"), "nginx:1.27",
+ *     List.of(MountSpec.parseVolume("pgdata:/var/lib/data"), MountSpec.parseTmpfs("/run")));
+ * Path rootfs = containers.mount(c);   // rootfs, then each volume, bind and tmpfs inside it
+ * containers.unmount(c);               // all of it, in reverse
+ * containers.remove(c, false, true);   // drops its volume references, deletes its anonymous volumes
+ * }</pre>
+ *
+ * The write layer is created before the record and removed before it, so a crash can leave a write
+ * layer without a record (shown with an unknown image, removable with {@code rm}) or a record
+ * without a write layer (swept when the root is opened), never a record pointing at nothing that
+ * survives. Volume references are taken before the record is written and dropped after it is
+ * removed: a crash can leave a volume referenced by a container that is gone ({@code volume rm}
+ * then names it), never a container using a volume that {@code volume rm} could delete.
+ */
+public final class ContainerStore {
+
+  private static final System.Logger LOG = System.getLogger(ContainerStore.class.getName());
+  /** Docker's rule for container names; checked before a name touches a path. */
+  private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{1,127}");
+
+  private final LayerStore layers;
+  private final ImageStore images;
+  private final VolumeStore volumes;
+  private final ContainerFiles files;
+  private final ContainerNames names;
+  private final ContainerMounts mounts;
+  private final McsPairs mcs;
+  private final Clock clock;
+
+  ContainerStore(LayerStore layers, ImageStore images, VolumeStore volumes, ContainerFiles files,
+      ContainerNames names, ContainerMounts mounts, McsPairs mcs, Clock clock) {
+    this.layers = layers;
+    this.images = images;
+    this.volumes = volumes;
+    this.files = files;
+    this.names = names;
+    this.mounts = mounts;
+    this.mcs = mcs;
+    this.clock = clock;
+  }
+
+  /**
+   * Opens {@code <root>/containers}: sweeps what a crash left, and mounts again the volumes, binds
+   * and tmpfs of every container the layer store still counts as mounted (a driver drops them
+   * when it sweeps its home on open).
+   */
+  public static ContainerStore open(Path root, LayerStore layers, ImageStore images, VolumeStore volumes,
+      Mounter mounter) throws IOException {
+    Path dir = Files.createDirectories(root.resolve("containers"));
+    ContainerFiles files = new ContainerFiles(dir);
+    files.sweep();
+    SecureRandom random = new SecureRandom();
+    ContainerMounts mounts = new ContainerMounts(volumes, mounter, MountTable.self(), Labeling.labeler());
+    ContainerStore store = new ContainerStore(layers, images, volumes, files, new ContainerNames(random), mounts,
+        new McsPairs(random), Clock.systemUTC());
+    store.recover();
+    return store;
+  }
+
+  /**
+   * Creates a container on the image {@code imageRef} names: a write layer on its top layer, with
+   * Docker's init layer beneath, and references on the volumes its mounts name (created when
+   * missing; anonymous ones get a random name).
+   *
+   * @param name the container's name, or empty to generate one
+   * @param specs its mounts, as {@link MountSpec} parsed them
+   * @throws InvalidArgumentException if the name breaks Docker's rule or two mounts share a
+   *     destination
+   * @throws AlreadyExistsException if the name is taken
+   * @throws NotFoundException if no image is called {@code imageRef}
+   * @throws FailedPreconditionException if a {@code --mount} bind source does not exist
+   */
+  public Container create(Optional<String> name, String imageRef, List<MountSpec> specs) throws IOException {
+    if (name.isPresent()) {
+      check(name.get());
+    }
+    MountSpec.checkDestinations(specs);
+    for (MountSpec spec : specs) {
+      if (spec.type() == MountSpec.Type.BIND && !spec.createSource() && !Files.exists(Path.of(spec.source().orElseThrow()))) {
+        throw new FailedPreconditionException(spec.source().get(), "bind source path does not exist: "
+            + spec.source().get());
+      }
+    }
+    Image image = images.get(imageRef);
+    String chosen = name.isPresent() ? name.get() : generateName();
+    if (files.read(chosen).isPresent() || layers.writeLayer(chosen).isPresent()) {
+      throw new AlreadyExistsException(chosen, "a container named '" + chosen + "' already exists; pick another --name");
+    }
+    Optional<String> label = needsPrivateLabel(specs) ? Optional.of(mcs.allocate(pairsInUse()).level()) : Optional.empty();
+    layers.createWriteLayer(chosen, image.top(), InitHook.dockerLike(), Map.of());
+    List<MountSpec> named = new ArrayList<>();
+    try {
+      for (MountSpec spec : specs) {
+        named.add(spec.type() == MountSpec.Type.VOLUME ? takeVolume(chosen, spec) : spec);
+      }
+      Container record = new Container(chosen, Optional.of(image.id()), imageRef, clock.instant(), named, label);
+      files.write(record);
+      return record;
+    } catch (IOException | RuntimeException e) {
+      try {
+        releaseVolumes(chosen, named, true);
+        layers.removeWriteLayer(chosen);
+      } catch (IOException | RuntimeException undo) {
+        e.addSuppressed(undo);
+      }
+      throw e;
+    }
+  }
+
+  /** Creates a container without mounts of its own. */
+  public Container create(Optional<String> name, String imageRef) throws IOException {
+    return create(name, imageRef, List.of());
+  }
+
+  /**
+   * The container called {@code name}.
+   *
+   * @throws InvalidArgumentException if the name breaks Docker's rule
+   * @throws NotFoundException if there is no such container
+   */
+  public Container get(String name) throws IOException {
+    check(name);
+    if (layers.writeLayer(name).isEmpty()) {
+      throw new NotFoundException(name, "no such container: " + name + " (see `strata ps`)");
+    }
+    return files.read(name).orElseGet(() -> new Container(name, Optional.empty(), "", Instant.EPOCH));
+  }
+
+  /** The write layer under a container that {@link #get} found. */
+  public WriteLayer writeLayer(Container container) throws IOException {
+    return layers.writeLayer(container.name()).orElseThrow(() ->
+        new NotFoundException(container.name(), "no such container: " + container.name()));
+  }
+
+  /** Every container, by name. */
+  public List<Container> list() throws IOException {
+    List<Container> all = new ArrayList<>();
+    for (WriteLayer w : layers.writeLayers()) {
+      all.add(get(w.container()));
+    }
+    all.sort((a, b) -> a.name().compareTo(b.name()));
+    return all;
+  }
+
+  /**
+   * Mounts the container's root filesystem and, on its first mount, each of its volumes, binds and
+   * tmpfs inside it (populating empty volumes from the image, relabelling {@code :z}/{@code :Z}
+   * sources). The layer store persists the count, so the mount outlives this process until a
+   * matching {@link #unmount}.
+   */
+  public Path mount(Container container) throws IOException {
+    Path rootfs = layers.mount(container.name());
+    if (layers.mountCount(container.name()) == 1 && !container.mounts().isEmpty()) {
+      try {
+        mounts.mount(container, rootfs, files.directory(container.name()));
+      } catch (IOException | RuntimeException e) {
+        try {
+          layers.unmount(container.name());
+        } catch (IOException | RuntimeException undo) {
+          e.addSuppressed(undo);
+        }
+        throw e;
+      }
+    }
+    return rootfs;
+  }
+
+  /**
+   * The mounts {@link #mount} performs inside the container's root filesystem, as data, for a
+   * runtime that mounts in its own namespace: bind sources are volumes' {@code _data} (a volume
+   * with a filesystem of its own must be mounted first with {@link VolumeStore#mount}), host paths
+   * and tmpfs, targets resolved inside {@code rootfs}.
+   */
+  public List<Mount> mounts(Container container, Path rootfs) throws IOException {
+    return mounts.describe(container, rootfs);
+  }
+
+  /** Outstanding mounts of the container's root filesystem. */
+  public int mountCount(Container container) throws IOException {
+    return layers.mountCount(container.name());
+  }
+
+  /**
+   * Drops one outstanding mount; the last takes the container's volumes, binds and tmpfs down, then
+   * its root filesystem.
+   *
+   * @throws FailedPreconditionException if the container is not mounted
+   */
+  public void unmount(Container container) throws IOException {
+    if (layers.mountCount(container.name()) == 1 && !container.mounts().isEmpty()) {
+      Path rootfs = layers.mount(container.name()); // the path only: counted again just below
+      layers.unmount(container.name());
+      mounts.unmount(container, rootfs, files.directory(container.name()));
+    }
+    layers.unmount(container.name());
+  }
+
+  /**
+   * Removes the container's write layer and record, and drops its volume references.
+   *
+   * @param force unmount a mounted container first
+   * @param removeVolumes also remove its anonymous volumes (Docker's {@code rm -v}); one still used
+   *     by another container is kept
+   * @throws FailedPreconditionException if it is mounted and not forced
+   */
+  public void remove(Container container, boolean force, boolean removeVolumes) throws IOException {
+    int count = layers.writeLayer(container.name()).isPresent() ? layers.mountCount(container.name()) : 0;
+    if (count > 0 && !force) {
+      throw new FailedPreconditionException(container.name(), "container " + container.name() + " is mounted "
+          + count + " time(s); `strata umount " + container.name() + "` first, or rm -f");
+    }
+    for (int i = 0; i < count; i++) {
+      unmount(container);
+    }
+    layers.removeWriteLayer(container.name());
+    files.delete(container.name());
+    releaseVolumes(container.name(), container.mounts(), removeVolumes);
+  }
+
+  /** True when the container exists (the name is valid and has a write layer). */
+  public boolean exists(String name) throws IOException {
+    return NAME.matcher(name).matches() && layers.writeLayer(name).isPresent();
+  }
+
+  private MountSpec takeVolume(String container, MountSpec spec) throws IOException {
+    Volume volume;
+    if (spec.anonymous()) {
+      volume = volumes.create(Optional.empty(), VolumeStore.LOCAL, spec.options(), spec.labels());
+    } else if (spec.options().isEmpty() && spec.labels().isEmpty()) {
+      volume = volumes.obtain(spec.source().orElseThrow());
+    } else {
+      volume = volumes.create(spec.source(), VolumeStore.LOCAL, spec.options(), spec.labels());
+    }
+    volumes.acquire(volume.name(), container);
+    return new MountSpec(spec.type(), Optional.of(volume.name()), spec.target(), spec.readOnly(), spec.relabel(),
+        spec.propagation(), spec.copy(), spec.createSource(), spec.options(), spec.labels(), spec.subpath());
+  }
+
+  private void releaseVolumes(String container, List<MountSpec> specs, boolean removeAnonymous) throws IOException {
+    for (MountSpec spec : specs) {
+      if (spec.type() != MountSpec.Type.VOLUME || spec.source().isEmpty()) {
+        continue;
+      }
+      String volume = spec.source().get();
+      volumes.release(volume, container);
+      Optional<Volume> found = volumes.find(volume);
+      if (removeAnonymous && found.isPresent() && found.get().anonymous()) {
+        try {
+          volumes.remove(volume, true);
+        } catch (FailedPreconditionException e) {
+          // Docker ignores "in use" here: another container still holds the volume.
+          LOG.log(Level.INFO, "keeping anonymous volume {0}: {1}", volume, e.getMessage());
+        }
+      }
+    }
+  }
+
+  private void recover() throws IOException {
+    for (String name : files.names()) {
+      if (!NAME.matcher(name).matches()) {
+        continue;
+      }
+      if (layers.writeLayer(name).isEmpty()) {
+        LOG.log(Level.INFO, "removing the record of container {0}: its write layer is gone (interrupted rm)", name);
+        Optional<Container> record = files.read(name);
+        files.delete(name);
+        if (record.isPresent()) {
+          releaseVolumes(name, record.get().mounts(), false);
+        }
+        continue;
+      }
+      Container container = get(name);
+      if (layers.mountCount(name) > 0 && !container.mounts().isEmpty()) {
+        Path rootfs = layers.mount(name);
+        try {
+          mounts.mount(container, rootfs, files.directory(name));
+        } catch (StorageException e) {
+          LOG.log(Level.WARNING, "cannot mount the volumes of container {0} again: {1}", name, e.getMessage());
+        } finally {
+          layers.unmount(name);
+        }
+      }
+    }
+  }
+
+  private Set<McsPair> pairsInUse() throws IOException {
+    Set<McsPair> inUse = new HashSet<>();
+    for (String name : files.names()) {
+      if (NAME.matcher(name).matches()) {
+        Optional<Container> c = files.read(name);
+        if (c.isPresent() && c.get().mountLabel().isPresent()) {
+          inUse.add(McsPair.parse(c.get().mountLabel().get()));
+        }
+      }
+    }
+    return inUse;
+  }
+
+  private static boolean needsPrivateLabel(List<MountSpec> specs) {
+    return specs.stream().anyMatch(s -> s.relabel() == MountSpec.Relabel.PRIVATE);
+  }
+
+  private String generateName() throws IOException {
+    for (int attempt = 0; attempt < 100; attempt++) {
+      String candidate = names.next();
+      if (!exists(candidate) && files.read(candidate).isEmpty()) {
+        return candidate;
+      }
+    }
+    throw new AlreadyExistsException("name", "could not find a free container name; pass --name");
+  }
+
+  static void check(String name) throws InvalidArgumentException {
+    if (name == null || !NAME.matcher(name).matches()) {
+      throw new InvalidArgumentException(String.valueOf(name), "invalid container name '" + name
+          + "': only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed, 2 to 128 characters");
+    }
+  }
+}
