@@ -3,6 +3,7 @@ package dev.strata.cli;
 import dev.strata.driver.Mounter;
 import dev.strata.layer.LayerStore;
 import dev.strata.layer.LayerStoreConfig;
+import dev.strata.volume.VolumeStore;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -17,12 +18,12 @@ import picocli.CommandLine.ScopeType;
     name = "strata",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    description = "Container layer storage: drivers, layers, images, containers.",
+    description = "Container layer storage: drivers, layers, images, containers, volumes.",
     subcommands = {
         InfoCommand.class, LoadCommand.class, SaveCommand.class, ImportCommand.class,
         ImagesCommand.class, RmiCommand.class, CreateCommand.class, MountCommand.class,
         UmountCommand.class, RmCommand.class, PsCommand.class, DiffCommand.class,
-        CommitCommand.class, ExportCommand.class, LayersCommand.class, DemoCommand.class})
+        CommitCommand.class, ExportCommand.class, LayersCommand.class, VolumeCommand.class, DemoCommand.class})
 final class StrataCommand {
 
   /** Output format of listings. */
@@ -57,6 +58,19 @@ final class StrataCommand {
   /** Opens the layer store, the image store and the container records of the root. */
   Stores openStores() throws IOException {
     return Stores.open(openStore(), Mounter.system());
+  }
+
+  /**
+   * Opens the volumes of the root. Volumes need no graph driver, so this never opens the layer
+   * store: {@code --driver} and {@code --storage-opt} do not apply.
+   */
+  VolumeStore openVolumes() throws IOException {
+    return VolumeStore.open(root);
+  }
+
+  /** True when the process talks to a terminal, so a command may ask the user a question. */
+  boolean terminal() {
+    return terminal;
   }
 
   /** A progress bar on {@code err}, drawn only when stderr is a terminal. */
