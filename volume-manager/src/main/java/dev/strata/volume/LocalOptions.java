@@ -87,10 +87,11 @@ final class LocalOptions {
       URI uri = new URI(device.replace('\\', '/'));
       if (uri.getPort() != -1) {
         throw new InvalidArgumentException(DEVICE,
-            "port not allowed in CIFS device URL, include 'port' in 'o=' (device " + device + ")");
+            "port not allowed in CIFS device URL, include 'port' in 'o=' (host " + uri.getHost() + ")");
       }
     } catch (URISyntaxException e) {
-      throw new InvalidArgumentException(DEVICE, "error parsing mount device url " + device + ": " + e.getReason(), e);
+      // The device may carry credentials (//user:secret@host/share): never quoted.
+      throw new InvalidArgumentException(DEVICE, "cannot parse the CIFS device URL: " + e.getReason().replace(device, "<device>"));
     }
   }
 }
