@@ -37,6 +37,7 @@ final class DemoCommand implements Callable<Integer> {
 
   private static final String CONTAINER = "demo-container";
   private static final String COMMITTED = "strata-demo:2.0";
+  private static final String VOLUME = "demo-data";
 
   @ParentCommand StrataCommand top;
   @Spec CommandSpec spec;
@@ -138,6 +139,23 @@ final class DemoCommand implements Callable<Integer> {
     check(!names.contains("usr/share/doc/demo/README") && !names.contains("usr/bin/hello")
         && !names.contains("var/cache/app/old-1"), "and none of the deleted, whited-out or hidden files");
     strata(second, "rm", "reloaded");
+
+    section("8. Volumes: two containers share a named volume live, and its data outlives them both");
+    strata(second, "create", "--name", "writer", "-v", VOLUME + ":/data", COMMITTED);
+    strata(second, "create", "--name", "reader", "--mount", "type=volume,src=" + VOLUME + ",dst=/srv/data,readonly",
+        COMMITTED);
+    Path writer = Path.of(lastLine(strata(second, "mount", "writer")));
+    Path reader = Path.of(lastLine(strata(second, "mount", "reader")));
+    Files.writeString(writer.resolve("data/shared.txt"), "written by one container\n");
+    check(Files.readString(reader.resolve("srv/data/shared.txt")).equals("written by one container\n"),
+        "the other container sees the file at once, through its read-only mount");
+    strata(second, "umount", "writer");
+    strata(second, "umount", "reader");
+    strata(second, "rm", "writer", "reader");
+    strata(second, "volume", "ls");
+    check(Files.exists(second.resolve("volumes").resolve(VOLUME).resolve("_data/shared.txt")),
+        "the volume keeps the file after both containers are gone");
+    strata(second, "volume", "rm", VOLUME);
   }
 
   private void cleanUp(Path work, Path first) throws IOException {
@@ -149,6 +167,11 @@ final class DemoCommand implements Callable<Integer> {
       // Best effort: the container may be left mounted by a failed step.
       Main.run(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), false,
           prefix(first, "rm", "-f", CONTAINER));
+    }
+    Path second = first.resolveSibling("root-2");
+    if (Files.isDirectory(second)) {
+      Main.run(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), false,
+          prefix(second, "rm", "-f", "writer", "reader"));
     }
     FileTrees.delete(work);
     out.println("Removed " + work);

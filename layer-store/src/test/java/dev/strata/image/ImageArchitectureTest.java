@@ -15,12 +15,15 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Keeps dev.strata.image where docs/architecture.md puts it: on top of the layer store, with a JDK-only surface. */
+/**
+ * Keeps the layer store's packages where docs/architecture.md puts them: images on top of layers,
+ * containers on top of both and of volumes, volumes on driver-api alone; JDK-only public surfaces.
+ */
 class ImageArchitectureTest {
 
   private static final JavaClasses CLASSES = new ClassFileImporter()
       .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-      .importPackages("dev.strata.layer", "dev.strata.image");
+      .importPackages("dev.strata.layer", "dev.strata.image", "dev.strata.container", "dev.strata.volume");
 
   @Test
   void layerStore_doesNotDependOnImages() {
@@ -30,9 +33,23 @@ class ImageArchitectureTest {
   }
 
   @Test
+  void layersImagesAndVolumes_doNotDependOnContainers() {
+    noClasses().that().resideInAnyPackage("dev.strata.layer..", "dev.strata.image..", "dev.strata.volume..")
+        .should().dependOnClassesThat().resideInAPackage("dev.strata.container..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void volumes_dependOnNothingOfTheLayerStore() {
+    noClasses().that().resideInAPackage("dev.strata.volume..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.strata.layer..", "dev.strata.image..")
+        .check(CLASSES);
+  }
+
+  @Test
   void imagePublicSignatures_useJdkAndStrataTypesOnly() {
     methods().that().arePublic().and().areDeclaredInClassesThat().arePublic()
-        .and().areDeclaredInClassesThat().resideInAPackage("dev.strata.image")
+        .and().areDeclaredInClassesThat().resideInAnyPackage("dev.strata.image", "dev.strata.container", "dev.strata.volume")
         .should(new ArchCondition<JavaMethod>("use only JDK and Strata types in their signature") {
           @Override
           public void check(JavaMethod method, ConditionEvents events) {

@@ -6,6 +6,7 @@ import dev.strata.driver.error.AlreadyExistsException;
 import dev.strata.driver.error.FailedPreconditionException;
 import dev.strata.driver.error.InvalidArgumentException;
 import dev.strata.driver.error.NotFoundException;
+import dev.strata.driver.error.UnsupportedException;
 import dev.strata.driver.posix.FileBlocks;
 import dev.strata.files.FileTrees;
 import dev.strata.files.MountTable;
@@ -117,6 +118,9 @@ public final class VolumeStore implements AutoCloseable {
       throw new InvalidArgumentException(driver, "unknown volume driver '" + driver + "': only 'local' is built in");
     }
     LocalOptions.validate(options);
+    if (options.containsKey(LocalOptions.SIZE)) {
+      checkQuotaSupport();
+    }
     Map<String, String> allLabels = new TreeMap<>(labels);
     String chosen;
     if (name.isPresent()) {
@@ -451,6 +455,23 @@ public final class VolumeStore implements AutoCloseable {
       throw new FailedPreconditionException(name, "remove " + name + ": its _data resolves to " + real
           + ", outside " + root + "; not removing");
     }
+  }
+
+  /**
+   * {@code size=} needs xfs project quotas under {@code volumes/}, as in Docker; refused at create
+   * (Docker fails only at the first mount) so that no volume exists whose limit is not enforced.
+   */
+  private void checkQuotaSupport() throws IOException {
+    Optional<MountTable.Entry> fs = mountTable.holding(files.dir());
+    boolean prjquota = fs.isPresent() && fs.get().fsType().equals("xfs")
+        && (fs.get().superOptions().contains("prjquota") || fs.get().superOptions().contains("pquota"));
+    String where = fs.map(e -> e.fsType() + " at " + e.mountPoint()).orElse("an unknown filesystem");
+    if (!prjquota) {
+      throw new UnsupportedException(LocalOptions.SIZE, "quota size requested but no quota support: "
+          + files.dir() + " is on " + where + " without project quotas (put it on xfs mounted with prjquota)");
+    }
+    throw new UnsupportedException(LocalOptions.SIZE, "quota size requested: project quotas on " + where
+        + " are not applied to volumes yet; create the volume without size=");
   }
 
   private byte[] bytes(int n) {
