@@ -113,13 +113,18 @@ final class VolumeFiles {
     return found;
   }
 
-  /** A fresh staging directory with {@code _data}, to be filled and then {@link #publish}ed. */
+  /** A fresh, empty staging directory, to be filled and then {@link #publish}ed. */
   Path stage() throws IOException {
     Path staging = dir.resolve(STAGING_PREFIX + UUID.randomUUID());
     Files.createDirectory(staging, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx-----x")));
+    Files.setPosixFilePermissions(staging, PosixFilePermissions.fromString("rwx-----x"));
+    return staging;
+  }
+
+  /** Creates {@code _data} (0755) in a staging directory. */
+  static void createData(Path staging) throws IOException {
     Path data = Files.createDirectory(staging.resolve(DATA));
     Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-xr-x"));
-    return staging;
   }
 
   /**

@@ -8,7 +8,11 @@ import dev.strata.driver.error.InvalidArgumentException;
 import dev.strata.driver.error.NotFoundException;
 import dev.strata.driver.error.UnsupportedException;
 import dev.strata.driver.posix.FileBlocks;
+import dev.strata.driver.ByteSizes;
+import dev.strata.driver.posix.Ioctls;
+import dev.strata.driver.posix.Quotas;
 import dev.strata.files.FileTrees;
+import dev.strata.files.ProjectQuotas;
 import dev.strata.files.MountTable;
 import java.io.IOException;
 import java.nio.channels.FileLock;
@@ -64,18 +68,20 @@ public final class VolumeStore implements AutoCloseable {
   private final MountTable mountTable;
   private final Populator populator;
   private final DiskUsage usage;
+  private final ProjectQuotas.Support quotas;
   private final SecureRandom random;
   private final Clock clock;
   private volatile boolean closed;
 
   VolumeStore(VolumeFiles files, FilesystemMounts filesystems, MountTable mountTable, Populator populator,
-      DiskUsage usage, SecureRandom random, Clock clock) {
+      DiskUsage usage, ProjectQuotas.Support quotas, SecureRandom random, Clock clock) {
     this.files = files;
     this.lock = new StoreLock(files.dir().resolve(".lock"));
     this.filesystems = filesystems;
     this.mountTable = mountTable;
     this.populator = populator;
     this.usage = usage;
+    this.quotas = quotas;
     this.random = random;
     this.clock = clock;
   }
@@ -95,7 +101,8 @@ public final class VolumeStore implements AutoCloseable {
     VolumeFiles files = VolumeFiles.open(root.resolve("volumes"));
     MountTable table = MountTable.self();
     VolumeStore store = new VolumeStore(files, new FilesystemMounts(mounter, table, Wiring.loops()), table,
-        new Populator(Wiring.copier(files.dir())), new DiskUsage(new FileBlocks()), new SecureRandom(),
+        new Populator(Wiring.copier(files.dir())), new DiskUsage(new FileBlocks()),
+        ProjectQuotas.probe(files.dir().toRealPath(), table, new Ioctls(), new Quotas()), new SecureRandom(),
         Clock.systemUTC());
     store.recover();
     return store;
@@ -118,8 +125,11 @@ public final class VolumeStore implements AutoCloseable {
       throw new InvalidArgumentException(driver, "unknown volume driver '" + driver + "': only 'local' is built in");
     }
     LocalOptions.validate(options);
-    if (options.containsKey(LocalOptions.SIZE)) {
-      checkQuotaSupport();
+    if (options.containsKey(LocalOptions.SIZE) && quotas.quotas().isEmpty()) {
+      // Docker fails only at the first mount; refusing at create leaves no volume whose limit is
+      // not enforced.
+      throw new UnsupportedException(LocalOptions.SIZE, "quota size requested but no quota support: "
+          + quotas.reason());
     }
     Map<String, String> allLabels = new TreeMap<>(labels);
     String chosen;
@@ -142,6 +152,10 @@ public final class VolumeStore implements AutoCloseable {
       }
       Path staging = files.stage();
       try {
+        if (options.containsKey(LocalOptions.SIZE)) {
+          limit(staging, ByteSizes.parse(LocalOptions.SIZE, options.get(LocalOptions.SIZE)));
+        }
+        VolumeFiles.createData(staging); // after the project id: _data and all below inherit it
         files.writeOptions(staging, options);
         files.writeMeta(staging, new VolumeFiles.Meta(chosen, LOCAL, clock.instant().toString(), allLabels));
         files.writeState(staging, VolumeState.empty());
@@ -246,8 +260,13 @@ public final class VolumeStore implements AutoCloseable {
             + " is mounted inside the volume; unmount it first");
       }
       checkInside(name, data);
+      int project = volume.options().containsKey(LocalOptions.SIZE) && quotas.quotas().isPresent()
+          ? quotas.quotas().get().projectId(files.volume(name)) : 0;
       Path trash = files.discard(name);
       FileTrees.delete(trash);
+      if (project != 0) {
+        quotas.quotas().get().clear(project);
+      }
       LOG.log(System.Logger.Level.DEBUG, "removed volume {0}", name);
     }
   }
@@ -457,21 +476,15 @@ public final class VolumeStore implements AutoCloseable {
     }
   }
 
-  /**
-   * {@code size=} needs xfs project quotas under {@code volumes/}, as in Docker; refused at create
-   * (Docker fails only at the first mount) so that no volume exists whose limit is not enforced.
-   */
-  private void checkQuotaSupport() throws IOException {
-    Optional<MountTable.Entry> fs = mountTable.holding(files.dir());
-    boolean prjquota = fs.isPresent() && fs.get().fsType().equals("xfs")
-        && (fs.get().superOptions().contains("prjquota") || fs.get().superOptions().contains("pquota"));
-    String where = fs.map(e -> e.fsType() + " at " + e.mountPoint()).orElse("an unknown filesystem");
-    if (!prjquota) {
-      throw new UnsupportedException(LocalOptions.SIZE, "quota size requested but no quota support: "
-          + files.dir() + " is on " + where + " without project quotas (put it on xfs mounted with prjquota)");
+  /** Puts a new volume's directory in a project of its own, limited to {@code bytes}. */
+  private void limit(Path volumeDir, long bytes) throws IOException {
+    ProjectQuotas q = quotas.quotas().orElseThrow();
+    int id = q.baseId();
+    for (String name : files.names()) {
+      id = Math.max(id, q.projectId(files.volume(name)));
     }
-    throw new UnsupportedException(LocalOptions.SIZE, "quota size requested: project quotas on " + where
-        + " are not applied to volumes yet; create the volume without size=");
+    q.assign(volumeDir, id + 1);
+    q.limit(id + 1, bytes, 0);
   }
 
   private byte[] bytes(int n) {

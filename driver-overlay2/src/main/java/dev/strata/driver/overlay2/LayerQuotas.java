@@ -1,5 +1,6 @@
 package dev.strata.driver.overlay2;
 
+import dev.strata.files.ProjectQuotas;
 import dev.strata.driver.LayerId;
 import dev.strata.driver.error.InvalidArgumentException;
 import dev.strata.driver.error.UnsupportedException;

@@ -1,5 +1,6 @@
 package dev.strata.driver.overlay2;
 
+import dev.strata.files.ProjectQuotas;
 import dev.strata.files.MountTable;
 import dev.strata.driver.DiskUsage;
 import dev.strata.archive.UpperDirDiffer;

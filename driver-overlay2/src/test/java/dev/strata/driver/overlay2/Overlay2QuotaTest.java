@@ -1,5 +1,6 @@
 package dev.strata.driver.overlay2;
 
+import dev.strata.files.ProjectQuotas;
 import dev.strata.conformance.LoopFilesystem;
 import dev.strata.files.MountTable;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,6 +12,7 @@ import dev.strata.driver.DriverConfig;
 import dev.strata.driver.GraphDriver;
 import dev.strata.driver.LayerId;
 import dev.strata.driver.posix.MountCalls;
+import dev.strata.driver.posix.Ioctls;
 import dev.strata.driver.posix.Quotas;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -184,10 +186,7 @@ class Overlay2QuotaTest {
 
   /** The block (basic blocks) and inode hard limits of a project, read back with Q_XGETQUOTA. */
   private long[] limits(int project) throws IOException {
-    byte[] q = new byte[XfsQuotaAbi.DISK_QUOTA_SIZE];
     String device = MountTable.self().holding(home.toRealPath()).orElseThrow().source();
-    new Quotas().quotactl(XfsQuotaAbi.qcmd(XfsQuotaAbi.Q_XGETQUOTA, XfsQuotaAbi.PRJQUOTA), device, project, q);
-    var b = XfsQuotaAbi.wrap(q);
-    return new long[] {b.getLong(XfsQuotaAbi.D_BLK_HARDLIMIT), b.getLong(XfsQuotaAbi.D_INO_HARDLIMIT)};
+    return new ProjectQuotas(device, 0, new Ioctls(), new Quotas()).hardLimits(project);
   }
 }

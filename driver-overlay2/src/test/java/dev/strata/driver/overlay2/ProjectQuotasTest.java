@@ -1,6 +1,7 @@
 package dev.strata.driver.overlay2;
 
 import dev.strata.conformance.LoopFilesystem;
+import dev.strata.files.ProjectQuotas;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.strata.driver.posix.Ioctls;

@@ -1,4 +1,4 @@
-package dev.strata.driver.overlay2;
+package dev.strata.files;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

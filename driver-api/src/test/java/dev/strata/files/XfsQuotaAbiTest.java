@@ -1,4 +1,4 @@
-package dev.strata.driver.overlay2;
+package dev.strata.files;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

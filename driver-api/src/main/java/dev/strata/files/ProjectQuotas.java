@@ -1,6 +1,5 @@
-package dev.strata.driver.overlay2;
+package dev.strata.files;
 
-import dev.strata.files.MountTable;
 import dev.strata.driver.posix.FileSystemTypes;
 import dev.strata.driver.posix.Ioctls;
 import dev.strata.driver.posix.PosixException;
@@ -12,22 +11,22 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Disk quotas for writable layers through xfs project quotas, as Docker's overlay2 does them: a
- * layer's directory gets a project id of its own (inherited by everything created under it, the
+ * Disk quotas through xfs project quotas, as Docker's overlay2 and local volume driver do them: a
+ * layer's (or volume's) directory gets a project id of its own (inherited by everything created under it, the
  * upper and overlay's work dir alike, so copy-up renames stay within one project), and {@code
  * quotactl} limits that project's blocks and inodes on the home's block device.
  */
-final class ProjectQuotas {
+public final class ProjectQuotas {
 
   /** Where project ids start when the home itself has none (Docker starts at the home's id). */
-  static final int DEFAULT_BASE_ID = 100_000;
+  public static final int DEFAULT_BASE_ID = 100_000;
 
   private final String device;
   private final int baseId;
   private final Ioctls ioctls;
   private final Quotas quotas;
 
-  ProjectQuotas(String device, int baseId, Ioctls ioctls, Quotas quotas) {
+  public ProjectQuotas(String device, int baseId, Ioctls ioctls, Quotas quotas) {
     this.device = device;
     this.baseId = baseId;
     this.ioctls = ioctls;
@@ -35,13 +34,13 @@ final class ProjectQuotas {
   }
 
   /** Whether the home can have quotas: the manager, or why not. */
-  record Support(Optional<ProjectQuotas> quotas, String reason) {}
+  public record Support(Optional<ProjectQuotas> quotas, String reason) {}
 
   /**
    * Checks that {@code home} (a real path) is on xfs mounted with enforced project quotas ({@code
    * prjquota}), asking the kernel rather than trusting the mount options.
    */
-  static Support probe(Path home, MountTable mounts, Ioctls ioctls, Quotas quotas) {
+  public static Support probe(Path home, MountTable mounts, Ioctls ioctls, Quotas quotas) {
     try {
       if (new FileSystemTypes().magic(home) != FileSystemTypes.XFS_SUPER_MAGIC) {
         return unsupported(home + " is on " + Files.getFileStore(home).type()
@@ -78,35 +77,46 @@ final class ProjectQuotas {
   }
 
   /** Ids handed out are above this: the home's own project id, or {@link #DEFAULT_BASE_ID}. */
-  int baseId() {
+  public int baseId() {
     return baseId;
   }
 
-  String device() {
+  public String device() {
     return device;
   }
 
-  int projectId(Path dir) throws PosixException {
+  public int projectId(Path dir) throws PosixException {
     byte[] fsxattr = new byte[XfsQuotaAbi.FSXATTR_SIZE];
     ioctls.ioctl(dir, true, XfsQuotaAbi.FS_IOC_FSGETXATTR, fsxattr);
     return XfsQuotaAbi.projectId(fsxattr);
   }
 
   /** Puts the empty directory {@code dir} in project {@code id}, inherited below it. */
-  void assign(Path dir, int id) throws PosixException {
+  public void assign(Path dir, int id) throws PosixException {
     byte[] fsxattr = new byte[XfsQuotaAbi.FSXATTR_SIZE];
     ioctls.ioctl(dir, true, XfsQuotaAbi.FS_IOC_FSGETXATTR, fsxattr);
     ioctls.ioctl(dir, true, XfsQuotaAbi.FS_IOC_FSSETXATTR, XfsQuotaAbi.withProject(fsxattr, id));
   }
 
   /** Limits project {@code id} to {@code bytes} and {@code inodes}; 0 lifts that limit. */
-  void limit(int id, long bytes, long inodes) throws PosixException {
+  public void limit(int id, long bytes, long inodes) throws PosixException {
     quotas.quotactl(XfsQuotaAbi.qcmd(XfsQuotaAbi.Q_XSETQLIM, XfsQuotaAbi.PRJQUOTA), device, id,
         XfsQuotaAbi.limits(id, bytes, inodes));
   }
 
+  /**
+   * The hard limits of project {@code id} read back with {@code Q_XGETQUOTA}: {@code [basic blocks
+   * of 512 bytes, inodes]}, 0 where unlimited.
+   */
+  public long[] hardLimits(int id) throws PosixException {
+    byte[] q = new byte[XfsQuotaAbi.DISK_QUOTA_SIZE];
+    quotas.quotactl(XfsQuotaAbi.qcmd(XfsQuotaAbi.Q_XGETQUOTA, XfsQuotaAbi.PRJQUOTA), device, id, q);
+    var b = XfsQuotaAbi.wrap(q);
+    return new long[] {b.getLong(XfsQuotaAbi.D_BLK_HARDLIMIT), b.getLong(XfsQuotaAbi.D_INO_HARDLIMIT)};
+  }
+
   /** Lifts both limits of a removed layer's project. */
-  void clear(int id) throws PosixException {
+  public void clear(int id) throws PosixException {
     limit(id, 0, 0);
   }
 }
