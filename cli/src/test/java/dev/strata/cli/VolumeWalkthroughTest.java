@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.strata.driver.posix.FileNodes;
+import dev.strata.driver.posix.MountCalls;
 import dev.strata.driver.posix.Xattrs;
 import dev.strata.files.MountTable;
 import java.io.IOException;
@@ -143,6 +144,29 @@ class VolumeWalkthroughTest {
     Cli.ok(root, "umount", "t1");
     assertEquals(List.of(), MountTable.self().mountPointsUnder(root.resolve("containers")));
     Cli.ok(root, "rm", "t1");
+  }
+
+  @Test
+  void readOnlyBind_overSubmount_isReadOnlyAllTheWayDownUnlessWritable() throws Exception {
+    Path host = Files.createDirectories(tmp.resolve("host/sub"));
+    MountCalls calls = new MountCalls();
+    calls.mount("tmpfs", host, "tmpfs", 0, "size=1m");
+    try {
+      Cli.ok(root, "create", "--name", "ro1", "-v", host.getParent() + ":/h:ro",
+          "--mount", "type=bind,src=" + host.getParent() + ",dst=/w,readonly,bind-recursive=writable", TestArchives.TAG);
+      Path rootfs = Path.of(Cli.ok(root, "mount", "ro1").lastLine());
+      try {
+        assertThrows(FileSystemException.class, () -> Files.writeString(rootfs.resolve("h/sub/x"), "x"));
+        assertThrows(FileSystemException.class, () -> Files.writeString(rootfs.resolve("w/y"), "y"));
+        Files.writeString(rootfs.resolve("w/sub/z"), "submount stays writable");
+        assertEquals("submount stays writable", Files.readString(host.resolve("z")));
+      } finally {
+        Cli.ok(root, "umount", "ro1");
+      }
+      Cli.ok(root, "rm", "ro1");
+    } finally {
+      calls.umount(host, 0);
+    }
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.strata.driver;
 
+import dev.strata.driver.posix.FsMountCalls;
 import dev.strata.driver.posix.MountCalls;
 import dev.strata.driver.posix.PosixException;
 import java.io.IOException;
@@ -8,7 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** {@link Mounter} over {@code mount(2)}: splits {@code mount(8)}-style options into flags and data. */
+/**
+ * {@link Mounter} over {@code mount(2)}: splits {@code mount(8)}-style options into flags and data.
+ * {@code rro} (as runc names it) makes a bind read-only recursively, submounts included.
+ */
 final class SystemMounter implements Mounter {
 
   private static final Map<String, Long> FLAGS =
@@ -41,11 +45,13 @@ final class SystemMounter implements Mounter {
   private static final java.util.Set<String> SECRETS = java.util.Set.of("password", "pass", "passwd");
 
   private final MountCalls calls = new MountCalls();
+  private final FsMountCalls fsCalls = new FsMountCalls();
 
   @Override
   public void mount(Mount mount) throws IOException {
     long flags = 0;
     long propagation = 0;
+    boolean recursiveReadOnly = false;
     List<String> data = new ArrayList<>();
     for (String option : mount.options()) {
       Long flag = FLAGS.get(option);
@@ -54,6 +60,8 @@ final class SystemMounter implements Mounter {
         flags |= flag;
       } else if (prop != null) {
         propagation |= prop;
+      } else if (option.equals("rro")) {
+        recursiveReadOnly = true;
       } else if (!option.equals("rw") && !option.equals("defaults")) {
         data.add(option);
       }
@@ -65,6 +73,9 @@ final class SystemMounter implements Mounter {
       // The kernel ignores MS_RDONLY on the first bind; read-only binds need a remount.
       if (bind && (flags & MountCalls.MS_RDONLY) != 0) {
         calls.mount("none", mount.target(), null, flags | MountCalls.MS_REMOUNT, null);
+      }
+      if (recursiveReadOnly) {
+        fsCalls.setAttributesRecursively(mount.target(), FsMountCalls.MOUNT_ATTR_RDONLY, 0);
       }
       if (propagation != 0) {
         calls.mount("none", mount.target(), null, propagation, null);

@@ -105,6 +105,10 @@ final class ContainerMounts {
       try {
         Path target = RootfsPaths.resolve(rootfs, spec.target());
         if (mountedAt(target)) {
+          // An rbind brought the source's submounts along; they go first, deepest first.
+          for (Path below : table.mountPointsUnder(target)) {
+            mounter.unmount(below);
+          }
           mounter.unmount(target);
         }
         if (spec.type() == MountSpec.Type.TMPFS) {
@@ -180,10 +184,19 @@ final class ContainerMounts {
     }
   }
 
+  /**
+   * A bind as Docker makes it: recursive unless {@code bind-recursive=disabled}; read-only binds
+   * read-only all the way down ({@code rro}) unless {@code bind-recursive=writable}, which leaves
+   * submounts writable.
+   */
   private static Mount bind(Path source, Path target, MountSpec spec) {
-    List<String> options = new ArrayList<>(List.of("rbind"));
+    String recursion = spec.options().getOrDefault("bind-recursive", "enabled");
+    List<String> options = new ArrayList<>(List.of(recursion.equals("disabled") ? "bind" : "rbind"));
     if (spec.readOnly()) {
       options.add("ro");
+      if (!recursion.equals("writable") && !recursion.equals("disabled")) {
+        options.add("rro");
+      }
     }
     spec.propagation().ifPresent(p -> options.add(p.option()));
     return new Mount("bind", source.toString(), target, options);

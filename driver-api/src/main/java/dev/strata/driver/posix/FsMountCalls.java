@@ -16,6 +16,9 @@ public final class FsMountCalls {
   private static final long SYS_FSOPEN = 430;
   private static final long SYS_FSCONFIG = 431;
   private static final long SYS_FSMOUNT = 432;
+  private static final long SYS_MOUNT_SETATTR = 442;
+  private static final long AT_SYMLINK_NOFOLLOW = 0x100;
+  private static final long AT_RECURSIVE = 0x8000;
 
   private static final long FSOPEN_CLOEXEC = 0x1;
   private static final long FSCONFIG_SET_FLAG = 0;
@@ -64,6 +67,18 @@ public final class FsMountCalls {
   public void moveMount(int mountFd, Path target) throws PosixException {
     Errors.check(libc.syscall(SYS_MOVE_MOUNT, mountFd, "", AT_FDCWD, target.toString(),
         MOVE_MOUNT_F_EMPTY_PATH), "move_mount", target.toString());
+  }
+
+  /**
+   * {@code mount_setattr(2)} (Linux 5.12+) with {@code AT_RECURSIVE}: sets {@code MOUNT_ATTR_*}
+   * attributes on the mount at {@code target} and every mount below it, which a remount cannot do
+   * (it changes one mount): how a read-only bind becomes read-only all the way down.
+   */
+  public void setAttributesRecursively(Path target, long set, long clear) throws PosixException {
+    java.nio.ByteBuffer attr = java.nio.ByteBuffer.allocate(32).order(java.nio.ByteOrder.nativeOrder());
+    attr.putLong(0, set).putLong(8, clear); // attr_set, attr_clr; propagation and userns_fd 0
+    Errors.check(libc.syscall(SYS_MOUNT_SETATTR, AT_FDCWD, target.toString(), AT_RECURSIVE | AT_SYMLINK_NOFOLLOW,
+        attr.array(), 32), "mount_setattr", target.toString());
   }
 
   public void close(int fd) throws PosixException {

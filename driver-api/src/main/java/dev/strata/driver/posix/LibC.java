@@ -106,4 +106,8 @@ public interface LibC {
   /** {@code syscall(2)} for {@code getdents64}: fd, buffer, its length. */
   @SaveError
   long syscall(long number, long fd, @Out byte[] buffer, long length);
+
+  /** {@code syscall(2)} for {@code mount_setattr}: dir fd, path, flags, struct mount_attr, its size. */
+  @SaveError
+  long syscall(long number, long dfd, String path, long flags, @In byte[] attr, long size);
 }
