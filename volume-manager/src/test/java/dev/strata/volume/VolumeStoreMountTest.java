@@ -200,6 +200,24 @@ class VolumeStoreMountTest {
     assertEquals(List.of(), Host.loopsBackedBy(root));
   }
 
+  @Test
+  void remove_somethingMountedInsideData_throwsFailedPreconditionAndKeepsIt() throws IOException {
+    Path data = store.create(Optional.of("vol"), "local", Map.of(), Map.of()).mountpoint();
+    Path inner = Files.createDirectory(data.resolve("inner"));
+    Host.run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", inner.toString());
+    Files.writeString(inner.resolve("f"), "on the inner mount");
+    try {
+      FailedPreconditionException e = assertThrows(FailedPreconditionException.class,
+          () -> store.remove("vol", false));
+      assertTrue(e.getMessage().contains("is mounted inside the volume"), e.getMessage());
+      assertEquals("on the inner mount", Files.readString(inner.resolve("f")));
+    } finally {
+      Host.run("umount", inner.toString());
+    }
+    store.remove("vol", false);
+    assertFalse(Files.exists(root.resolve("volumes/vol")));
+  }
+
   private static void awaitGone(Path sysFile) throws InterruptedException {
     for (int i = 0; i < 50 && Files.exists(sysFile); i++) {
       Thread.sleep(100);

@@ -162,4 +162,32 @@ class VolumeStorePruneTest {
 
     assertEquals(List.of(anon), store.prune(PruneFilter.anonymous()).deleted());
   }
+
+  @Test
+  void prune_volumeWhoseDataWasDeletedByHand_removesIt() throws IOException {
+    String anon = anonymous(Map.of());
+    Files.delete(store.get(anon).mountpoint());
+    String other = anonymous(Map.of());
+
+    PruneReport report = store.prune(PruneFilter.anonymous());
+
+    assertEquals(List.of(anon, other).stream().sorted().toList(), report.deleted().stream().sorted().toList());
+    assertEquals(List.of(), remaining());
+  }
+
+  @Test
+  void prune_dataSymlinkedOutside_skipsItAndPrunesTheRest() throws IOException {
+    String escaping = anonymous(Map.of());
+    Path outside = Files.createDirectory(root.resolve("outside"));
+    Files.writeString(outside.resolve("precious"), "keep me");
+    Files.delete(store.get(escaping).mountpoint());
+    Files.createSymbolicLink(store.get(escaping).mountpoint(), outside);
+    String other = anonymous(Map.of());
+
+    PruneReport report = store.prune(PruneFilter.anonymous());
+
+    assertEquals(List.of(other), report.deleted());
+    assertEquals(List.of(escaping), remaining());
+    assertEquals("keep me", Files.readString(outside.resolve("precious")));
+  }
 }
