@@ -112,7 +112,10 @@ final class Populator {
       // that went away between a crash and this resumption (its mtime then is the move's).
       Path attributes = Files.isDirectory(source, LinkOption.NOFOLLOW_LINKS) ? source : staging;
       copier.copyAttributes(attributes, data);
+      java.nio.file.attribute.FileTime modified = Files.getLastModifiedTime(data);
+      // Removing the staging directory changes _data's mtime once more: put back the one applied.
       Files.delete(staging);
+      Files.setLastModifiedTime(data, modified);
     }
     progress.set(VolumeState.Populate.DONE);
   }

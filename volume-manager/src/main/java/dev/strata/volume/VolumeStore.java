@@ -292,7 +292,8 @@ public final class VolumeStore implements AutoCloseable {
           continue;
         }
         try {
-          long bytes = usage.of(v.mountpoint()).bytes();
+          // A _data deleted by hand holds nothing, and must not stop the prune of the others.
+          long bytes = Files.exists(v.mountpoint(), LinkOption.NOFOLLOW_LINKS) ? usage.of(v.mountpoint()).bytes() : 0;
           remove(v.name(), false);
           deleted.add(v.name());
           reclaimed += bytes;
