@@ -44,7 +44,7 @@ public final class ProjectQuotas {
     try {
       if (new FileSystemTypes().magic(home) != FileSystemTypes.XFS_SUPER_MAGIC) {
         return unsupported(home + " is on " + Files.getFileStore(home).type()
-            + ", not xfs; overlay2 quotas need xfs mounted with prjquota");
+            + ", not xfs; quotas need xfs mounted with prjquota");
       }
       Optional<MountTable.Entry> entry = mounts.holding(home);
       if (entry.isEmpty() || !entry.get().source().startsWith("/")

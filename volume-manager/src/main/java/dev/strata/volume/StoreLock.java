@@ -34,7 +34,7 @@ final class StoreLock {
     try {
       if (threads.getHoldCount() == 1) {
         channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        processes = channel.lock();
+        processes = lockAcrossStores(channel);
       }
     } catch (IOException | RuntimeException e) {
       closeChannel();
@@ -42,6 +42,25 @@ final class StoreLock {
       throw e;
     }
     return this::release;
+  }
+
+  /**
+   * {@code flock} waits for other processes; another store on the same root in this JVM shows up
+   * as {@link java.nio.channels.OverlappingFileLockException} instead, so that case polls.
+   */
+  private static FileLock lockAcrossStores(FileChannel channel) throws IOException {
+    while (true) {
+      try {
+        return channel.lock();
+      } catch (java.nio.channels.OverlappingFileLockException e) {
+        try {
+          Thread.sleep(2);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw new java.io.InterruptedIOException("interrupted waiting for the volumes lock");
+        }
+      }
+    }
   }
 
   /**

@@ -61,6 +61,14 @@ public record Volume(
     return options.containsKey("type") || options.containsKey("device");
   }
 
+  /** Like the record's own, with {@link #printableOptions}: a logged volume shows no password. */
+  @Override
+  public String toString() {
+    return "Volume[name=" + name + ", driver=" + driver + ", mountpoint=" + mountpoint + ", createdAt=" + createdAt
+        + ", labels=" + labels + ", options=" + printableOptions() + ", references=" + references
+        + ", mounts=" + mounts + "]";
+  }
+
   /** The options as they may be shown: a password in {@code o} is masked. */
   public Map<String, String> printableOptions() {
     Map<String, String> shown = new TreeMap<>(options);

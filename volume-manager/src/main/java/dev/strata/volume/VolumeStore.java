@@ -398,7 +398,8 @@ public final class VolumeStore implements AutoCloseable {
 
   /** Disk space the volume's data takes (blocks allocated, hardlinks once). */
   public long size(String name) throws IOException {
-    return usage.of(get(name).mountpoint()).bytes();
+    Path data = get(name).mountpoint();
+    return Files.isDirectory(data, LinkOption.NOFOLLOW_LINKS) ? usage.of(data).bytes() : 0;
   }
 
   /** The directory holding the volumes ({@code <root>/volumes}). */

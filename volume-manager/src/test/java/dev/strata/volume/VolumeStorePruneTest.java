@@ -79,12 +79,12 @@ class VolumeStorePruneTest {
     store.create(Optional.of("ram"), "local", Map.of("type", "tmpfs", "device", "tmpfs", "o", "size=1m"), Map.of());
     String anonWithOptions = store.create(Optional.empty(), "local", Map.of("type", "tmpfs", "device", "tmpfs"),
         Map.of()).name();
-    store.create(Optional.of("sized"), "local", Map.of("size", "10m"), Map.of());
+    store.create(Optional.of("bound"), "local", Map.of("type", "none", "device", root.toString(), "o", "bind"), Map.of());
 
     PruneReport report = store.prune(PruneFilter.parse(true, List.of()));
 
     assertEquals(List.of(), report.deleted());
-    assertEquals(List.of(anonWithOptions, "ram", "sized").stream().sorted().toList(), remaining());
+    assertEquals(List.of(anonWithOptions, "ram", "bound").stream().sorted().toList(), remaining());
   }
 
   @Test

@@ -151,6 +151,14 @@ class VolumeStoreTest {
   }
 
   @Test
+  void create_sizeWithoutProjectQuotas_throwsUnsupportedAndCreatesNothing() throws IOException {
+    dev.strata.driver.error.UnsupportedException e = assertThrows(dev.strata.driver.error.UnsupportedException.class,
+        () -> store.create(Optional.of("sized"), "local", Map.of("size", "10m"), Map.of()));
+    assertTrue(e.getMessage().startsWith("quota size requested but no quota support: "), e.getMessage());
+    assertTrue(store.find("sized").isEmpty());
+  }
+
+  @Test
   void create_unknownOption_throwsInvalidArgumentNamingIt() {
     InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
         () -> store.create(Optional.of("vol"), "local", Map.of("foo", "bar"), Map.of()));
