@@ -74,7 +74,11 @@ public record ImageName(String registry, String repository, Optional<String> tag
     String qualified = full.substring(0, full.length() - ref.tag().length() - 1);
     int slash = qualified.indexOf('/');
     Optional<String> tag = explicitTag || digest.isEmpty() ? Optional.of(ref.tag()) : Optional.empty();
-    return new ImageName(qualified.substring(0, slash), qualified.substring(slash + 1), tag, digest);
+    try {
+      return new ImageName(qualified.substring(0, slash), qualified.substring(slash + 1), tag, digest);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidArgumentException(text, "invalid image name '" + text + "': " + e.getMessage(), e);
+    }
   }
 
   /** The host[:port] serving the registry API ({@code registry-1.docker.io} for Docker Hub). */

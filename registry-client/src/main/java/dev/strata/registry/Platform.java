@@ -11,10 +11,11 @@ import java.util.regex.Pattern;
  */
 public record Platform(String os, String architecture, Optional<String> variant) {
 
+  // Declared before LINUX_AMD64, whose construction uses it.
+  private static final Pattern PART = Pattern.compile("[a-z0-9_.-]+");
+
   /** What Strata pulls unless told otherwise. */
   public static final Platform LINUX_AMD64 = new Platform("linux", "amd64", Optional.empty());
-
-  private static final Pattern PART = Pattern.compile("[a-z0-9_.-]+");
 
   public Platform {
     Objects.requireNonNull(variant, "variant");
