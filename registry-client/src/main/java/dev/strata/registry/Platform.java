@@ -11,10 +11,11 @@ import java.util.regex.Pattern;
  */
 public record Platform(String os, String architecture, Optional<String> variant) {
 
+  // Before LINUX_AMD64: static fields initialise in order, and its constructor reads PART.
+  private static final Pattern PART = Pattern.compile("[a-z0-9_.-]+");
+
   /** What Strata pulls unless told otherwise. */
   public static final Platform LINUX_AMD64 = new Platform("linux", "amd64", Optional.empty());
-
-  private static final Pattern PART = Pattern.compile("[a-z0-9_.-]+");
 
   public Platform {
     Objects.requireNonNull(variant, "variant");
