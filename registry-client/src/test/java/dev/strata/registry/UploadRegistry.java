@@ -29,9 +29,9 @@ import java.util.regex.Pattern;
  * HEAD/GET, uploads (POST, chunked PATCH with Content-Range, closing PUT with {@code ?digest=}, the
  * session's state kept in the Location's query as real registries do), cross-repository mount,
  * manifest PUT/GET by tag or digest, optional Basic auth, a request log and two faults (a wrong
- * confirmed digest for blobs or manifests).
+ * confirmed digest for blobs or manifests). Public for the cli's tests, through this module's test jar.
  */
-final class UploadRegistry implements AutoCloseable {
+public final class UploadRegistry implements AutoCloseable {
 
   private static final Pattern UPLOADS = Pattern.compile("/v2/(.+)/blobs/uploads/?");
   private static final Pattern UPLOAD = Pattern.compile("/v2/(.+)/blobs/uploads/([0-9a-f-]+)");
@@ -61,18 +61,18 @@ final class UploadRegistry implements AutoCloseable {
     server.start();
   }
 
-  static UploadRegistry start() throws IOException {
+  public static UploadRegistry start() throws IOException {
     return new UploadRegistry(Optional.empty());
   }
 
   /** A registry that answers only requests with these Basic credentials. */
-  static UploadRegistry withLogin(String user, String password) throws IOException {
+  public static UploadRegistry withLogin(String user, String password) throws IOException {
     return new UploadRegistry(Optional.of("Basic " + Base64.getEncoder()
         .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8))));
   }
 
   /** {@code 127.0.0.1:port}, as image names write it. */
-  String host() {
+  public String host() {
     return "127.0.0.1:" + server.getAddress().getPort();
   }
 
@@ -90,7 +90,7 @@ final class UploadRegistry implements AutoCloseable {
   }
 
   /** Requests so far, as {@code METHOD path?query}. */
-  synchronized List<String> requests() {
+  public synchronized List<String> requests() {
     return List.copyOf(log);
   }
 
@@ -99,7 +99,7 @@ final class UploadRegistry implements AutoCloseable {
   }
 
   /** How many requests used {@code method} on a path containing {@code part}. */
-  synchronized long count(String method, String part) {
+  public synchronized long count(String method, String part) {
     return log.stream().filter(l -> l.startsWith(method + " ") && l.contains(part)).count();
   }
 
@@ -233,7 +233,7 @@ final class UploadRegistry implements AutoCloseable {
     if (type != null) {
       ex.getResponseHeaders().add("Content-Type", type);
     }
-    if (body == null || body.length == 0) {
+    if (body == null || body.length == 0 || ex.getRequestMethod().equals("HEAD")) {
       ex.sendResponseHeaders(status, -1);
       return;
     }
