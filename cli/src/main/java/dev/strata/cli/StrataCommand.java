@@ -21,7 +21,8 @@ import picocli.CommandLine.ScopeType;
     description = "Container layer storage: drivers, layers, images, containers, volumes.",
     subcommands = {
         InfoCommand.class, LoadCommand.class, SaveCommand.class, ImportCommand.class,
-        ImagesCommand.class, RmiCommand.class, CreateCommand.class, MountCommand.class,
+        ImagesCommand.class, RmiCommand.class, TagCommand.class, PullCommand.class, PushCommand.class,
+        LoginCommand.class, LogoutCommand.class, CreateCommand.class, MountCommand.class,
         UmountCommand.class, RmCommand.class, PsCommand.class, DiffCommand.class,
         CommitCommand.class, ExportCommand.class, LayersCommand.class, VolumeCommand.class, DemoCommand.class})
 final class StrataCommand {

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  */
 public record Platform(String os, String architecture, Optional<String> variant) {
 
-  // Declared before LINUX_AMD64, whose construction uses it.
+  // Before LINUX_AMD64: static fields initialise in order, and its constructor reads PART.
   private static final Pattern PART = Pattern.compile("[a-z0-9_.-]+");
 
   /** What Strata pulls unless told otherwise. */

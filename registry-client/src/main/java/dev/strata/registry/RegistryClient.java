@@ -14,7 +14,7 @@ import java.util.Optional;
 
 /**
  * Talks to OCI Distribution (v2) registries: {@link #pull} an image into an {@link ImageStore},
- * {@link #login} and {@link #logout}.
+ * {@link #push} one from it, {@link #login} and {@link #logout}.
  *
  * <pre>{@code
  * RegistryConfig config = RegistryConfig.builder()
@@ -59,6 +59,30 @@ public final class RegistryClient implements AutoCloseable {
    */
   public PullResult pull(ImageStore images, ImageName name) throws IOException {
     return new Puller(transport(name.registry()), config).pull(images, name);
+  }
+
+  /**
+   * Pushes the local image {@code localRef} (tag, id or id prefix) to {@code target}, which must
+   * have a tag: each layer blob and the config the repository lacks are uploaded (or mounted from
+   * another repository of the registry), then the manifest is put under the tag.
+   *
+   * <pre>{@code
+   * PushResult r = registries.push(images, "app:1.0", ImageName.parse("localhost:5000/app:1.0"),
+   *     PushOptions.DEFAULTS, PushListener.NONE);
+   * // r.manifestDigest(), r.layers(BlobPush.Outcome.UPLOADED)
+   * }</pre>
+   *
+   * @throws NotFoundException if there is no local image {@code localRef}
+   * @throws InvalidArgumentException if {@code target} has no tag, or the registry rejects a blob or the manifest
+   * @throws FailedPreconditionException if the registry wants credentials that are missing or wrong,
+   *     refuses access, or keeps failing after the retries
+   * @throws dev.strata.driver.error.CorruptException if the registry confirms another digest than
+   *     the one sent, or a layer on disk no longer matches its DiffID
+   * @throws IOException if the registry cannot be reached after the retries
+   */
+  public PushResult push(ImageStore images, String localRef, ImageName target, PushOptions options,
+      PushListener listener) throws IOException {
+    return new Pusher(transport(target.registry()), options, listener).push(images, localRef, target);
   }
 
   /**
