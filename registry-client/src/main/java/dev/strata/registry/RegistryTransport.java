@@ -2,10 +2,12 @@ package dev.strata.registry;
 
 import dev.strata.driver.error.FailedPreconditionException;
 import dev.strata.driver.error.StorageException;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,7 +22,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLException;
 
 /**
  * HTTP to one registry: the layer under pull and push. {@link #send} does, for every request:
@@ -38,8 +40,9 @@ import javax.net.ssl.SSLHandshakeException;
  *   <li><b>Timeouts.</b> A request without a body must get its headers, and every read of a body
  *       must return, within {@link RegistryConfig#readTimeout()}; an overrun is a connection
  *       failure ({@link IdleTimeoutInputStream.StalledException} once reading the body).
- *   <li><b>TLS.</b> A failed handshake (unknown CA, a plain HTTP server) is not retried: it is a
- *       {@link FailedPreconditionException} naming the registry and what to configure.
+ *   <li><b>TLS.</b> A failed handshake (unknown CA, a plain HTTP server) is not retried, unless the
+ *       network cut it: it is a {@link FailedPreconditionException} naming the registry and what to
+ *       configure.
  * </ol>
  *
  * <p>Everything else (404, 403, a 2xx) is returned as is, body unread: callers that treat a status
@@ -243,7 +246,10 @@ final class RegistryTransport {
       InputStream body = new IdleTimeoutInputStream(r.body(), readTimeout, watchdog,
           "the answer to " + request.method() + " " + Redaction.uri(request.uri()));
       return new Response(r.statusCode(), r.headers(), body, r.uri());
-    } catch (SSLHandshakeException e) {
+    } catch (SSLException e) {
+      if (cutByNetwork(e)) {
+        throw e;
+      }
       throw new FailedPreconditionException(registry, "TLS handshake with registry " + registry + " at "
           + Redaction.uri(request.uri()) + " failed (" + e.getMessage() + "); if it uses a private CA, put the CA"
           + " certificate in <certs.d>/" + registry + "/ca.crt, and if it speaks plain HTTP, configure it as"
@@ -252,6 +258,17 @@ final class RegistryTransport {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted: " + request.method() + " " + Redaction.uri(request.uri()));
     }
+  }
+
+  // A handshake cut by the network is worth retrying; an untrusted certificate or a peer that does not
+  // speak TLS at all ("Unrecognized SSL message, plaintext connection?") is not.
+  private static boolean cutByNetwork(SSLException e) {
+    for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+      if (c instanceof SocketException || c instanceof EOFException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private boolean sameOrigin(URI uri) {
