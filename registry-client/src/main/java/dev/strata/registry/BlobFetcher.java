@@ -23,10 +23,13 @@ import java.util.regex.Pattern;
 /**
  * Downloads one blob to a file, hashing while it reads. When the connection drops mid-blob it asks
  * for the rest with {@code Range: bytes=N-} if the server advertised {@code Accept-Ranges: bytes}
- * or already answered 206, and starts over otherwise, within the retry policy's attempts. A blob
- * longer than its descriptor says, one still short when the attempts run out, or one whose bytes
- * hash to another digest is a {@link CorruptException} naming the digest; the file is then
- * garbage that the caller deletes.
+ * or already answered 206, and starts over otherwise. The retry policy's attempts are one budget
+ * for the whole blob, shared with the transport's own retries ({@link Attempts}): at most
+ * {@code maxAttempts} requests, however the failures mix. A blob longer than its descriptor says,
+ * one still short when the attempts run out, or one whose bytes hash to another digest is a
+ * {@link CorruptException} naming the digest; a registry that cannot be reached (no answer at all
+ * on the last try) is the transport's {@link IOException}. On any failure the file is garbage
+ * that the caller deletes.
  */
 final class BlobFetcher {
 
@@ -57,12 +60,13 @@ final class BlobFetcher {
     long[] have = {0};
     boolean resumable = false;
     IOException lastFailure = null;
+    Attempts attempts = new Attempts(retry.maxAttempts());
     Files.deleteIfExists(target);
     Files.createFile(target);
-    for (int attempt = 1; attempt <= retry.maxAttempts(); attempt++) {
-      if (attempt > 1) {
+    while (attempts.used() == 0 || !attempts.exhausted()) {
+      if (attempts.used() > 0) {
         progress.report(have[0], State.RETRYING);
-        transport.pause(retry.delay(attempt - 1, Optional.empty()));
+        transport.pause(retry.delay(attempts.used(), Optional.empty()));
         if (!resumable && have[0] > 0) {
           have[0] = restart(target, sha);
         }
@@ -73,7 +77,9 @@ final class BlobFetcher {
       }
       Request request = Request.get(transport.uri("/v2/" + repository + "/blobs/" + blob.digest()), headers,
           List.of(RegistryTransport.pullScope(repository)));
-      try (Response r = transport.send(request)) {
+      // A failure to get any answer has been retried by the transport already: it ends the download.
+      Response r = transport.send(request, attempts);
+      try (r) {
         if (r.status() == 416 && have[0] > 0) {
           resumable = false;
           throw new IOException("range bytes=" + have[0] + "- not satisfiable");
@@ -113,7 +119,7 @@ final class BlobFetcher {
       return;
     }
     throw new CorruptException(subject, what + " is truncated: " + have[0] + " of " + blob.size() + " bytes after "
-        + retry.maxAttempts() + " attempts" + (lastFailure == null ? "" : " (" + lastFailure.getMessage() + ")"),
+        + attempts.used() + " attempts" + (lastFailure == null ? "" : " (" + lastFailure.getMessage() + ")"),
         lastFailure);
   }
 

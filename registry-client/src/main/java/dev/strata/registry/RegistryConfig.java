@@ -1,6 +1,7 @@
 package dev.strata.registry;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -17,12 +18,17 @@ import java.util.Set;
  * @param retry how failed requests are retried
  * @param platform which image of a multi-platform index to pull
  * @param listener hears per-layer progress
+ * @param readTimeout how long a response may go without a byte before the read fails with an
+ *     {@link java.io.IOException} (and the request is retried or the blob resumed); also how long a
+ *     request without a body waits for the response headers. Without it a stalled registry would hang
+ *     a pull forever
  */
 public record RegistryConfig(Optional<Path> certsDir, Set<String> insecureRegistries,
     Optional<CredentialStore> credentials, int maxParallelDownloads, RetryPolicy retry, Platform platform,
-    PullListener listener) {
+    PullListener listener, Duration readTimeout) {
 
   public static final int DEFAULT_PARALLEL_DOWNLOADS = 3;
+  public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(60);
 
   public RegistryConfig {
     Objects.requireNonNull(certsDir, "certsDir");
@@ -31,12 +37,16 @@ public record RegistryConfig(Optional<Path> certsDir, Set<String> insecureRegist
     Objects.requireNonNull(retry, "retry");
     Objects.requireNonNull(platform, "platform");
     Objects.requireNonNull(listener, "listener");
+    Objects.requireNonNull(readTimeout, "readTimeout");
+    if (readTimeout.isNegative() || readTimeout.isZero()) {
+      throw new IllegalArgumentException("readTimeout must be positive, not " + readTimeout);
+    }
     if (maxParallelDownloads < 1) {
       throw new IllegalArgumentException("maxParallelDownloads must be at least 1, not " + maxParallelDownloads);
     }
   }
 
-  /** HTTPS everywhere, JDK CAs, anonymous, 3 downloads, {@link RetryPolicy#DEFAULT}, linux/amd64. */
+  /** HTTPS everywhere, JDK CAs, anonymous, 3 downloads, {@link RetryPolicy#DEFAULT}, linux/amd64, 60 s read timeout. */
   public static RegistryConfig defaults() {
     return builder().build();
   }
@@ -58,6 +68,7 @@ public record RegistryConfig(Optional<Path> certsDir, Set<String> insecureRegist
     private RetryPolicy retry = RetryPolicy.DEFAULT;
     private Platform platform = Platform.LINUX_AMD64;
     private PullListener listener = PullListener.NONE;
+    private Duration readTimeout = DEFAULT_READ_TIMEOUT;
 
     private Builder() {}
 
@@ -96,8 +107,13 @@ public record RegistryConfig(Optional<Path> certsDir, Set<String> insecureRegist
       return this;
     }
 
+    public Builder readTimeout(Duration timeout) {
+      this.readTimeout = timeout;
+      return this;
+    }
+
     public RegistryConfig build() {
-      return new RegistryConfig(certsDir, insecure, credentials, parallel, retry, platform, listener);
+      return new RegistryConfig(certsDir, insecure, credentials, parallel, retry, platform, listener, readTimeout);
     }
   }
 }

@@ -2,10 +2,12 @@ package dev.strata.registry;
 
 import dev.strata.driver.error.FailedPreconditionException;
 import dev.strata.driver.error.StorageException;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,6 +20,9 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 
 /**
  * HTTP to one registry: the layer under pull and push. {@link #send} does, for every request:
@@ -32,6 +37,12 @@ import java.util.Set;
  *   <li><b>Retries.</b> A connection failure and 429, 500, 502, 503, 504 are tried again after the
  *       {@link RetryPolicy}'s backoff (honouring {@code Retry-After}), up to its attempts; the last
  *       such answer is returned, the last connection failure thrown.
+ *   <li><b>Timeouts.</b> A request without a body must get its headers, and every read of a body
+ *       must return, within {@link RegistryConfig#readTimeout()}; an overrun is a connection
+ *       failure ({@link IdleTimeoutInputStream.StalledException} once reading the body).
+ *   <li><b>TLS.</b> A failed handshake (unknown CA, a plain HTTP server) is not retried, unless the
+ *       network cut it: it is a {@link FailedPreconditionException} naming the registry and what to
+ *       configure.
  * </ol>
  *
  * <p>Everything else (404, 403, a 2xx) is returned as is, body unread: callers that treat a status
@@ -52,6 +63,9 @@ final class RegistryTransport {
   private final RetryPolicy retry;
   private final HttpClient http;
   private final Authenticator auth;
+  private final Duration readTimeout;
+  // One daemon thread at most, and none while idle: transports are dropped, never closed.
+  private final ScheduledThreadPoolExecutor watchdog;
 
   /**
    * @param registry as users name it ({@code docker.io}, {@code localhost:5000}); selects the
@@ -65,6 +79,15 @@ final class RegistryTransport {
     String endpoint = registry.equals(ImageName.DOCKER_HUB) ? ImageName.DOCKER_HUB_ENDPOINT : registry;
     this.base = URI.create((insecure ? "http://" : "https://") + endpoint);
     this.retry = config.retry();
+    this.readTimeout = config.readTimeout();
+    this.watchdog = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, "strata-registry-watchdog-" + registry);
+      t.setDaemon(true);
+      return t;
+    });
+    watchdog.setKeepAliveTime(5, TimeUnit.SECONDS);
+    watchdog.allowCoreThreadTimeOut(true);
+    watchdog.setRemoveOnCancelPolicy(true);
     HttpClient.Builder b = HttpClient.newBuilder()
         .followRedirects(HttpClient.Redirect.NEVER)
         .connectTimeout(Duration.ofSeconds(30))
@@ -119,29 +142,38 @@ final class RegistryTransport {
    * @throws StorageException if the token server refuses the credentials or a redirect loops
    */
   Response send(Request request) throws IOException {
-    for (int attempt = 1; ; attempt++) {
+    return send(request, new Attempts(retry.maxAttempts()));
+  }
+
+  /**
+   * {@link #send(Request)} taking its tries from {@code attempts}, which a caller that retries too
+   * (a blob resume) shares, so that the two loops do not multiply.
+   */
+  Response send(Request request, Attempts attempts) throws IOException {
+    for (;;) {
+      int attempt = attempts.next();
       Response response;
       try {
         response = sendAuthorized(request);
       } catch (StorageException | InterruptedIOException e) {
         throw e;
       } catch (IOException e) {
-        if (attempt >= retry.maxAttempts()) {
+        if (attempts.exhausted()) {
           throw e;
         }
         Duration wait = retry.delay(attempt, Optional.empty());
         LOG.log(Level.DEBUG, "{0} {1} failed ({2}); try {3} of {4} in {5} ms", request.method(),
-            Redaction.uri(request.uri()), e.toString(), attempt + 1, retry.maxAttempts(), wait.toMillis());
+            Redaction.uri(request.uri()), e.toString(), attempt + 1, attempts.max(), wait.toMillis());
         pause(wait);
         continue;
       }
-      if (!RetryPolicy.retryable(response.status()) || attempt >= retry.maxAttempts()) {
+      if (!RetryPolicy.retryable(response.status()) || attempts.exhausted()) {
         return response;
       }
       Duration wait = retry.delay(attempt, retryAfter(response));
       response.close();
       LOG.log(Level.DEBUG, "{0} {1} answered {2}; try {3} of {4} in {5} ms", request.method(),
-          Redaction.uri(request.uri()), response.status(), attempt + 1, retry.maxAttempts(), wait.toMillis());
+          Redaction.uri(request.uri()), response.status(), attempt + 1, attempts.max(), wait.toMillis());
       pause(wait);
     }
   }
@@ -205,13 +237,38 @@ final class RegistryTransport {
     request.headers().forEach(b::header);
     authorization.ifPresent(a -> b.header("Authorization", a));
     b.method(request.method(), request.body().orElse(HttpRequest.BodyPublishers.noBody()));
+    if (request.body().isEmpty()) {
+      // Not for uploads: their answer comes only once the whole body is sent, however long that takes.
+      b.timeout(readTimeout);
+    }
     try {
       HttpResponse<InputStream> r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
-      return new Response(r.statusCode(), r.headers(), r.body(), r.uri());
+      InputStream body = new IdleTimeoutInputStream(r.body(), readTimeout, watchdog,
+          "the answer to " + request.method() + " " + Redaction.uri(request.uri()));
+      return new Response(r.statusCode(), r.headers(), body, r.uri());
+    } catch (SSLException e) {
+      if (cutByNetwork(e)) {
+        throw e;
+      }
+      throw new FailedPreconditionException(registry, "TLS handshake with registry " + registry + " at "
+          + Redaction.uri(request.uri()) + " failed (" + e.getMessage() + "); if it uses a private CA, put the CA"
+          + " certificate in <certs.d>/" + registry + "/ca.crt, and if it speaks plain HTTP, configure it as"
+          + " an insecure registry", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted: " + request.method() + " " + Redaction.uri(request.uri()));
     }
+  }
+
+  // A handshake cut by the network is worth retrying; an untrusted certificate or a peer that does not
+  // speak TLS at all ("Unrecognized SSL message, plaintext connection?") is not.
+  private static boolean cutByNetwork(SSLException e) {
+    for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+      if (c instanceof SocketException || c instanceof EOFException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private boolean sameOrigin(URI uri) {

@@ -3,9 +3,11 @@ package dev.strata.registry;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,13 +22,34 @@ final class FakeBlobHandler {
 
   private final FakeStorage storage;
   private final Faults faults;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger maxInFlight = new AtomicInteger();
 
   FakeBlobHandler(FakeStorage storage, Faults faults) {
     this.storage = storage;
     this.faults = faults;
   }
 
+  /** The most blob GETs that were being answered at one time. */
+  int maxConcurrentGets() {
+    return maxInFlight.get();
+  }
+
   void handle(HttpExchange exchange, String repository, String digest) throws IOException {
+    if (!exchange.getRequestMethod().equals("GET")) {
+      answer(exchange, repository, digest);
+      return;
+    }
+    maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+    try {
+      pause(faults.blobDelay());
+      answer(exchange, repository, digest);
+    } finally {
+      inFlight.decrementAndGet();
+    }
+  }
+
+  private void answer(HttpExchange exchange, String repository, String digest) throws IOException {
     Optional<byte[]> stored = storage.blob(repository, digest);
     if (stored.isEmpty()) {
       Exchanges.error(exchange, 404, "BLOB_UNKNOWN", "blob unknown to registry: " + digest);
@@ -68,6 +91,16 @@ final class FakeBlobHandler {
       exchange.getResponseHeaders().set("Content-Range", "bytes " + from + "-" + (to - 1) + "/" + blob.length);
     }
     byte[] body = Arrays.copyOfRange(blob, from, to);
+    OptionalLong stall = head ? OptionalLong.empty() : faults.stallAfter(digest, body.length);
+    if (stall.isPresent()) {
+      exchange.sendResponseHeaders(status, body.length);
+      OutputStream out = exchange.getResponseBody();
+      out.write(body, 0, (int) stall.getAsLong());
+      out.flush();
+      // The registry's close interrupts this thread; the client should have given up long before.
+      pause(Duration.ofSeconds(30));
+      throw new Exchanges.DropConnection("stalled " + digest + " after " + stall.getAsLong() + " bytes");
+    }
     OptionalLong cut = head ? OptionalLong.empty() : faults.cutAfter(digest, body.length);
     if (cut.isEmpty()) {
       Exchanges.send(exchange, status, body);
@@ -78,6 +111,18 @@ final class FakeBlobHandler {
     out.write(body, 0, (int) cut.getAsLong());
     out.flush();
     throw new Exchanges.DropConnection("cut " + digest + " after " + cut.getAsLong() + " of " + body.length + " bytes");
+  }
+
+  private static void pause(Duration delay) throws IOException {
+    if (delay.isZero()) {
+      return;
+    }
+    try {
+      Thread.sleep(delay.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new Exchanges.DropConnection("registry closing");
+    }
   }
 
   private static int parse(String number) {

@@ -146,6 +146,11 @@ public final class FakeRegistry implements AutoCloseable {
     return requests;
   }
 
+  /** The most blob GETs this registry was answering at one time, for parallelism bounds. */
+  public int maxConcurrentBlobGets() {
+    return blobs.maxConcurrentGets();
+  }
+
   /** Invalidates every bearer token issued so far: the next use of one gets a 401 challenge. */
   public void revokeTokens() {
     auth.revokeTokens();

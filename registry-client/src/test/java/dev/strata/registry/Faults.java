@@ -1,5 +1,6 @@
 package dev.strata.registry;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -33,6 +34,8 @@ public final class Faults {
   private final Set<String> corruptManifests = new HashSet<>();
   private final Set<String> truncatedBlobs = new HashSet<>();
   private final Map<String, long[]> drops = new HashMap<>();
+  private final Map<String, Long> stalls = new HashMap<>();
+  private Duration blobDelay = Duration.ZERO;
   private Optional<FakeRegistry> redirectTarget = Optional.empty();
 
   Faults() {}
@@ -84,6 +87,22 @@ public final class Faults {
   }
 
   /**
+   * The first GET of this blob sends {@code afterBytes} bytes of the body, then nothing more while
+   * keeping the connection open (up to 30 s, or until the registry closes): a stalled server,
+   * which only a client with a read timeout gets past. Later GETs are answered normally.
+   */
+  public synchronized Faults stallBlob(String digest, long afterBytes) {
+    stalls.put(digest, afterBytes);
+    return this;
+  }
+
+  /** Every blob GET waits this long before answering: makes parallel downloads overlap. */
+  public synchronized Faults delayBlobs(Duration delay) {
+    blobDelay = delay;
+    return this;
+  }
+
+  /**
    * Blob GETs answer {@code 307} to the same path on {@code target}, a registry on another port
    * standing in for a CDN; the blob is copied there first so the target can serve it. HEADs are
    * answered here. Give {@code target} no auth to check that credentials do not follow a redirect.
@@ -101,6 +120,8 @@ public final class Faults {
     corruptManifests.clear();
     truncatedBlobs.clear();
     drops.clear();
+    stalls.clear();
+    blobDelay = Duration.ZERO;
     redirectTarget = Optional.empty();
     return this;
   }
@@ -135,6 +156,16 @@ public final class Faults {
       return OptionalLong.of(drop[0]);
     }
     return OptionalLong.empty();
+  }
+
+  /** How many body bytes to send before stalling, once per {@link #stallBlob}. */
+  synchronized OptionalLong stallAfter(String digest, long length) {
+    Long after = stalls.remove(digest);
+    return after == null || after >= length ? OptionalLong.empty() : OptionalLong.of(after);
+  }
+
+  synchronized Duration blobDelay() {
+    return blobDelay;
   }
 
   synchronized Optional<FakeRegistry> redirectTarget() {
