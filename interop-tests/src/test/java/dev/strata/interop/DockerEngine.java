@@ -1,11 +1,15 @@
 package dev.strata.interop;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectImageResponse;
+import com.github.dockerjava.api.command.PullImageResultCallback;
 import com.github.dockerjava.api.command.WaitContainerResultCallback;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.ChangeLog;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.PullResponseItem;
+import com.github.dockerjava.api.model.PushResponseItem;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -13,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Assumptions;
@@ -21,8 +26,8 @@ import org.testcontainers.images.builder.ImageFromDockerfile;
 
 /**
  * The Docker engine as one test class uses it: builds images from the static busybox, saves, loads,
- * exports and diffs, and remembers every image and container it made so that {@link #close()}
- * removes them all (Ryuk, which would, cannot be pulled here).
+ * exports and diffs, tags, pushes and pulls, and remembers every image and container it made so
+ * that {@link #close()} removes them all (Ryuk, which would, cannot be pulled here).
  */
 final class DockerEngine implements AutoCloseable {
 
@@ -51,12 +56,65 @@ final class DockerEngine implements AutoCloseable {
 
   /** Builds {@code dockerfile} (which may {@code COPY busybox}) under a unique tag and returns the tag. */
   String build(String repository, String dockerfile) {
+    return build(repository, dockerfile, Map.of());
+  }
+
+  /** As {@link #build(String, String)}, with more files (name to content) in the build context. */
+  String build(String repository, String dockerfile, Map<String, String> files) {
     String tag = "strata-interop/" + repository + ":" + UUID.randomUUID().toString().substring(0, 12);
     images.add(tag);
-    return new ImageFromDockerfile(tag, false)
+    ImageFromDockerfile image = new ImageFromDockerfile(tag, false)
         .withFileFromString("Dockerfile", dockerfile)
-        .withFileFromPath("busybox", BUSYBOX)
-        .get();
+        .withFileFromPath("busybox", BUSYBOX);
+    files.forEach(image::withFileFromString);
+    return image.get();
+  }
+
+  /** The major version of the engine: 20 for Debian's 20.10.24, 23 for 23.0. */
+  int majorVersion() {
+    String version = client.versionCmd().exec().getVersion();
+    return Integer.parseInt(version.substring(0, version.indexOf('.')));
+  }
+
+  /** {@code docker tag image repository:tag}. */
+  void tag(String image, String repository, String tag) {
+    images.add(repository + ":" + tag);
+    client.tagImageCmd(image, repository, tag).exec();
+  }
+
+  /** {@code docker push repository:tag}; fails on the first error the engine reports. */
+  void push(String repository, String tag) throws InterruptedException {
+    List<String> errors = new ArrayList<>();
+    client.pushImageCmd(repository).withTag(tag).exec(new ResultCallback.Adapter<PushResponseItem>() {
+      @Override
+      public void onNext(PushResponseItem item) {
+        if (item.isErrorIndicated()) {
+          errors.add(item.getError());
+        }
+      }
+    }).awaitCompletion();
+    if (!errors.isEmpty()) {
+      throw new IllegalStateException("docker push " + repository + ":" + tag + " failed: " + errors);
+    }
+  }
+
+  /**
+   * {@code docker pull repository:tag}; returns the ids of the layers the engine downloaded and
+   * extracted ("Pull complete"), not those it already had ("Already exists").
+   */
+  Set<String> pull(String repository, String tag) throws InterruptedException {
+    images.add(repository + ":" + tag);
+    Set<String> pulled = new LinkedHashSet<>();
+    client.pullImageCmd(repository).withTag(tag).exec(new PullImageResultCallback() {
+      @Override
+      public void onNext(PullResponseItem item) {
+        if ("Pull complete".equals(item.getStatus())) {
+          pulled.add(item.getId());
+        }
+        super.onNext(item);
+      }
+    }).awaitCompletion();
+    return pulled;
   }
 
   void save(String image, Path tar) throws IOException {

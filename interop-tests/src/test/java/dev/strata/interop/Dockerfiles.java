@@ -56,6 +56,23 @@ final class Dockerfiles {
           .mapToObj(i -> "RUN touch /layers/common && echo " + i + " > /layers/f" + i + "\n")
           .reduce("", String::concat);
 
+  /**
+   * A small image that goes through a registry. Its first layer is a file {@code stamp} of the build
+   * context, unique per build, so that no layer is one the engine already has from another image:
+   * a pull must then download and unpack every layer ("Pull complete"), none "Already exists".
+   */
+  static final String REGISTRY = """
+      FROM scratch
+      COPY stamp /etc/interop-stamp
+      COPY busybox /bin/busybox
+      RUN ["/bin/busybox","--install","-s","/bin"]
+      RUN mkdir -p /data/sub && echo one > /data/one && echo gone > /data/gone && chmod 640 /data/one \\
+       && ln /data/one /data/hardlink && ln -s one /data/symlink \\
+       && dd if=/dev/urandom of=/data/sub/random bs=1k count=256 2>/dev/null
+      # a whiteout, and a file added next to it
+      RUN rm /data/gone && echo two > /data/sub/two
+      """;
+
   /** A small image for changes made on top of it, by Docker and by Strata. */
   static final String CHANGES_BASE = BASE + """
       RUN mkdir -p /etc /data/keep /data/remove-dir/sub /data/replace-dir && echo changes > /etc/interop \\
