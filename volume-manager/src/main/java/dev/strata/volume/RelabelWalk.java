@@ -147,13 +147,13 @@ final class RelabelWalk {
         return parent.openDirectory(name);
       } catch (PosixException e) {
         switch (e.errno()) {
-          case PosixException.ENOENT, PosixException.ENOTDIR -> {
-            return null; // removed, or replaced by a file, after the parent listed it
+          case PosixException.ENOENT -> {
+            return null; // removed after the parent listed it: nothing left to label
           }
-          case PosixException.ELOOP -> {
-            LOG.log(Level.WARNING, "not relabelling below {0}: it was replaced by a symlink while"
-                + " the tree was walked, and its target may lie outside the tree",
-                parent.path().resolve(name));
+          case PosixException.ENOTDIR, PosixException.ELOOP -> {
+            LOG.log(Level.WARNING, "not relabelling below {0}: it was replaced by a file or a"
+                + " symlink while the tree was walked, and a symlink's target may lie outside the"
+                + " tree", parent.path().resolve(name));
             return null;
           }
           default -> throw e;

@@ -5,7 +5,8 @@ import java.nio.file.Path;
 /**
  * An open directory, the anchor of the {@code *at} calls: entries are named relative to it, so no
  * lookup starts from {@code /} and no renamed or symlinked ancestor can redirect a call. Opened
- * with {@code O_NOFOLLOW}: a symlink is refused ({@code ELOOP}), never followed; mount points are
+ * with {@code O_DIRECTORY | O_NOFOLLOW}: a symlink is refused, never followed (Linux answers
+ * {@code ENOTDIR}, as for a file, since {@code O_DIRECTORY} is checked first); mount points are
  * crossed. Closing is idempotent; use after close is an {@link IllegalStateException}.
  */
 public final class DirectoryFd implements AutoCloseable {
@@ -28,8 +29,8 @@ public final class DirectoryFd implements AutoCloseable {
   /**
    * Opens {@code dir} itself; its last component must not be a symlink.
    *
-   * @throws PosixException ENOENT when it is missing, ENOTDIR when it is not a directory, ELOOP
-   *     when it is a symlink
+   * @throws PosixException ENOENT when it is missing, ENOTDIR when it is not a directory or is a
+   *     symlink
    */
   public static DirectoryFd open(Path dir) throws PosixException {
     String p = dir.toString();
@@ -41,8 +42,8 @@ public final class DirectoryFd implements AutoCloseable {
   /**
    * Opens the subdirectory {@code name} relative to this one ({@code openat}).
    *
-   * @throws PosixException ENOENT when it is gone, ENOTDIR when it is not a directory, ELOOP when
-   *     it is a symlink (to a directory or not)
+   * @throws PosixException ENOENT when it is gone, ENOTDIR when it is not a directory or is a
+   *     symlink (to a directory or not)
    */
   public DirectoryFd openDirectory(String name) throws PosixException {
     int child = libc.openat(fd(), name, FLAGS, 0);
