@@ -168,6 +168,8 @@ final class RelabelWalk {
       if (reader == null) {
         reader = new Reader();
       }
+      long read = 0;
+      long written = 0;
       try {
         DirectoryEntries entries = reader.entries;
         entries.open(dir);
@@ -176,7 +178,11 @@ final class RelabelWalk {
             return List.of();
           }
           try {
-            visit(entries, reader.stored);
+            boolean wrote = visit(entries, reader.stored);
+            read++;
+            if (wrote) {
+              written++;
+            }
             if (entries.isDirectory()) {
               subdirectories.add(new Directory(dir, entries.name()));
             }
@@ -189,18 +195,20 @@ final class RelabelWalk {
         }
       } finally {
         readers.add(reader);
+        visited.add(read);
+        changed.add(written);
       }
       return subdirectories;
     }
 
-    private void visit(DirectoryEntries entries, byte[] stored) throws PosixException {
+    /** Labels the current entry unless it carries the label; true when it was written. */
+    private boolean visit(DirectoryEntries entries, byte[] stored) throws PosixException {
       int length = entries.get(stored);
-      visited.increment();
       if (length >= 0 && length <= stored.length && matches(stored, length)) {
-        return;
+        return false;
       }
       entries.set(value);
-      changed.increment();
+      return true;
     }
   }
 }
