@@ -65,7 +65,21 @@ final class RelabelWalk {
 
   /** Labels everything below {@code root} (not root itself). */
   void walk(ForkJoinPool pool, Path root) throws IOException {
-    try (DirectoryFd dir = DirectoryFd.open(root)) {
+    DirectoryFd dir;
+    try {
+      dir = DirectoryFd.open(root);
+    } catch (PosixException e) {
+      if (e.errno() == PosixException.ENOENT) {
+        return; // removed since it was labelled: nothing left below it
+      }
+      if (e.errno() == PosixException.ENOTDIR) {
+        LOG.log(Level.WARNING, "not relabelling below {0}: it was replaced by a file or a symlink"
+            + " after it was resolved", root);
+        return;
+      }
+      throw e;
+    }
+    try (dir) {
       pool.invoke(new Directory(dir));
     }
     IOException e = failure.get();

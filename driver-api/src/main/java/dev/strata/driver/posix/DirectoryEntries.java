@@ -30,9 +30,9 @@ import jnr.ffi.Pointer;
  */
 public final class DirectoryEntries {
 
+  /** x86_64 numbers, like {@link DirEntryTypes}'; the {@code *xattrat} ones are the same everywhere. */
   private static final long SYS_GETDENTS64 = 217;
   private static final long SYS_NEWFSTATAT = 262;
-  /** x86_64 numbers; every architecture using the generic table shares them. */
   static final long SYS_SETXATTRAT = 463;
   static final long SYS_GETXATTRAT = 464;
   private static final int AT_SYMLINK_NOFOLLOW = 0x100;
@@ -176,11 +176,13 @@ public final class DirectoryEntries {
       }
       long n = libc.syscall(getxattrat, dir.fd(), nameAddress(), AT_SYMLINK_NOFOLLOW,
           attributeName.address(), getArgs.address(), XATTR_ARGS_SIZE);
-      if (n >= 0 && n <= into.length) {
-        value.get(0, into, 0, (int) n);
+      if (n >= 0) {
+        if (n <= into.length) {
+          value.get(0, into, 0, (int) n);
+        }
         return (int) n;
       }
-      int errno = n >= 0 ? PosixException.ERANGE : Errors.lastErrno();
+      int errno = Errors.lastErrno();
       if (errno == PosixException.ENODATA || errno == PosixException.EOPNOTSUPP) {
         return -1;
       }
