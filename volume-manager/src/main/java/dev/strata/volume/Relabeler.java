@@ -23,15 +23,17 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>The path is cleaned and resolved through symlinks first ({@code EvalSymlinks} in Docker),
  *       then checked against {@link RelabelRefusals}; the resolved directory is what gets labelled.
- *   <li>Below the root nothing is followed: a symlink gets its own label ({@code lsetxattr}) and a
- *       symlink to a directory is not descended.
+ *   <li>Below the root nothing is followed: a symlink gets its own label ({@code AT_SYMLINK_NOFOLLOW})
+ *       and a symlink to a directory is not descended.
  *   <li>Mount points below the root are crossed, as Docker does: a bind source with a submount is
  *       labelled whole, so the container can read all of what it sees.
  *   <li>Entries already carrying exactly the label are not written, so a second relabel of the same
  *       tree (every container start, in Docker) costs one {@code getxattrat} per entry, and one
  *       {@code getdents64} per directory (whose {@code d_type} tells directories apart).
  *   <li>Entries that vanish during the walk are skipped: relabel can race with deletion.
- *   <li>Directories are walked in parallel on the given pool.
+ *   <li>Directories are walked in parallel on the given pool. A directory stays open while its
+ *       subdirectories are walked (they are opened relative to it), so a walk holds about one
+ *       descriptor per level of depth per thread.
  * </ul>
  *
  * <p>Below the root every call is relative to an open directory ({@code openat} with {@code
