@@ -1,46 +1,53 @@
 package dev.strata.volume;
 
+import dev.strata.driver.posix.DirectoryEntries;
+import dev.strata.driver.posix.DirectoryFd;
 import dev.strata.driver.posix.PosixException;
 import dev.strata.driver.posix.Xattrs;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.nio.file.DirectoryIteratorException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.nio.file.SecureDirectoryStream;
-import java.nio.file.attribute.BasicFileAttributeView;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RecursiveAction;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 /**
- * One relabel's walk: a fork/join task per directory, the counters, and the first failure. Each
- * task holds one open directory; subdirectories are forked after it is closed, so open descriptors
- * stay near the pool's parallelism however wide or deep the tree.
+ * One relabel's walk: a fork/join task per directory, the counters, and the first failure.
+ *
+ * <p>Everything below the root is reached relative to open directories: a task opens its
+ * directory with {@code openat(parent, name, O_NOFOLLOW)}, lists it with {@code getdents64} and
+ * reads and writes each entry's label with {@code getxattrat}/{@code setxattrat} relative to it.
+ * So no call looks up a full path, and a directory swapped for a symlink after it was listed is
+ * refused by the kernel instead of followed. A task keeps its directory open while its
+ * subdirectories run, since they open relative to it: open descriptors grow with depth times the
+ * pool's parallelism, not with the width of the tree.
  */
 final class RelabelWalk {
 
   private static final System.Logger LOG = System.getLogger(RelabelWalk.class.getName());
+  /** Labels are short; a longer stored value cannot match and is reported by length only. */
+  private static final int LABEL_BUFFER = 256;
 
   private final Xattrs xattrs;
+  private final Supplier<DirectoryEntries> newEntries;
   private final SelinuxLabel label;
   private final byte[] value;
+  /** Listing buffers, one taken per running task: as many as tasks ever ran at once. */
+  private final ConcurrentLinkedQueue<Reader> readers = new ConcurrentLinkedQueue<>();
   private final LongAdder visited = new LongAdder();
   private final LongAdder changed = new LongAdder();
   private final AtomicReference<IOException> failure = new AtomicReference<>();
 
-  RelabelWalk(Xattrs xattrs, SelinuxLabel label) {
+  RelabelWalk(Xattrs xattrs, Supplier<DirectoryEntries> newEntries, SelinuxLabel label) {
     this.xattrs = xattrs;
+    this.newEntries = newEntries;
     this.label = label;
     this.value = label.xattrValue();
   }
@@ -56,9 +63,25 @@ final class RelabelWalk {
     changed.increment();
   }
 
-  /** Labels everything below {@code root} (not root itself); {@code key} is root's file key. */
-  void walk(ForkJoinPool pool, Path root, Object key) throws IOException {
-    pool.invoke(new Directory(root, key));
+  /** Labels everything below {@code root} (not root itself). */
+  void walk(ForkJoinPool pool, Path root) throws IOException {
+    DirectoryFd dir;
+    try {
+      dir = DirectoryFd.open(root);
+    } catch (PosixException e) {
+      if (e.errno() == PosixException.ENOENT) {
+        return; // removed since it was labelled: nothing left below it
+      }
+      if (e.errno() == PosixException.ENOTDIR) {
+        LOG.log(Level.WARNING, "not relabelling below {0}: it was replaced by a file or a symlink"
+            + " after it was resolved", root);
+        return;
+      }
+      throw e;
+    }
+    try (dir) {
+      pool.invoke(new Directory(dir));
+    }
     IOException e = failure.get();
     if (e != null) {
       throw e;
@@ -75,15 +98,37 @@ final class RelabelWalk {
     }
   }
 
+  /**
+   * The stored value names the label: the bytes {@code lsetfilecon} writes, or those without the
+   * trailing NUL as go-selinux writes them. Byte comparison: no string per entry.
+   */
+  private boolean matches(byte[] stored, int length) {
+    return Arrays.equals(stored, 0, length, value, 0, value.length)
+        || Arrays.equals(stored, 0, length, value, 0, value.length - 1);
+  }
+
+  /** A thread's listing and attribute buffers. */
+  private final class Reader {
+    final DirectoryEntries entries = newEntries.get();
+    final byte[] stored = new byte[LABEL_BUFFER];
+  }
+
   private final class Directory extends RecursiveAction {
 
-    private final Path dir;
-    /** The identity lstat saw when the parent listed this directory. */
-    private final Object key;
+    private final DirectoryFd parent;
+    private final String name;
+    private DirectoryFd opened;
 
-    Directory(Path dir, Object key) {
-      this.dir = dir;
-      this.key = key;
+    /** The root, already open. */
+    Directory(DirectoryFd root) {
+      this.parent = null;
+      this.name = null;
+      this.opened = root;
+    }
+
+    Directory(DirectoryFd parent, String name) {
+      this.parent = parent;
+      this.name = name;
     }
 
     @Override
@@ -91,73 +136,93 @@ final class RelabelWalk {
       if (failure.get() != null) {
         return;
       }
-      List<Directory> subdirectories = new ArrayList<>();
-      try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-        if (!sameDirectory(entries)) {
-          LOG.log(Level.WARNING, "not relabelling below {0}: it was replaced while the tree was"
-              + " walked, and the new one may lie outside the tree", dir);
-          return;
-        }
-        for (Path entry : entries) {
-          if (failure.get() != null) {
+      DirectoryFd dir = opened;
+      try {
+        if (dir == null) {
+          dir = open();
+          if (dir == null) {
             return;
           }
-          visit(entries, entry, subdirectories);
         }
-      } catch (NoSuchFileException | NotDirectoryException e) {
-        return; // removed or replaced by a file after the parent listed it: nothing left to label
+        List<Directory> subdirectories = list(dir);
+        invokeAll(subdirectories);
       } catch (IOException e) {
         fail(e);
-        return;
-      } catch (DirectoryIteratorException e) {
-        if (!(e.getCause() instanceof NoSuchFileException)) {
-          fail(e.getCause());
+      } finally {
+        if (dir != null && parent != null) {
+          dir.close();
         }
-        return;
       }
-      invokeAll(subdirectories);
     }
 
-    private void visit(DirectoryStream<Path> entries, Path entry, List<Directory> subdirectories)
-        throws IOException {
+    /** Opens this directory relative to its parent; null when there is nothing left to label. */
+    private DirectoryFd open() throws PosixException {
       try {
-        label(entry);
-        BasicFileAttributes attrs = attributes(entries, entry);
-        if (attrs.isDirectory()) {
-          subdirectories.add(new Directory(entry, attrs.fileKey()));
-        }
+        return parent.openDirectory(name);
       } catch (PosixException e) {
-        if (e.errno() != PosixException.ENOENT) {
-          throw e;
+        switch (e.errno()) {
+          case PosixException.ENOENT -> {
+            return null; // removed after the parent listed it: nothing left to label
+          }
+          case PosixException.ENOTDIR, PosixException.ELOOP -> {
+            LOG.log(Level.WARNING, "not relabelling below {0}: it was replaced by a file or a"
+                + " symlink while the tree was walked, and a symlink's target may lie outside the"
+                + " tree", parent.path().resolve(name));
+            return null;
+          }
+          default -> throw e;
         }
-      } catch (NoSuchFileException e) {
-        // deleted between listing and stat: the race go-selinux also ignores
       }
     }
 
-    /**
-     * Opening by path follows a symlink that replaced the directory after it was listed; the file
-     * key of the opened directory tells.
-     */
-    private boolean sameDirectory(DirectoryStream<Path> entries) throws IOException {
-      if (!(entries instanceof SecureDirectoryStream<Path> secure)) {
-        return true; // only non-Linux JDKs lack it; Strata needs Linux
+    /** Labels every entry of {@code dir}; returns its subdirectories, not yet started. */
+    private List<Directory> list(DirectoryFd dir) throws PosixException {
+      List<Directory> subdirectories = new ArrayList<>();
+      Reader reader = readers.poll();
+      if (reader == null) {
+        reader = new Reader();
       }
-      Object opened = secure.getFileAttributeView(BasicFileAttributeView.class)
-          .readAttributes().fileKey();
-      return Objects.equals(opened, key);
+      long read = 0;
+      long written = 0;
+      try {
+        DirectoryEntries entries = reader.entries;
+        entries.open(dir);
+        while (entries.next()) {
+          if (failure.get() != null) {
+            return List.of();
+          }
+          try {
+            boolean wrote = visit(entries, reader.stored);
+            read++;
+            if (wrote) {
+              written++;
+            }
+            if (entries.isDirectory()) {
+              subdirectories.add(new Directory(dir, entries.name()));
+            }
+          } catch (PosixException e) {
+            if (e.errno() != PosixException.ENOENT) {
+              throw e;
+            }
+            // deleted between listing and labelling: the race go-selinux also ignores
+          }
+        }
+      } finally {
+        readers.add(reader);
+        visited.add(read);
+        changed.add(written);
+      }
+      return subdirectories;
     }
-  }
 
-  /** {@code fstatat} relative to the open directory: no symlink and no path lookup from '/'. */
-  private static BasicFileAttributes attributes(DirectoryStream<Path> entries, Path entry)
-      throws IOException {
-    if (entries instanceof SecureDirectoryStream<Path> secure) {
-      return secure
-          .getFileAttributeView(entry.getFileName(), BasicFileAttributeView.class,
-              LinkOption.NOFOLLOW_LINKS)
-          .readAttributes();
+    /** Labels the current entry unless it carries the label; true when it was written. */
+    private boolean visit(DirectoryEntries entries, byte[] stored) throws PosixException {
+      int length = entries.get(stored);
+      if (length >= 0 && length <= stored.length && matches(stored, length)) {
+        return false;
+      }
+      entries.set(value);
+      return true;
     }
-    return Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
   }
 }

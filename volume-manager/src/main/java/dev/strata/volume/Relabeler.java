@@ -3,6 +3,7 @@ package dev.strata.volume;
 import dev.strata.driver.error.InvalidArgumentException;
 import dev.strata.driver.error.NotFoundException;
 import dev.strata.driver.error.UnsupportedException;
+import dev.strata.driver.posix.DirectoryEntries;
 import dev.strata.driver.posix.PosixException;
 import dev.strata.driver.posix.Xattrs;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
 import java.util.concurrent.ForkJoinPool;
+import java.util.function.Supplier;
 
 /**
  * Relabels a mount source for SELinux, as Docker does for {@code -v src:dst:z} and {@code :Z}:
@@ -21,27 +23,33 @@ import java.util.concurrent.ForkJoinPool;
  * <ul>
  *   <li>The path is cleaned and resolved through symlinks first ({@code EvalSymlinks} in Docker),
  *       then checked against {@link RelabelRefusals}; the resolved directory is what gets labelled.
- *   <li>Below the root nothing is followed: a symlink gets its own label ({@code lsetxattr}) and a
- *       symlink to a directory is not descended.
+ *   <li>Below the root nothing is followed: a symlink gets its own label ({@code AT_SYMLINK_NOFOLLOW})
+ *       and a symlink to a directory is not descended.
  *   <li>Mount points below the root are crossed, as Docker does: a bind source with a submount is
  *       labelled whole, so the container can read all of what it sees.
  *   <li>Entries already carrying exactly the label are not written, so a second relabel of the same
- *       tree (every container start, in Docker) costs one {@code lgetxattr} and one {@code
- *       fstatat} per entry.
+ *       tree (every container start, in Docker) costs one {@code getxattrat} per entry, and one
+ *       {@code getdents64} per directory (whose {@code d_type} tells directories apart).
  *   <li>Entries that vanish during the walk are skipped: relabel can race with deletion.
- *   <li>Directories are walked in parallel on the given pool.
+ *   <li>Directories are walked in parallel on the given pool. A directory stays open while its
+ *       subdirectories are walked (they are opened relative to it), so a walk holds about one
+ *       descriptor per level of depth per thread.
  * </ul>
  *
- * <p>The attribute calls take paths, so a process that renames directories inside the tree while
- * it is being relabelled could redirect a write through a symlinked parent. Descent itself is
- * checked (a directory swapped for another after it was listed is skipped), but, as in Docker,
- * relabel belongs before the container that owns the tree starts.
+ * <p>Below the root every call is relative to an open directory ({@code openat} with {@code
+ * O_NOFOLLOW}, {@code getxattrat}/{@code setxattrat}, see {@link DirectoryEntries}): a process
+ * renaming directories inside the tree while it is relabelled cannot redirect a write outside it,
+ * and a directory swapped for a symlink after it was listed is skipped. On kernels before 6.13,
+ * which lack the {@code *xattrat} calls, the attribute calls fall back to paths ({@code
+ * l*xattr}), and a symlinked parent swapped in at the right moment could redirect a write: as in
+ * Docker, relabel belongs before the container that owns the tree starts.
  */
 public final class Relabeler {
 
   static final String XATTR = "security.selinux";
 
   private final Xattrs xattrs;
+  private final Supplier<DirectoryEntries> entries;
   private final ForkJoinPool pool;
   private final RelabelRefusals refusals;
 
@@ -53,7 +61,14 @@ public final class Relabeler {
    *     RelabelRefusals#fromEnvironment()}
    */
   public Relabeler(Xattrs xattrs, ForkJoinPool pool, RelabelRefusals refusals) {
+    this(xattrs, () -> new DirectoryEntries(XATTR), pool, refusals);
+  }
+
+  /** With {@code entries} making each walking thread's directory reader: tests force the fallback. */
+  Relabeler(Xattrs xattrs, Supplier<DirectoryEntries> entries, ForkJoinPool pool,
+      RelabelRefusals refusals) {
     this.xattrs = Objects.requireNonNull(xattrs, "xattrs");
+    this.entries = Objects.requireNonNull(entries, "entries");
     this.pool = Objects.requireNonNull(pool, "pool");
     this.refusals = Objects.requireNonNull(refusals, "refusals");
   }
@@ -78,7 +93,7 @@ public final class Relabeler {
     } catch (NoSuchFileException e) {
       throw new NotFoundException(root.toString(), "cannot relabel " + root + ": it was removed", e);
     }
-    RelabelWalk walk = new RelabelWalk(xattrs, label);
+    RelabelWalk walk = new RelabelWalk(xattrs, entries, label);
     try {
       walk.label(root);
     } catch (PosixException e) {
@@ -93,7 +108,7 @@ public final class Relabeler {
     }
     if (attrs.isDirectory()) {
       try {
-        walk.walk(pool, root, attrs.fileKey());
+        walk.walk(pool, root);
       } catch (PosixException e) {
         if (e.errno() == PosixException.EOPNOTSUPP) {
           throw new UnsupportedException(

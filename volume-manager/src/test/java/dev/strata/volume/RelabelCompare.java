@@ -12,8 +12,9 @@ import java.util.concurrent.ForkJoinPool;
 /**
  * A rough comparison of {@link Relabeler} with coreutils {@code chcon -R}, run by {@code
  * relabel-compare.sh}: not a benchmark (those are JMH) and not a test. Builds a tree of files under
- * /tmp, relabels it with each tool, alternating two labels so that every "first" run rewrites every
- * entry, then repeats the last label to time the already-labelled case. Prints medians.
+ * /tmp, relabels it with each tool in turn (round-robin, so a shared machine's load falls on all
+ * of them alike), alternating two labels so that every "first" run rewrites every entry, then
+ * repeats the last label to time the already-labelled case. Prints medians.
  *
  * <p>Arguments: {@code [files] [runs]}, default 100000 and 5.
  */
@@ -28,19 +29,36 @@ public final class RelabelCompare {
     int files = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
     int runs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
     Path root = Files.createTempDirectory(Path.of("/tmp"), "relabel-compare-");
+    List<ForkJoinPool> pools = new ArrayList<>();
     try {
       int entries = populate(root, files);
       System.out.printf("tree %s: %d entries (%d files in 100-file directories)%n",
           root, entries, files);
       int cores = Runtime.getRuntime().availableProcessors();
-      List<String> lines = new ArrayList<>();
-      lines.addAll(timeJava(root, runs, 1));
-      if (cores > 1) {
-        lines.addAll(timeJava(root, runs, cores));
+      List<Contender> contenders = new ArrayList<>();
+      for (int parallelism : cores > 1 ? new int[] {1, cores} : new int[] {1}) {
+        ForkJoinPool pool = new ForkJoinPool(parallelism);
+        pools.add(pool);
+        Relabeler relabeler = new Relabeler(new Xattrs(), pool, RelabelRefusals.of(List.of()));
+        contenders.add(new Contender("Relabeler, parallelism " + parallelism, runs,
+            label -> relabeler.relabel(root, label)));
       }
-      lines.addAll(timeChcon(root, runs));
-      lines.forEach(System.out::println);
+      contenders.add(new Contender("chcon -R", runs, label -> chcon(root, label)));
+      for (Contender c : contenders) {
+        c.tool.relabel(SHARED); // warm-up: JIT and dentry cache
+      }
+      // Round-robin, so that every tool sees the same load on a shared machine; each first run
+      // flips the tree to the other label, so it rewrites every entry.
+      SelinuxLabel current = SHARED;
+      for (int i = 0; i < runs; i++) {
+        for (Contender c : contenders) {
+          current = current == SHARED ? PRIVATE : SHARED;
+          c.time(i, current);
+        }
+      }
+      contenders.forEach(c -> System.out.println(report(c.name, c.first, c.again)));
     } finally {
+      pools.forEach(ForkJoinPool::shutdown);
       new ProcessBuilder("rm", "-rf", root.toString()).inheritIO().start().waitFor();
     }
   }
@@ -58,60 +76,51 @@ public final class RelabelCompare {
     return entries;
   }
 
-  private static List<String> timeJava(Path root, int runs, int parallelism) throws Exception {
-    ForkJoinPool pool = new ForkJoinPool(parallelism);
-    try {
-      Relabeler relabeler = new Relabeler(new Xattrs(), pool, RelabelRefusals.of(List.of()));
-      relabeler.relabel(root, SHARED); // warm-up: JIT and dentry cache
-      long[] first = new long[runs];
-      long[] again = new long[runs];
-      for (int i = 0; i < runs; i++) {
-        SelinuxLabel label = i % 2 == 0 ? PRIVATE : SHARED;
-        long t0 = System.nanoTime();
-        RelabelResult changed = relabeler.relabel(root, label);
-        long t1 = System.nanoTime();
-        RelabelResult unchanged = relabeler.relabel(root, label);
-        long t2 = System.nanoTime();
-        if (changed.changed() != changed.visited() || unchanged.changed() != 0) {
-          throw new IllegalStateException("unexpected counts " + changed + " " + unchanged);
-        }
-        first[i] = t1 - t0;
-        again[i] = t2 - t1;
-      }
-      return report("Relabeler, parallelism " + parallelism, first, again);
-    } finally {
-      pool.shutdown();
-    }
+  /** Relabels the whole tree; returns the counts when it can tell them. */
+  private interface Tool {
+    Object relabel(SelinuxLabel label) throws Exception;
   }
 
-  private static List<String> timeChcon(Path root, int runs) throws Exception {
-    chcon(root, SHARED);
-    long[] first = new long[runs];
-    long[] again = new long[runs];
-    for (int i = 0; i < runs; i++) {
-      SelinuxLabel label = i % 2 == 0 ? PRIVATE : SHARED;
+  private static final class Contender {
+    final String name;
+    final Tool tool;
+    final long[] first;
+    final long[] again;
+
+    Contender(String name, int runs, Tool tool) {
+      this.name = name;
+      this.tool = tool;
+      this.first = new long[runs];
+      this.again = new long[runs];
+    }
+
+    void time(int run, SelinuxLabel label) throws Exception {
       long t0 = System.nanoTime();
-      chcon(root, label);
+      Object changed = tool.relabel(label);
       long t1 = System.nanoTime();
-      chcon(root, label);
+      Object unchanged = tool.relabel(label);
       long t2 = System.nanoTime();
-      first[i] = t1 - t0;
-      again[i] = t2 - t1;
+      if (changed instanceof RelabelResult c && unchanged instanceof RelabelResult u
+          && (c.changed() != c.visited() || u.changed() != 0)) {
+        throw new IllegalStateException("unexpected counts " + c + " " + u);
+      }
+      first[run] = t1 - t0;
+      again[run] = t2 - t1;
     }
-    return report("chcon -R", first, again);
   }
 
-  private static void chcon(Path root, SelinuxLabel label) throws Exception {
+  private static Object chcon(Path root, SelinuxLabel label) throws Exception {
     Process p = new ProcessBuilder("chcon", "-R", label.toString(), root.toString())
         .inheritIO().start();
     if (p.waitFor() != 0) {
       throw new IllegalStateException("chcon exited " + p.exitValue());
     }
+    return null;
   }
 
-  private static List<String> report(String what, long[] first, long[] again) {
-    return List.of(String.format("%-26s relabel median %7.1f ms %s | already labelled median %7.1f ms %s",
-        what, median(first), millis(first), median(again), millis(again)));
+  private static String report(String what, long[] first, long[] again) {
+    return String.format("%-26s relabel median %7.1f ms %s | already labelled median %7.1f ms %s",
+        what, median(first), millis(first), median(again), millis(again));
   }
 
   private static double median(long[] nanos) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strata.driver.error.InvalidArgumentException;
 import dev.strata.driver.error.NotFoundException;
+import dev.strata.driver.posix.DirectoryEntries;
 import dev.strata.driver.posix.FileNodes;
 import dev.strata.driver.posix.Xattrs;
 import java.nio.charset.StandardCharsets;
@@ -172,6 +173,29 @@ class RelabelerTest {
 
     assertEquals(new RelabelResult(entries, entries), result);
     assertEquals(Optional.of(PRIVATE.toString()), label(dir.resolve("f39")));
+  }
+
+  @Test
+  void relabel_withoutXattrAtCalls_labelsThroughPathsAndStillDoesNotFollowLinks() throws Exception {
+    Relabeler byPath = new Relabeler(
+        xattrs, () -> DirectoryEntries.pathBased(Relabeler.XATTR), pool,
+        RelabelRefusals.of(List.of()));
+    Path target = Files.writeString(outside.resolve("target"), "x");
+    Files.createDirectories(tree.resolve("a/b"));
+    Files.writeString(tree.resolve("a/b/f"), "x");
+    Files.createSymbolicLink(tree.resolve("a/link"), target);
+    Files.createSymbolicLink(tree.resolve("dirlink"), outside);
+
+    RelabelResult first = byPath.relabel(tree, PRIVATE);
+    RelabelResult again = byPath.relabel(tree, PRIVATE);
+
+    for (String p : List.of("", "a", "a/b", "a/b/f", "a/link", "dirlink")) {
+      assertEquals(Optional.of(PRIVATE.toString()), label(tree.resolve(p)), p);
+    }
+    assertEquals(Optional.empty(), label(target));
+    assertEquals(Optional.empty(), label(outside));
+    assertEquals(new RelabelResult(6, 6), first);
+    assertEquals(new RelabelResult(6, 0), again);
   }
 
   @Test

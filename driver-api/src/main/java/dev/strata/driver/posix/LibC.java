@@ -52,6 +52,9 @@ public interface LibC {
   int open(String path, int flags, int mode);
 
   @SaveError
+  int openat(int dirfd, String path, int flags, int mode);
+
+  @SaveError
   int close(int fd);
 
   @SaveError
@@ -102,6 +105,13 @@ public interface LibC {
   /** {@code syscall(2)} for {@code move_mount}: from fd and path, to fd and path, flags. */
   @SaveError
   long syscall(long number, long fromFd, String fromPath, long toFd, String toPath, long flags);
+
+  /**
+   * {@code syscall(2)} with six arguments, pointers passed as native addresses: {@code setxattrat}
+   * and {@code getxattrat} ({@link DirectoryEntries}).
+   */
+  @SaveError
+  long syscall(long number, long a1, long a2, long a3, long a4, long a5, long a6);
 
   /** {@code syscall(2)} for {@code getdents64}: fd, buffer, its length. */
   @SaveError

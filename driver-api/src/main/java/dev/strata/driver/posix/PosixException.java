@@ -27,6 +27,7 @@ public final class PosixException extends IOException {
   public static final int EROFS = 30;
   public static final int ERANGE = 34;
   public static final int ENOSYS = 38;
+  public static final int ELOOP = 40;
   public static final int ENODATA = 61;
   public static final int EOPNOTSUPP = 95;
   public static final int EDQUOT = 122;
