@@ -44,6 +44,12 @@ final class RelabelWalk {
   private final LongAdder visited = new LongAdder();
   private final LongAdder changed = new LongAdder();
   private final AtomicReference<IOException> failure = new AtomicReference<>();
+  /**
+   * go-selinux's fast mode: only when the root already carried the label is anything below it
+   * likely to, so only then is each entry's label read first (and an equal one left untouched).
+   * A first relabel writes without reading: one call per entry, as {@code chcon -R} does.
+   */
+  private volatile boolean readFirst = true;
 
   RelabelWalk(Xattrs xattrs, Supplier<DirectoryEntries> newEntries, SelinuxLabel label) {
     this.xattrs = xattrs;
@@ -52,13 +58,17 @@ final class RelabelWalk {
     this.value = label.xattrValue();
   }
 
-  /** Labels {@code path} itself unless it already carries the label. */
+  /**
+   * Labels {@code path} itself unless it already carries the label; whether it did decides how
+   * the entries below are treated (see {@link #readFirst}).
+   */
   void label(Path path) throws PosixException {
     Optional<byte[]> current = xattrs.get(path, Relabeler.XATTR);
     visited.increment();
     if (current.isPresent() && label.matches(current.get())) {
       return;
     }
+    readFirst = false;
     xattrs.set(path, Relabeler.XATTR, value);
     changed.increment();
   }
@@ -217,9 +227,11 @@ final class RelabelWalk {
 
     /** Labels the current entry unless it carries the label; true when it was written. */
     private boolean visit(DirectoryEntries entries, byte[] stored) throws PosixException {
-      int length = entries.get(stored);
-      if (length >= 0 && length <= stored.length && matches(stored, length)) {
-        return false;
+      if (readFirst) {
+        int length = entries.get(stored);
+        if (length >= 0 && length <= stored.length && matches(stored, length)) {
+          return false;
+        }
       }
       entries.set(value);
       return true;

@@ -117,9 +117,10 @@ class RelabelerTest {
   }
 
   @Test
-  void relabel_entryAlreadyLabelled_keepsItsCtime() throws Exception {
+  void relabel_rootAlreadyLabelled_entriesAlreadyLabelledKeepTheirCtime() throws Exception {
     Path labelled = Files.writeString(tree.resolve("labelled"), "x");
     Path unlabelled = Files.writeString(tree.resolve("unlabelled"), "x");
+    xattrs.set(tree, Relabeler.XATTR, PRIVATE.xattrValue());
     xattrs.set(labelled, Relabeler.XATTR, PRIVATE.xattrValue());
     Object labelledCtime = ctime(labelled);
     Object unlabelledCtime = ctime(unlabelled);
@@ -127,9 +128,21 @@ class RelabelerTest {
 
     RelabelResult result = relabeler.relabel(tree, PRIVATE);
 
-    assertEquals(new RelabelResult(3, 2), result);
+    assertEquals(new RelabelResult(3, 1), result);
     assertEquals(labelledCtime, ctime(labelled));
     assertNotEquals(unlabelledCtime, ctime(unlabelled));
+  }
+
+  @Test
+  void relabel_rootNotLabelled_writesEveryEntryWithoutReadingFirst() throws Exception {
+    Path labelled = Files.writeString(tree.resolve("labelled"), "x");
+    Files.writeString(tree.resolve("unlabelled"), "x");
+    xattrs.set(labelled, Relabeler.XATTR, PRIVATE.xattrValue());
+
+    RelabelResult result = relabeler.relabel(tree, PRIVATE);
+
+    assertEquals(new RelabelResult(3, 3), result, "a first relabel writes blindly, as chcon -R does");
+    assertTrue(PRIVATE.matches(xattrs.get(labelled, Relabeler.XATTR).orElseThrow()));
   }
 
   @Test
