@@ -292,15 +292,15 @@ public final class ContainerStore {
   }
 
   private MountSpec takeVolume(String container, MountSpec spec) throws IOException {
+    // Created and referenced in one step: a prune in between would delete the volume.
     Volume volume;
     if (spec.anonymous()) {
-      volume = volumes.create(Optional.empty(), VolumeStore.LOCAL, spec.options(), spec.labels());
+      volume = volumes.create(Optional.empty(), VolumeStore.LOCAL, spec.options(), spec.labels(), container);
     } else if (spec.options().isEmpty() && spec.labels().isEmpty()) {
-      volume = volumes.obtain(spec.source().orElseThrow());
+      volume = volumes.obtain(spec.source().orElseThrow(), container);
     } else {
-      volume = volumes.create(spec.source(), VolumeStore.LOCAL, spec.options(), spec.labels());
+      volume = volumes.create(spec.source(), VolumeStore.LOCAL, spec.options(), spec.labels(), container);
     }
-    volumes.acquire(volume.name(), container);
     return new MountSpec(spec.type(), Optional.of(volume.name()), spec.target(), spec.readOnly(), spec.relabel(),
         spec.propagation(), spec.copy(), spec.createSource(), spec.options(), spec.labels(), spec.subpath());
   }

@@ -145,6 +145,43 @@ class ConcurrentContainersTest {
   }
 
   @Test
+  void create_withVolumesWhilePruneLoops_neverLosesAVolumeToPrune() throws Exception {
+    int rounds = Stress.iterations(5);
+    java.util.concurrent.atomic.AtomicInteger working = new java.util.concurrent.atomic.AtomicInteger(THREADS);
+    List<Stress.Worker> workers = new ArrayList<>();
+    for (int w = 0; w < THREADS; w++) {
+      workers.add(thread -> {
+        try {
+          for (int i = 0; i < rounds; i++) {
+            String name = "c" + thread + "-" + i;
+            Container c = containers.create(Optional.of(name), IMAGE, List.of(
+                MountSpec.parseVolume("own" + name + ":/own"), MountSpec.parseVolume("/anon")));
+            Path rootfs = containers.mount(c);
+            Files.writeString(rootfs.resolve("own/f"), name);
+            containers.unmount(c);
+            containers.remove(c, false, true);
+          }
+        } finally {
+          working.decrementAndGet();
+        }
+      });
+    }
+    workers.add(thread -> {
+      while (working.get() > 0) {
+        volumes.prune(new dev.strata.volume.PruneFilter(true, List.of(), List.of()));
+      }
+    });
+
+    Stress.runEach(workers, Stress.deadline(Duration.ofSeconds(50)));
+
+    assertNothingLeftButTheImage();
+    for (Volume v : volumes.list(VolumeFilter.all())) {
+      assertTrue(v.name().startsWith("own"), "only named volumes may outlive rm -v: " + v.name());
+      assertEquals(v.name().substring(3), Files.readString(v.mountpoint().resolve("f")));
+    }
+  }
+
+  @Test
   void mount_oneContainerWithAVolumeFrom16Threads_volumeVisibleInEveryMountAndAllDownAtTheEnd()
       throws Exception {
     Container c = containers.create(Optional.of("one"), IMAGE, List.of(MountSpec.parseVolume("data:/data")));
