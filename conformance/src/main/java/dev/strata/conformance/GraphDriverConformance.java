@@ -20,11 +20,13 @@ package dev.strata.conformance;
  * (and each adopting class reports every case under its own name): {@link LifecycleContract}
  * (create, remove, identity, restart, depth), {@link UnionContract} (views against a flat reference
  * directory), {@link DiffContract} (diff, changes, apply, broken and hostile tars) and {@link
- * MountContract} (reference counts, concurrency, capabilities, usage). Extending {@code
+ * MountContract} (reference counts, concurrency, capabilities, usage) and {@link StressContract}
+ * (64 threads mounting shared layers: exact counts, one path per layer, no leaked mount; sized for
+ * CI, longer with {@code -Dstrata.soak=true}). Extending {@code
  * LifecycleContract} alone adopts the first area only.
  *
  * <p>Tests that need root are skipped through {@code Assumptions}, never passed silently; run as
  * root to run them all. Capabilities ({@code READ_ONLY_VIEWS}, {@code DEVICE_NODES}, {@code QUOTA})
  * are checked both ways: the behaviour must be there exactly when the driver declares it.
  */
-public abstract class GraphDriverConformance extends MountContract {}
+public abstract class GraphDriverConformance extends StressContract {}

@@ -51,6 +51,12 @@ import java.util.regex.Pattern;
  * survives. Volume references are taken before the record is written and dropped after it is
  * removed: a crash can leave a volume referenced by a container that is gone ({@code volume rm}
  * then names it), never a container using a volume that {@code volume rm} could delete.
+ *
+ * <p>Thread-safe: operations on one container (create, mount, unmount, remove) run one at a time
+ * under a lock of its name, so that counting mounts and mounting volumes happen together; different
+ * containers proceed in parallel, and the layer and volume stores keep shared layers and volumes
+ * consistent. The lock is this object's: two stores, or two processes, opened on the same root do
+ * not exclude each other's operations on one container.
  */
 public final class ContainerStore {
 
@@ -66,6 +72,7 @@ public final class ContainerStore {
   private final ContainerMounts mounts;
   private final McsPairs mcs;
   private final Clock clock;
+  private final ContainerLocks locks = new ContainerLocks();
 
   ContainerStore(LayerStore layers, ImageStore images, VolumeStore volumes, ContainerFiles files,
       ContainerNames names, ContainerMounts mounts, McsPairs mcs, Clock clock) {
@@ -123,6 +130,10 @@ public final class ContainerStore {
     }
     Image image = images.get(imageRef);
     String chosen = name.isPresent() ? name.get() : generateName();
+    return locks.with(chosen, () -> create(chosen, image, imageRef, specs));
+  }
+
+  private Container create(String chosen, Image image, String imageRef, List<MountSpec> specs) throws IOException {
     if (files.read(chosen).isPresent() || layers.writeLayer(chosen).isPresent()) {
       throw new AlreadyExistsException(chosen, "a container named '" + chosen + "' already exists; pick another --name");
     }
@@ -189,6 +200,10 @@ public final class ContainerStore {
    * matching {@link #unmount}.
    */
   public Path mount(Container container) throws IOException {
+    return locks.with(container.name(), () -> mountLocked(container));
+  }
+
+  private Path mountLocked(Container container) throws IOException {
     Path rootfs = layers.mount(container.name());
     if (layers.mountCount(container.name()) == 1 && !container.mounts().isEmpty()) {
       try {
@@ -227,6 +242,13 @@ public final class ContainerStore {
    * @throws FailedPreconditionException if the container is not mounted
    */
   public void unmount(Container container) throws IOException {
+    locks.with(container.name(), () -> {
+      unmountLocked(container);
+      return null;
+    });
+  }
+
+  private void unmountLocked(Container container) throws IOException {
     if (layers.mountCount(container.name()) == 1 && !container.mounts().isEmpty()) {
       Path rootfs = layers.mount(container.name()); // the path only: counted again just below
       layers.unmount(container.name());
@@ -244,13 +266,20 @@ public final class ContainerStore {
    * @throws FailedPreconditionException if it is mounted and not forced
    */
   public void remove(Container container, boolean force, boolean removeVolumes) throws IOException {
+    locks.with(container.name(), () -> {
+      removeLocked(container, force, removeVolumes);
+      return null;
+    });
+  }
+
+  private void removeLocked(Container container, boolean force, boolean removeVolumes) throws IOException {
     int count = layers.writeLayer(container.name()).isPresent() ? layers.mountCount(container.name()) : 0;
     if (count > 0 && !force) {
       throw new FailedPreconditionException(container.name(), "container " + container.name() + " is mounted "
           + count + " time(s); `strata umount " + container.name() + "` first, or rm -f");
     }
     for (int i = 0; i < count; i++) {
-      unmount(container);
+      unmountLocked(container);
     }
     layers.removeWriteLayer(container.name());
     files.delete(container.name());
@@ -263,15 +292,15 @@ public final class ContainerStore {
   }
 
   private MountSpec takeVolume(String container, MountSpec spec) throws IOException {
+    // Created and referenced in one step: a prune in between would delete the volume.
     Volume volume;
     if (spec.anonymous()) {
-      volume = volumes.create(Optional.empty(), VolumeStore.LOCAL, spec.options(), spec.labels());
+      volume = volumes.create(Optional.empty(), VolumeStore.LOCAL, spec.options(), spec.labels(), container);
     } else if (spec.options().isEmpty() && spec.labels().isEmpty()) {
-      volume = volumes.obtain(spec.source().orElseThrow());
+      volume = volumes.obtain(spec.source().orElseThrow(), container);
     } else {
-      volume = volumes.create(spec.source(), VolumeStore.LOCAL, spec.options(), spec.labels());
+      volume = volumes.create(spec.source(), VolumeStore.LOCAL, spec.options(), spec.labels(), container);
     }
-    volumes.acquire(volume.name(), container);
     return new MountSpec(spec.type(), Optional.of(volume.name()), spec.target(), spec.readOnly(), spec.relabel(),
         spec.propagation(), spec.copy(), spec.createSource(), spec.options(), spec.labels(), spec.subpath());
   }

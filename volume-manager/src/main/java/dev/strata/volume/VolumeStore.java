@@ -173,6 +173,33 @@ public final class VolumeStore implements AutoCloseable {
   }
 
   /**
+   * {@link #create} and {@link #acquire} for container {@code ref} in one step, so that a prune
+   * running meanwhile cannot take the new volume before the container holds it (Docker's
+   * {@code CreateWithRef}).
+   */
+  public Volume create(Optional<String> name, String driver, Map<String, String> options, Map<String, String> labels,
+      String ref) throws IOException {
+    checkOpen();
+    checkId(ref);
+    try (StoreLock.Held held = lock.hold()) {
+      Volume v = create(name, driver, options, labels);
+      acquire(v.name(), ref);
+      return get(v.name());
+    }
+  }
+
+  /** {@link #obtain} and {@link #acquire} for container {@code ref} in one step; see {@link #create(Optional, String, Map, Map, String)}. */
+  public Volume obtain(String name, String ref) throws IOException {
+    checkOpen();
+    checkId(ref);
+    try (StoreLock.Held held = lock.hold()) {
+      obtain(name);
+      acquire(name, ref);
+      return get(name);
+    }
+  }
+
+  /**
    * The volume {@code name}, created without options if missing: what {@code -v name:/dst} does.
    * An existing volume is returned whatever its options.
    */
