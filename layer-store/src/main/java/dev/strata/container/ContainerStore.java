@@ -72,6 +72,7 @@ public final class ContainerStore {
   private final ContainerMounts mounts;
   private final McsPairs mcs;
   private final Clock clock;
+  private final Set<McsPair> reservedPairs = new HashSet<>();
   private final ContainerLocks locks = new ContainerLocks();
 
   ContainerStore(LayerStore layers, ImageStore images, VolumeStore volumes, ContainerFiles files,
@@ -137,10 +138,11 @@ public final class ContainerStore {
     if (files.read(chosen).isPresent() || layers.writeLayer(chosen).isPresent()) {
       throw new AlreadyExistsException(chosen, "a container named '" + chosen + "' already exists; pick another --name");
     }
-    Optional<String> label = needsPrivateLabel(specs) ? Optional.of(mcs.allocate(pairsInUse()).level()) : Optional.empty();
-    layers.createWriteLayer(chosen, image.top(), InitHook.dockerLike(), Map.of());
+    Optional<McsPair> pair = needsPrivateLabel(specs) ? Optional.of(reservePair()) : Optional.empty();
+    Optional<String> label = pair.map(McsPair::level);
     List<MountSpec> named = new ArrayList<>();
     try {
+      layers.createWriteLayer(chosen, image.top(), InitHook.dockerLike(), Map.of());
       for (MountSpec spec : specs) {
         named.add(spec.type() == MountSpec.Type.VOLUME ? takeVolume(chosen, spec) : spec);
       }
@@ -150,11 +152,35 @@ public final class ContainerStore {
     } catch (IOException | RuntimeException e) {
       try {
         releaseVolumes(chosen, named, true);
-        layers.removeWriteLayer(chosen);
+        if (layers.writeLayer(chosen).isPresent()) {
+          layers.removeWriteLayer(chosen);
+        }
       } catch (IOException | RuntimeException undo) {
         e.addSuppressed(undo);
       }
       throw e;
+    } finally {
+      pair.ifPresent(this::unreserve);
+    }
+  }
+
+  /**
+   * A private MCS pair no container holds: neither a recorded one nor one a concurrent create in
+   * this store chose and has not yet written (its record holds it from then on).
+   */
+  private McsPair reservePair() throws IOException {
+    synchronized (reservedPairs) {
+      Set<McsPair> inUse = pairsInUse();
+      inUse.addAll(reservedPairs);
+      McsPair pair = mcs.allocate(inUse);
+      reservedPairs.add(pair);
+      return pair;
+    }
+  }
+
+  private void unreserve(McsPair pair) {
+    synchronized (reservedPairs) {
+      reservedPairs.remove(pair);
     }
   }
 

@@ -225,24 +225,32 @@ public final class VolumeStore implements AutoCloseable {
   /** The volume {@code name}, if there is one; an invalid name finds nothing. */
   public Optional<Volume> find(String name) throws IOException {
     checkOpen();
-    if (!VolumeNames.valid(name) || !files.exists(name)) {
+    if (!VolumeNames.valid(name)) {
       return Optional.empty();
     }
-    VolumeFiles.Meta meta = files.meta(name);
-    VolumeState state = files.state(name);
-    Instant created = Instant.parse(meta.createdAt());
-    return Optional.of(new Volume(name, meta.driver(), files.data(name), created, meta.labels(), files.options(name),
-        state.references(), state.mounts()));
+    // Under the lock: a remove running meanwhile would otherwise take files away mid-read.
+    try (StoreLock.Held held = lock.hold()) {
+      if (!files.exists(name)) {
+        return Optional.empty();
+      }
+      VolumeFiles.Meta meta = files.meta(name);
+      VolumeState state = files.state(name);
+      Instant created = Instant.parse(meta.createdAt());
+      return Optional.of(new Volume(name, meta.driver(), files.data(name), created, meta.labels(),
+          files.options(name), state.references(), state.mounts()));
+    }
   }
 
   /** The volumes {@code filter} matches, by name. */
   public List<Volume> list(VolumeFilter filter) throws IOException {
     checkOpen();
     List<Volume> found = new ArrayList<>();
-    for (String name : files.names()) {
-      Optional<Volume> v = find(name);
-      if (v.isPresent() && filter.matches(v.get())) {
-        found.add(v.get());
+    try (StoreLock.Held held = lock.hold()) {
+      for (String name : files.names()) {
+        Optional<Volume> v = find(name);
+        if (v.isPresent() && filter.matches(v.get())) {
+          found.add(v.get());
+        }
       }
     }
     return found;
