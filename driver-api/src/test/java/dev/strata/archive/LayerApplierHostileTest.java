@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A corpus of broken and hostile layer tars (58 tests, 60 tars; with the image archives of {@code
- * BadArchiveLoadTest} in layer-store the hostile corpus is 87 inputs). Categories: malformed headers
+ * BadArchiveLoadTest} in layer-store the hostile corpus is 92 inputs). Categories: malformed headers
  * and truncation, huge and negative sizes, PAX headers with huge sizes or bogus paths, {@code ..}
  * and absolute names, symlink-then-write-through, hard links to outside, to a symlink and to a
  * whiteout, whiteouts naming {@code ..}, {@code .} or the root, device nodes, sparse maps that lie,
