@@ -1,5 +1,6 @@
 package dev.strata.layer;
 
+import dev.strata.files.DiskSpace;
 import dev.strata.files.FileTrees;
 import dev.strata.archive.ApplyResult;
 import dev.strata.archive.Change;
@@ -155,8 +156,19 @@ public final class LayerStore implements AutoCloseable {
    * @throws NotFoundException if {@code parent} is unknown
    * @throws FailedPreconditionException if the stack would be deeper than {@link #maxDepth()}
    * @throws CorruptException if the tar is broken, hostile or does not match {@code expectedDiffId}
+   * @throws FailedPreconditionException if the disk or a quota fills ({@code ENOSPC}, {@code
+   *     EDQUOT}); nothing of the layer is kept, and registering again after freeing space works
    */
   public Layer register(InputStream tar, Optional<ChainId> parent, Optional<Digest> expectedDiffId)
+      throws IOException {
+    try {
+      return apply(tar, parent, expectedDiffId);
+    } catch (IOException e) {
+      throw DiskSpace.translate(e, root.toString(), "registering a layer");
+    }
+  }
+
+  private Layer apply(InputStream tar, Optional<ChainId> parent, Optional<Digest> expectedDiffId)
       throws IOException {
     ensureOpen();
     Optional<LayerRecord> parentRecord = parent.isPresent() ? Optional.of(index.record(parent.get())) : Optional.empty();
@@ -346,7 +358,12 @@ public final class LayerStore implements AutoCloseable {
     return driver.diffSize(mountId(container));
   }
 
-  /** Registers the container's diff as a new read-only layer on its image (one reference). */
+  /**
+   * Registers the container's diff as a new read-only layer on its image (one reference).
+   *
+   * @throws FailedPreconditionException if the disk or a quota fills while the diff is written or
+   *     applied; the container is unchanged and nothing of the new layer is kept
+   */
   public Layer commit(String container) throws IOException {
     WriteLayer w = writeLayer(container).orElseThrow(() -> ContainerLayers.notFound(container));
     Path tar = Files.createTempFile(tmp, "commit-", ".tar");
@@ -355,8 +372,10 @@ public final class LayerStore implements AutoCloseable {
         driver.diff(LayerId.of(w.mountId()), out);
       }
       try (InputStream in = Files.newInputStream(tar)) {
-        return register(in, w.parent(), Optional.empty());
+        return apply(in, w.parent(), Optional.empty()); // untranslated, so a full disk names the container
       }
+    } catch (IOException e) {
+      throw DiskSpace.translate(e, root.toString(), "committing container " + container);
     } finally {
       Files.deleteIfExists(tar);
     }
