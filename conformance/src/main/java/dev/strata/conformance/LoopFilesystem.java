@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * A scratch filesystem for one test class: a sparse image file, {@code mkfs}, a loop device and a
- * mount: btrfs for the btrfs driver, xfs (with {@code prjquota} when asked and the kernel has xfs
+ * mount: btrfs for the btrfs driver, a small ext4 to fill up, xfs (with {@code prjquota} when asked and the kernel has xfs
  * quota support, {@code CONFIG_XFS_QUOTA}; without it xfs refuses the option with {@code EINVAL} and
  * the filesystem is mounted without it: see {@link #projectQuotas()}) for overlay2's quotas. Tools
  * are fine here, in test setup; drivers themselves only issue syscalls. {@link #close()} unmounts,
@@ -49,6 +49,14 @@ public final class LoopFilesystem implements AutoCloseable {
     return create("xfs", XFS_SIZE, wantProjectQuotas);
   }
 
+  /**
+   * A small ext4 of {@code size} bytes (at least a few MiB), for tests that fill a disk. Skips the
+   * calling test unless running as root.
+   */
+  public static LoopFilesystem ext4(long size) throws IOException {
+    return create("ext4", size, false);
+  }
+
   private static LoopFilesystem create(String type, long size, boolean wantProjectQuotas) throws IOException {
     Assumptions.assumeTrue(new dev.strata.driver.posix.FileNodes().isRoot(),
         "needs root: loop device and mount(2)");
@@ -60,7 +68,8 @@ public final class LoopFilesystem implements AutoCloseable {
         ch.truncate(0);
         ch.write(java.nio.ByteBuffer.wrap(new byte[] {0}), size - 1);
       }
-      run("mkfs." + type, "-q", "-f", image.toString());
+      // mkfs.ext4 forces with -F; xfs and btrfs with -f.
+      run("mkfs." + type, "-q", type.equals("ext4") ? "-F" : "-f", image.toString());
       loop = run("losetup", "-f", "--show", image.toString()).trim();
       mountPoint = Files.createTempDirectory("strata-" + type + "-mnt-");
       boolean quotas = false;

@@ -8,6 +8,7 @@ import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Reads the header blocks {@link HeaderTap} recorded for one entry, as the bytes were written:
@@ -87,6 +88,60 @@ final class RawHeaders {
       }
       return new Scan(Kind.ENTRY, at, merge(local));
     }
+  }
+
+  /**
+   * The name of the entry whose headers were recorded, read leniently, for a message when the tar
+   * reader failed before returning the entry (a broken sparse map, say): a PAX {@code path}, else a
+   * GNU long name, else the ustar name; empty when no header block was recorded.
+   */
+  static Optional<String> nameOf(HeaderTap tap) {
+    byte[] buf = tap.recordBuffer();
+    int len = tap.recorded();
+    long start = tap.recordStart();
+    int p = (int) (align(start) - start);
+    String longName = null;
+    while (p >= 0 && p + BLOCK <= len && !isZero(buf, p, BLOCK)) {
+      byte type = buf[p + 156];
+      if (type != 'x' && type != 'X' && type != 'g' && type != 'L' && type != 'K') {
+        return Optional.of(longName != null ? longName : ustarName(buf, p));
+      }
+      long size;
+      try {
+        size = parseOctal(buf, p + 124, 12);
+      } catch (NumberFormatException e) {
+        return Optional.ofNullable(longName); // the reader's own error says what is wrong
+      }
+      if (size < 0 || p + BLOCK + size > len) {
+        return Optional.ofNullable(longName);
+      }
+      String body = new String(buf, p + BLOCK, (int) size, StandardCharsets.UTF_8);
+      if (type == 'L') {
+        longName = body.replace("\0", "");
+      } else if (type == 'x' || type == 'X') {
+        int at = body.indexOf(" path=");
+        if (at >= 0) {
+          int end = body.indexOf('\n', at);
+          longName = body.substring(at + 6, end < 0 ? body.length() : end);
+        }
+      }
+      p += BLOCK + (int) align(size);
+    }
+    return Optional.ofNullable(longName);
+  }
+
+  private static String ustarName(byte[] b, int p) {
+    String name = field(b, p, 100);
+    String prefix = field(b, p + 345, 155);
+    return prefix.isEmpty() ? name : prefix + "/" + name;
+  }
+
+  private static String field(byte[] b, int off, int len) {
+    int end = off;
+    while (end < off + len && b[end] != 0) {
+      end++;
+    }
+    return new String(b, off, end - off, StandardCharsets.UTF_8);
   }
 
   private Map<String, byte[]> merge(Map<String, byte[]> local) {

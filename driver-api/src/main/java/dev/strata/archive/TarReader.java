@@ -64,7 +64,8 @@ final class TarReader implements Closeable {
     try {
       e = tar.getNextEntry();
     } catch (IOException | RuntimeException ex) {
-      throw corrupt("the archive is corrupt after " + after + " at offset " + tap.offset(), ex);
+      String entry = RawHeaders.nameOf(tap).map(n -> "entry '" + n + "': ").orElse("");
+      throw corrupt(entry + "the archive is corrupt after " + after + " at offset " + tap.offset(), ex);
     } finally {
       tap.stopRecording();
     }

@@ -25,7 +25,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A corpus of broken and hostile layer tars. Each must fail with the exact exception type, a
+ * A corpus of broken and hostile layer tars (58 tests, 60 tars; with the image archives of {@code
+ * BadArchiveLoadTest} in layer-store the hostile corpus is 92 inputs). Categories: malformed headers
+ * and truncation, huge and negative sizes, PAX headers with huge sizes or bogus paths, {@code ..}
+ * and absolute names, symlink-then-write-through, hard links to outside, to a symlink and to a
+ * whiteout, whiteouts naming {@code ..}, {@code .} or the root, device nodes, sparse maps that lie,
+ * and a gzip bomb.
+ *
+ * <p>A corpus of broken and hostile layer tars. Each must fail with the exact exception type, a
  * message naming the offending entry, and no change anywhere outside the target: a sentinel
  * directory beside the target and a directory symlinks point at are snapshotted before and after.
  */
@@ -377,5 +384,214 @@ class LayerApplierHostileTest {
   void apply_blockDeviceWithDevicesOff_throwsUnsupported() throws IOException {
     byte[] tar = new RawTar().add(RawTar.file("dev/sda").type('4').dev(8, 0)).end();
     assertContained(UnsupportedException.class, tar, "dev/sda", ApplyOptions.unprivileged());
+  }
+
+
+  @Test
+  void apply_paxSizeOfHundredTerabytes_throwsCorrupt() throws IOException {
+    byte[] tar = new RawTar().pax("size", "99999999999999").file("paxhuge", "x").end();
+    assertContained(CorruptException.class, tar, "paxhuge");
+  }
+
+  @Test
+  void apply_paxPathClimbingTwiceOverBenignUstarName_throwsCorrupt() throws IOException {
+    byte[] tar = new RawTar().pax("path", "../../x").file("benign.txt", "x").end();
+    assertContained(CorruptException.class, tar, "../../x");
+  }
+
+  @Test
+  void apply_paxPathAbsoluteClimbing_throwsCorrupt() throws IOException {
+    byte[] tar = new RawTar().pax("path", "/../../sentinel/a.txt").file("benign.txt", "x").end();
+    assertContained(CorruptException.class, tar, "../../sentinel/a.txt");
+  }
+
+  @Test
+  void apply_paxLinkpathEscapingForHardlink_throwsCorrupt() throws IOException {
+    byte[] tar = new RawTar().pax("linkpath", "../passwd").hardlink("pw", "benign").end();
+    assertContained(CorruptException.class, tar, "pw");
+  }
+
+  @Test
+  void apply_hardlinkToOpaqueWhiteoutName_throwsCorrupt() throws IOException {
+    byte[] tar = new RawTar().dir("d/").add(RawTar.file("d/.wh..wh..opq")).hardlink("h", "d/.wh..wh..opq").end();
+    assertContained(CorruptException.class, tar, "h");
+  }
+
+  @Test
+  void apply_whiteoutOfRootByAbsoluteName_throwsCorrupt() throws IOException {
+    byte[] tar = new RawTar().add(RawTar.file("/.wh..")).end();
+    assertContained(CorruptException.class, tar, "/.wh..");
+    assertTrue(Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS));
+  }
+
+  @Test
+  void apply_whiteoutOfDotDotAtTopLevel_throwsCorrupt() throws IOException {
+    byte[] tar = new RawTar().add(RawTar.file(".wh...")).end();
+    assertContained(CorruptException.class, tar, ".wh...");
+    assertTrue(Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS));
+  }
+
+  @Test
+  void apply_deviceNodesAsRoot_areCreatedInsideTheTargetOnly() throws IOException {
+    org.junit.jupiter.api.Assumptions.assumeTrue(new FileNodes().isRoot(), "mknod needs root");
+    Map<String, String> before = outsideTarget();
+    byte[] tar = new RawTar().add(RawTar.file("../dev-escape").type('3').dev(1, 3)).end();
+    assertContained(CorruptException.class, tar, "../dev-escape", ApplyOptions.privileged());
+    apply(new RawTar().add(RawTar.file("dev/null").type('3').dev(1, 3))
+        .add(RawTar.file("dev/sda").type('4').dev(8, 0)).end(), ApplyOptions.privileged());
+    assertEquals("character", kind(target.resolve("dev/null")));
+    assertEquals("block", kind(target.resolve("dev/sda")));
+    assertEquals(before, outsideTarget());
+  }
+
+  private static String kind(Path p) throws IOException {
+    int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+    return switch (mode & 0170000) {
+      case 0020000 -> "character";
+      case 0060000 -> "block";
+      default -> Integer.toOctalString(mode);
+    };
+  }
+
+
+  /**
+   * A GNU sparse 1.0 member (PAX {@code GNU.sparse.*} records, the map at the start of the data):
+   * {@code map} is offset/length pairs, {@code data} the bytes stored after the map block.
+   */
+  private static byte[] sparse10(String name, long realSize, long[] map, byte[] data, long storedSize) {
+    StringBuilder m = new StringBuilder().append(map.length / 2).append('\n');
+    for (long v : map) {
+      m.append(v).append('\n');
+    }
+    byte[] mapBytes = bytes(m.toString());
+    byte[] block = Arrays.copyOf(mapBytes, ((mapBytes.length + 511) / 512) * 512);
+    byte[] content = new byte[block.length + data.length];
+    System.arraycopy(block, 0, content, 0, block.length);
+    System.arraycopy(data, 0, content, block.length, data.length);
+    RawTar t = new RawTar().paxAll("GNU.sparse.major", "1", "GNU.sparse.minor", "0", "GNU.sparse.name", name,
+        "GNU.sparse.realsize", Long.toString(realSize));
+    return t.add(RawTar.file("GNUSparseFile.0/" + name).size(storedSize < 0 ? content.length : storedSize), content)
+        .end();
+  }
+
+  @Test
+  void apply_sparseMapLargerThanStoredData_throwsCorrupt() throws IOException {
+    // The map promises 64 KiB of data; 512 bytes are stored, so the map reads into the end blocks.
+    byte[] tar = sparse10("liar", 1 << 20, new long[] {0, 65536}, new byte[512], -1);
+    assertContained(CorruptException.class, tar, "liar");
+    assertFalse(Files.exists(target.resolve("liar")) && Files.size(target.resolve("liar")) == 1 << 20);
+  }
+
+  @Test
+  void apply_sparseMapOverlapping_throwsCorrupt() throws IOException {
+    byte[] data = new byte[1024];
+    Arrays.fill(data, (byte) 'x');
+    byte[] tar = sparse10("overlap", 4096, new long[] {0, 512, 256, 512}, data, -1);
+    assertContained(CorruptException.class, tar, "overlap");
+  }
+
+  @Test
+  void apply_sparseMapBeyondRealSize_throwsCorrupt() throws IOException {
+    byte[] data = new byte[512];
+    Arrays.fill(data, (byte) 'y');
+    byte[] tar = sparse10("beyond", 100, new long[] {1 << 20, 512}, data, -1);
+    assertContained(CorruptException.class, tar, "beyond");
+  }
+
+  @Test
+  void apply_sparseMapWithBillionsOfEntries_throwsCorruptWithoutAllocatingThem() throws IOException {
+    byte[] tar = sparse10("many", 4096, new long[0], new byte[0], -1);
+    String head = new String(tar, StandardCharsets.ISO_8859_1);
+    int at = head.indexOf("0\n", head.indexOf("GNUSparseFile.0/many") + 512);
+    byte[] count = bytes("9999999999\n");
+    System.arraycopy(count, 0, tar, at, count.length);
+    assertContained(CorruptException.class, tar, "many");
+  }
+
+  @Test
+  void apply_sparse01MapOverlapping_throwsCorrupt() throws IOException {
+    byte[] data = new byte[1024];
+    Arrays.fill(data, (byte) 'z');
+    byte[] tar = new RawTar().paxAll("GNU.sparse.major", "0", "GNU.sparse.minor", "1", "GNU.sparse.name", "old",
+        "GNU.sparse.realsize", "4096", "GNU.sparse.numblocks", "2", "GNU.sparse.map", "0,512,256,512")
+        .add(RawTar.file("GNUSparseFile.0/old"), data).end();
+    assertContained(CorruptException.class, tar, "old");
+  }
+
+
+  /**
+   * A gzip bomb: 1 MiB of concatenated gzip members expanding to a 1 GiB member of zeros. It is
+   * contained rather than refused, since a sparse 1 GiB file is a legal layer: memory stays flat
+   * (one buffer, whatever the stream) and the zeros become a hole, so the disk takes almost nothing.
+   * A bomb of non-zero bytes is bounded by the filesystem instead: ENOSPC, tested in layer-store.
+   */
+  @Test
+  void apply_gzipBombOfZeros_streamsInFlatMemoryAndStaysSparse() throws IOException {
+    long size = 1L << 30;
+    ByteArrayOutputStream bomb = new ByteArrayOutputStream();
+    bomb.writeBytes(gzip(new RawTar.Header("bomb").size(size).bytes(), 1));
+    byte[] member = gzip(new byte[1 << 20], 64); // one member: 64 MiB of zeros in ~64 KiB
+    for (long done = 0; done < size; done += 64L << 20) {
+      bomb.writeBytes(member);
+    }
+    bomb.writeBytes(gzip(new byte[1024], 1));
+    byte[] tar = bomb.toByteArray();
+    assertTrue(tar.length < 2 << 20, "the bomb is small: " + tar.length);
+    Map<String, String> before = outsideTarget();
+    System.gc();
+    long heapBefore = usedHeap();
+    long[] peak = {0};
+    Thread watcher = new Thread(() -> {
+      while (!Thread.currentThread().isInterrupted()) {
+        peak[0] = Math.max(peak[0], usedHeap());
+        try {
+          Thread.sleep(20);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    });
+    watcher.setDaemon(true);
+    watcher.start();
+    ApplyResult r;
+    try {
+      r = apply(tar, defaults());
+    } finally {
+      watcher.interrupt();
+    }
+    Path file = target.resolve("bomb");
+    assertEquals(size, Files.size(file));
+    long allocated = new dev.strata.driver.posix.FileBlocks().allocatedBytes(file);
+    assertTrue(allocated < 1 << 20, "the zeros are a hole, not " + allocated + " bytes on disk");
+    assertTrue(peak[0] - heapBefore < 256L << 20, "heap grew by " + (peak[0] - heapBefore) + " bytes");
+    assertEquals(size, r.size());
+    assertEquals(before, outsideTarget());
+  }
+
+  @Test
+  void apply_gzipBombLargerThanItsHeaderSays_throwsCorrupt() throws IOException {
+    ByteArrayOutputStream bomb = new ByteArrayOutputStream();
+    byte[] content = new byte[8 << 20];
+    Arrays.fill(content, (byte) 'A');
+    // A header claiming 1 KiB, then 8 MiB of 'A': the excess reads as a garbage header.
+    bomb.writeBytes(gzip(new RawTar.Header("small-claim").size(1024).bytes(), 1));
+    bomb.writeBytes(gzip(content, 1));
+    byte[] tar = bomb.toByteArray();
+    assertContained(CorruptException.class, tar, "small-claim");
+  }
+
+  private static long usedHeap() {
+    Runtime rt = Runtime.getRuntime();
+    return rt.totalMemory() - rt.freeMemory();
+  }
+
+  private static byte[] gzip(byte[] chunk, int times) throws IOException {
+    ByteArrayOutputStream gz = new ByteArrayOutputStream();
+    try (GZIPOutputStream out = new GZIPOutputStream(gz, 64 * 1024)) {
+      for (int i = 0; i < times; i++) {
+        out.write(chunk);
+      }
+    }
+    return gz.toByteArray();
   }
 }

@@ -163,6 +163,19 @@ final class RawTar {
     return pax(key, value.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** One PAX extended header holding every {@code key, value} pair given, in order. */
+  RawTar paxAll(String... keyValues) {
+    ByteArrayOutputStream recs = new ByteArrayOutputStream();
+    for (int i = 0; i < keyValues.length; i += 2) {
+      recs.writeBytes(paxRecord(keyValues[i], keyValues[i + 1].getBytes(StandardCharsets.UTF_8)));
+    }
+    byte[] rec = recs.toByteArray();
+    out.writeBytes(new Header("PaxHeaders/x").type('x').size(rec.length).bytes());
+    out.writeBytes(rec);
+    pad(rec.length);
+    return this;
+  }
+
   /** A GNU long name ({@code typeflag L}) for the next entry. */
   RawTar gnuLongName(String name) {
     byte[] n = (name + "\0").getBytes(StandardCharsets.UTF_8);

@@ -67,7 +67,8 @@ final class ArchiveLoader {
 
   /** The images an archive describes, by its format. */
   static List<ArchiveImage> read(ArchiveTree tree) throws IOException {
-    if (tree.has(DockerArchiveReader.MANIFEST)) {
+    // holds, not has: a manifest.json that is a directory is a broken docker-archive, not another format.
+    if (tree.holds(DockerArchiveReader.MANIFEST)) {
       return DockerArchiveReader.read(tree);
     }
     if (tree.has(OciLayoutReader.LAYOUT) || tree.has(OciLayoutReader.INDEX)) {

@@ -70,17 +70,29 @@ final class ArchiveTree implements AutoCloseable {
     return clean.isPresent() && locate(clean.get(), name).isPresent();
   }
 
+  /** Whether the archive holds anything, of any type, called {@code name}. */
+  boolean holds(String name) {
+    Optional<String> clean = ArchivePaths.clean(name);
+    return clean.isPresent() && (links.containsKey(clean.get())
+        || Files.exists(root.resolve(clean.get()), LinkOption.NOFOLLOW_LINKS));
+  }
+
   /**
    * The regular file the archive calls {@code name}.
    *
    * @param what names the reference in errors, e.g. {@code "manifest.json[0] layer 2"}
    * @throws InvalidArgumentException if {@code name} is absolute, climbs out with {@code ..} or
    *     (in a directory) resolves through a symlink to outside the archive
-   * @throws CorruptException if there is no such file
+   * @throws CorruptException if there is no such file, or the name is a directory or special file
    */
   Path file(String name, String what) throws IOException {
     String clean = ArchivePaths.clean(name).orElseThrow(() -> outside(name, what));
-    return locate(clean, name).orElseThrow(() -> new CorruptException(name,
+    Optional<Path> found = locate(clean, name);
+    if (found.isEmpty() && holds(clean)) {
+      throw new CorruptException(name, label + ": " + what + " '" + name
+          + "' is a directory or special file where a regular file is expected");
+    }
+    return found.orElseThrow(() -> new CorruptException(name,
         label + ": " + what + " '" + name + "' is missing from the archive"));
   }
 

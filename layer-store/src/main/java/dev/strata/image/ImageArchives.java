@@ -7,6 +7,7 @@ import dev.strata.driver.error.InvalidArgumentException;
 import dev.strata.driver.error.NotFoundException;
 import dev.strata.layer.ChainId;
 import dev.strata.layer.LayerStore;
+import dev.strata.files.DiskSpace;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -60,9 +61,16 @@ public final class ImageArchives {
    *
    * @return the images loaded, with their tags, in archive order
    * @throws NotFoundException if {@code archiveOrDir} does not exist
+   * @throws dev.strata.driver.error.FailedPreconditionException if the disk or a quota fills; every
+   *     reference the load took is released and its staging deleted, as for any failure
    */
   public List<Image> load(Path archiveOrDir) throws IOException {
-    return new ArchiveLoader(images).load(archiveOrDir);
+    try {
+      return new ArchiveLoader(images).load(archiveOrDir);
+    } catch (IOException e) {
+      throw DiskSpace.translate(e, images.tmpRoot().getParent().toString(),
+          "loading " + archiveOrDir);
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.strata.layer;
 
+import dev.strata.files.DiskSpace;
 import dev.strata.files.FileTrees;
 import dev.strata.archive.ApplyResult;
 import dev.strata.archive.Change;
@@ -61,12 +62,16 @@ public final class LayerStore implements AutoCloseable {
   private final CacheIds ids = new CacheIds();
   private final LayerIndex index;
   private final ContainerLayers containers;
+  private final Syncer syncer;
+  private final Path driverHome;
   private volatile boolean closed;
 
-  private LayerStore(GraphDriver driver, String driverReason, Path root) throws IOException {
+  private LayerStore(GraphDriver driver, String driverReason, Path root, Syncer syncer) throws IOException {
     this.driver = driver;
     this.driverReason = driverReason;
     this.root = root;
+    this.syncer = syncer;
+    this.driverHome = root.resolve(driver.name());
     this.metadataRoot = Files.createDirectories(root.resolve("image").resolve(driver.name()));
     this.tmp = Files.createDirectories(root.resolve("tmp"));
     this.db = new LayerDb(Files.createDirectories(metadataRoot.resolve("layerdb")));
@@ -74,8 +79,19 @@ public final class LayerStore implements AutoCloseable {
     this.containers = new ContainerLayers(db, index, driver, ids);
   }
 
-  /** Opens (creating if needed) the store at {@code config.root()} and sweeps leftovers of a crash. */
+  /**
+   * Opens (creating if needed) the store at {@code config.root()} and sweeps leftovers of a crash.
+   * The storage option {@code durability} ({@code sync}, the default, or {@code none}) is the
+   * store's own and is not passed to the driver; see {@link Syncer}.
+   *
+   * @throws InvalidArgumentException for an unknown {@code durability} value
+   */
   public static LayerStore open(LayerStoreConfig config) throws IOException {
+    return open(config, Syncer.of(config.storageOptions()));
+  }
+
+  /** Opens with a given syncer, for tests that record or skip the flush. */
+  static LayerStore open(LayerStoreConfig config, Syncer syncer) throws IOException {
     GraphDrivers drivers = new GraphDrivers();
     Files.createDirectories(config.root());
     String name;
@@ -89,10 +105,12 @@ public final class LayerStore implements AutoCloseable {
       name = s.name();
       reason = s.reason();
     }
+    Map<String, String> driverOptions = new LinkedHashMap<>(config.storageOptions());
+    driverOptions.remove(Syncer.OPTION);
     GraphDriver driver = drivers.open(name,
-        new DriverConfig(config.root().resolve(name), config.storageOptions(), config.mounter()));
+        new DriverConfig(config.root().resolve(name), driverOptions, config.mounter()));
     try {
-      LayerStore store = new LayerStore(driver, reason, config.root());
+      LayerStore store = new LayerStore(driver, reason, config.root(), syncer);
       new StoreRecovery(store.db, driver, store.tmp).run();
       store.containers.restoreMounts();
       return store;
@@ -138,8 +156,19 @@ public final class LayerStore implements AutoCloseable {
    * @throws NotFoundException if {@code parent} is unknown
    * @throws FailedPreconditionException if the stack would be deeper than {@link #maxDepth()}
    * @throws CorruptException if the tar is broken, hostile or does not match {@code expectedDiffId}
+   * @throws FailedPreconditionException if the disk or a quota fills ({@code ENOSPC}, {@code
+   *     EDQUOT}); nothing of the layer is kept, and registering again after freeing space works
    */
   public Layer register(InputStream tar, Optional<ChainId> parent, Optional<Digest> expectedDiffId)
+      throws IOException {
+    try {
+      return apply(tar, parent, expectedDiffId);
+    } catch (IOException e) {
+      throw DiskSpace.translate(e, root.toString(), "registering a layer");
+    }
+  }
+
+  private Layer apply(InputStream tar, Optional<ChainId> parent, Optional<Digest> expectedDiffId)
       throws IOException {
     ensureOpen();
     Optional<LayerRecord> parentRecord = parent.isPresent() ? Optional.of(index.record(parent.get())) : Optional.empty();
@@ -172,6 +201,11 @@ public final class LayerStore implements AutoCloseable {
             + applied.diffId() + ", not the expected DiffID " + expectedDiffId.get());
       }
       ChainId chainId = ChainId.of(parent, applied.diffId());
+      // Content before the metadata that names it: the layer's files (driver home) and its
+      // tar-split (staging) reach the disk, then publish's atomic writes make the layer exist.
+      // Outside the index lock: a flush can take seconds and other layers may register meanwhile.
+      syncer.sync(driverHome);
+      syncer.sync(staging);
       synchronized (index) {
         Optional<LayerRecord> existing = index.cached(chainId);
         if (existing.isPresent()) {
@@ -324,7 +358,12 @@ public final class LayerStore implements AutoCloseable {
     return driver.diffSize(mountId(container));
   }
 
-  /** Registers the container's diff as a new read-only layer on its image (one reference). */
+  /**
+   * Registers the container's diff as a new read-only layer on its image (one reference).
+   *
+   * @throws FailedPreconditionException if the disk or a quota fills while the diff is written or
+   *     applied; the container is unchanged and nothing of the new layer is kept
+   */
   public Layer commit(String container) throws IOException {
     WriteLayer w = writeLayer(container).orElseThrow(() -> ContainerLayers.notFound(container));
     Path tar = Files.createTempFile(tmp, "commit-", ".tar");
@@ -333,8 +372,10 @@ public final class LayerStore implements AutoCloseable {
         driver.diff(LayerId.of(w.mountId()), out);
       }
       try (InputStream in = Files.newInputStream(tar)) {
-        return register(in, w.parent(), Optional.empty());
+        return apply(in, w.parent(), Optional.empty()); // untranslated, so a full disk names the container
       }
+    } catch (IOException e) {
+      throw DiskSpace.translate(e, root.toString(), "committing container " + container);
     } finally {
       Files.deleteIfExists(tar);
     }

@@ -22,7 +22,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every bad archive is refused with the exact exception and leaves the store as it was: no new
+ * The hostile image-archive half of the corpus (32 archives; the layer-tar half is {@code
+ * LayerApplierHostileTest} in driver-api, 92 inputs in all): manifests and configs pointing at
+ * {@code ../../etc/passwd} or absolute paths, OCI descriptors whose digest is a zip-slip path,
+ * layers not matching their digest (docker-archive, legacy and OCI), symlinked or missing
+ * documents, a directory where a file is expected, hostile outer tars, a hostile layer inside an
+ * honest archive.
+ *
+ * <p>Every bad archive is refused with the exact exception and leaves the store as it was: no new
  * layer, old layers with their old counts, no image, no tag. The store already holds an image
  * sharing the base layer, so "old counts" is tested, not just "empty".
  */
@@ -32,6 +39,7 @@ class BadArchiveLoadTest {
 
   private Stores stores;
   private Map<String, Integer> countsBefore;
+  private Path canary;
   private List<Image> imagesBefore;
 
   @BeforeEach
@@ -40,6 +48,8 @@ class BadArchiveLoadTest {
     TestImage existing = TestImage.of(List.of(TestLayers.base(), TestLayers.single("existing")), "existing", "existing:1");
     stores.archives.load(new ArchiveBuilder(Form.BLOBS).image(existing).writeDirectory(tmp.resolve("existing")));
     countsBefore = stores.layerCounts();
+    canary = Files.createDirectories(tmp.resolve("canary/etc"));
+    Files.writeString(canary.resolve("passwd"), "root:x:0:0:canary");
     imagesBefore = stores.images.images();
   }
 
@@ -173,7 +183,13 @@ class BadArchiveLoadTest {
   }
 
   private void refused(Class<? extends StorageException> type, Path archive, String messagePart) throws Exception {
+    Path root = tmp.resolve("root");
+    Map<String, String> outside = SurroundingsSnapshot.of(tmp, p -> p.startsWith(root));
+    java.util.Set<String> storeFiles = storeFiles(root);
     StorageException e = assertThrows(type, () -> stores.archives.load(archive));
+    assertEquals(outside, SurroundingsSnapshot.of(tmp, p -> p.startsWith(root)),
+        "the archive, the canary and everything beside the store are unchanged");
+    assertEquals(storeFiles, storeFiles(root), "no file was added to or removed from the store");
     assertTrue(e.getMessage().contains(messagePart), e.getMessage());
     assertEquals(countsBefore, stores.layerCounts(), "layers and their counts are as before");
     assertEquals(imagesBefore, stores.images.images(), "no image or tag was added");
@@ -199,5 +215,194 @@ class BadArchiveLoadTest {
   private static void replaceLayerPath(Path dir, String path) throws IOException {
     String manifest = Files.readString(dir.resolve("manifest.json"));
     Files.writeString(dir.resolve("manifest.json"), manifest.replaceFirst("\"[0-9a-f]{64}/layer\\.tar\"", "\"" + path + "\""));
+  }
+
+  /** Every path in the store but the lock files a load takes. */
+  private static java.util.Set<String> storeFiles(Path root) throws IOException {
+    try (var walk = Files.walk(root)) {
+      return walk.map(p -> root.relativize(p).toString()).filter(p -> !p.endsWith(".lock"))
+          .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+    }
+  }
+
+  private Path ociArchive() throws IOException {
+    return new ArchiveBuilder(Form.OCI).image(TestImage.twoLayers("bad:1")).writeDirectory(tmp.resolve("bad"));
+  }
+
+  private static final java.util.regex.Pattern DESCRIPTOR_DIGEST =
+      java.util.regex.Pattern.compile("\"digest\":\"sha256:([0-9a-f]{64})\",\"size\":(\\d+)");
+
+  /** Edits the first image manifest of an OCI layout and re-addresses it, so only the edit is wrong. */
+  private static void editOciManifest(Path dir, java.util.function.UnaryOperator<String> edit) throws IOException {
+    String index = Files.readString(dir.resolve("index.json"));
+    java.util.regex.Matcher m = DESCRIPTOR_DIGEST.matcher(index);
+    assertTrue(m.find(), index);
+    String manifest = edit.apply(Files.readString(dir.resolve("blobs/sha256/" + m.group(1))));
+    byte[] bytes = manifest.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    Digest digest = Digest.sha256Of(bytes);
+    Files.write(dir.resolve("blobs/sha256/" + digest.hex()), bytes);
+    Files.writeString(dir.resolve("index.json"), index.replace(m.group(0),
+        "\"digest\":\"" + digest + "\",\"size\":" + bytes.length));
+  }
+
+  @Test
+  void load_manifestConfigPathClimbingOut_throwsInvalidArgument() throws Exception {
+    Path dir = legacyArchive();
+    String manifest = Files.readString(dir.resolve("manifest.json"));
+    Files.writeString(dir.resolve("manifest.json"),
+        manifest.replaceFirst("\"Config\":\"[^\"]+\"", "\"Config\":\"../../canary/etc/passwd\""));
+    refused(InvalidArgumentException.class, dir, "../../canary/etc/passwd");
+  }
+
+  @Test
+  void load_manifestConfigPathAbsolute_throwsInvalidArgument() throws Exception {
+    Path dir = blobsArchive();
+    String manifest = Files.readString(dir.resolve("manifest.json"));
+    Files.writeString(dir.resolve("manifest.json"),
+        manifest.replaceFirst("\"Config\":\"[^\"]+\"", "\"Config\":\"" + canary.resolve("passwd") + "\""));
+    refused(InvalidArgumentException.class, dir, canary.resolve("passwd").toString());
+  }
+
+  @Test
+  void load_ociIndexDigestThatIsAPath_throwsCorrupt() throws Exception {
+    Path dir = ociArchive();
+    String index = Files.readString(dir.resolve("index.json"));
+    Files.writeString(dir.resolve("index.json"), index.replaceFirst("sha256:[0-9a-f]{64}", "sha256:../../../etc/passwd"));
+    refused(CorruptException.class, dir, "'../../../etc/passwd'");
+  }
+
+  @Test
+  void load_ociLayerDigestThatIsAPath_throwsCorrupt() throws Exception {
+    Path dir = ociArchive();
+    editOciManifest(dir, m -> m.replaceFirst("(\"layers\":\\[\\{[^}]*\"digest\":\")sha256:[0-9a-f]{64}",
+        "$1sha256:../../../canary/etc/passwd"));
+    refused(CorruptException.class, dir, "'../../../canary/etc/passwd'");
+  }
+
+  @Test
+  void load_ociConfigDigestThatIsAPath_throwsCorrupt() throws Exception {
+    Path dir = ociArchive();
+    editOciManifest(dir, m -> m.replaceFirst("(\"config\":\\{[^}]*\"digest\":\")sha256:[0-9a-f]{64}",
+        "$1sha256:/etc/passwd"));
+    refused(CorruptException.class, dir, "'/etc/passwd'");
+  }
+
+  @Test
+  void load_ociLayerDigestWithOtherAlgorithmAndSlashes_throwsUnsupported() throws Exception {
+    Path dir = ociArchive();
+    editOciManifest(dir, m -> m.replaceFirst("(\"layers\":\\[\\{[^}]*\"digest\":\")sha256:[0-9a-f]{64}",
+        "$1sha512/../../../canary:x"));
+    refused(dev.strata.driver.error.UnsupportedException.class, dir, "sha512/../../../canary:x");
+  }
+
+  @Test
+  void load_ociLayerNotMatchingItsDigest_throwsCorrupt() throws Exception {
+    Path dir = ociArchive();
+    Path layer = dir.resolve("blobs/sha256/" + TestLayers.diffId(TestLayers.second()).hex());
+    byte[] bytes = Files.readAllBytes(layer);
+    bytes[700] ^= 0x20;
+    Files.write(layer, bytes);
+    refused(CorruptException.class, dir, TestLayers.diffId(TestLayers.second()).hex());
+  }
+
+  @Test
+  void load_ociLayerSizeLying_throwsCorrupt() throws Exception {
+    Path dir = ociArchive();
+    long size = TestLayers.second().length;
+    editOciManifest(dir, m -> m.replace("\"size\":" + size + "}", "\"size\":" + (size - 512) + "}"));
+    refused(CorruptException.class, dir, TestLayers.diffId(TestLayers.second()).hex());
+  }
+
+  @Test
+  void load_manifestJsonSymlinkedOutOfTheDirectory_throwsInvalidArgument() throws Exception {
+    Path dir = legacyArchive();
+    Files.move(dir.resolve("manifest.json"), canary.resolve("manifest.json"));
+    Files.createSymbolicLink(dir.resolve("manifest.json"), canary.resolve("manifest.json"));
+    refused(InvalidArgumentException.class, dir, "manifest.json");
+  }
+
+  @Test
+  void load_manifestJsonSymlinkInATarPointingOut_throwsInvalidArgumentOrCorrupt() throws Exception {
+    Path dir = legacyArchive();
+    Files.delete(dir.resolve("manifest.json"));
+    Files.createSymbolicLink(dir.resolve("manifest.json"), Path.of("../../canary/etc/passwd"));
+    Path tar = ArchiveBuilder.tarOf(dir, tmp.resolve("bad.tar"), false);
+    StorageException e = assertThrows(StorageException.class, () -> stores.archives.load(tar));
+    assertTrue(e instanceof CorruptException || e instanceof InvalidArgumentException, e.toString());
+    assertTrue(e.getMessage().contains("manifest.json"), e.getMessage());
+    refused(e.getClass(), tar, "manifest.json");
+  }
+
+  @Test
+  void load_layerSymlinkedToOutsideFile_throwsInvalidArgument() throws Exception {
+    Path dir = blobsArchive();
+    Path layer = dir.resolve("blobs/sha256/" + TestLayers.diffId(TestLayers.second()).hex());
+    Files.copy(layer, canary.resolve("layer.tar"));
+    Files.delete(layer);
+    Files.createSymbolicLink(layer, canary.resolve("layer.tar"));
+    refused(InvalidArgumentException.class, dir, TestLayers.diffId(TestLayers.second()).hex());
+  }
+
+  @Test
+  void load_directoryWhereManifestJsonExpected_throwsCorrupt() throws Exception {
+    Path dir = legacyArchive();
+    Files.delete(dir.resolve("manifest.json"));
+    Files.createDirectory(dir.resolve("manifest.json"));
+    refused(CorruptException.class, dir, "'manifest.json' is a directory");
+  }
+
+  @Test
+  void load_directoryWhereLayerExpected_throwsCorrupt() throws Exception {
+    Path dir = blobsArchive();
+    Path layer = dir.resolve("blobs/sha256/" + TestLayers.diffId(TestLayers.second()).hex());
+    Files.delete(layer);
+    Files.createDirectory(layer);
+    refused(CorruptException.class, dir, TestLayers.diffId(TestLayers.second()).hex());
+  }
+
+  @Test
+  void load_directoryWhereLayerExpectedInATar_throwsCorrupt() throws Exception {
+    Path dir = blobsArchive();
+    Path layer = dir.resolve("blobs/sha256/" + TestLayers.diffId(TestLayers.second()).hex());
+    Files.delete(layer);
+    Files.createDirectories(layer.resolve("inner"));
+    refused(CorruptException.class, ArchiveBuilder.tarOf(dir, tmp.resolve("bad.tar"), false),
+        TestLayers.diffId(TestLayers.second()).hex());
+  }
+
+  @Test
+  void load_honestArchiveWithHostileLayer_throwsCorruptAndWritesNothingOutside() throws Exception {
+    byte[] hostile = TestLayers.tar(t -> TestLayers.file(t, "../../canary/etc/passwd", "pwned", 0644));
+    TestImage image = TestImage.of(List.of(TestLayers.base(), hostile), "hostile", "bad:1");
+    refused(CorruptException.class, new ArchiveBuilder(Form.OCI).image(image).writeDirectory(tmp.resolve("bad")),
+        "../../canary/etc/passwd");
+  }
+
+  @Test
+  void load_outerTarWithSymlinkThenWriteThrough_throwsCorrupt() throws Exception {
+    Path tar = tmp.resolve("evil.tar");
+    try (var out = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(Files.newOutputStream(tar))) {
+      var link = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("blobs",
+          org.apache.commons.compress.archivers.tar.TarConstants.LF_SYMLINK);
+      link.setLinkName(canary.toString());
+      out.putArchiveEntry(link);
+      out.closeArchiveEntry();
+      TestLayers.file(out, "blobs/etc/passwd", "pwned", 0644);
+      TestLayers.file(out, "manifest.json", "[]", 0644);
+    }
+    refused(CorruptException.class, tar, "symlink 'blobs'");
+  }
+
+  @Test
+  void load_outerTarWithHardlinkToOutside_throwsCorrupt() throws Exception {
+    Path tar = tmp.resolve("evil.tar");
+    try (var out = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(Files.newOutputStream(tar))) {
+      var link = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("manifest.json",
+          org.apache.commons.compress.archivers.tar.TarConstants.LF_LINK);
+      link.setLinkName("../../canary/etc/passwd");
+      out.putArchiveEntry(link);
+      out.closeArchiveEntry();
+    }
+    refused(CorruptException.class, tar, "manifest.json");
   }
 }

@@ -87,6 +87,10 @@ public interface LibC {
   @SaveError
   int fsync(int fd);
 
+  /** {@code syncfs(2)}: writes back every dirty page and inode of the filesystem holding {@code fd}. */
+  @SaveError
+  int syncfs(int fd);
+
   @SaveError
   long syscall(long number, long a1, long a2, long a3, long a4, long a5);
 
