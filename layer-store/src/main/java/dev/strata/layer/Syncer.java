@@ -35,9 +35,14 @@ interface Syncer {
 
   /** The syncer {@code options} ask for. */
   static Syncer of(Map<String, String> options) throws InvalidArgumentException {
+    return of(options, syncfs());
+  }
+
+  /** {@code flush} unless {@code options} ask for {@code durability=none}. */
+  static Syncer of(Map<String, String> options, Syncer flush) throws InvalidArgumentException {
     String value = options.getOrDefault(OPTION, "sync");
     return switch (value) {
-      case "sync" -> syncfs();
+      case "sync" -> flush;
       case "none" -> none();
       default -> throw new InvalidArgumentException(OPTION, "storage option " + OPTION + "=" + value
           + " is not known; use " + OPTION + "=sync (the default) or " + OPTION + "=none");

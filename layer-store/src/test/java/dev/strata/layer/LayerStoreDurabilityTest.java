@@ -83,14 +83,18 @@ class LayerStoreDurabilityTest {
   void open_durabilityNone_skipsTheFlushAndHidesTheOptionFromTheDriver() throws IOException {
     LayerStoreConfig config = new LayerStoreConfig(root, Optional.of("vfs"), Map.of("durability", "none"),
         Mounter.system());
-    try (LayerStore store = LayerStore.open(config)) {
+    List<Path> calls = new ArrayList<>();
+    Syncer recording = calls::add;
+    try (LayerStore store = LayerStore.open(config, Syncer.of(config.storageOptions(), recording))) {
       store.register(new ByteArrayInputStream(layerTar()), Optional.empty(), Optional.empty());
       assertEquals(1, store.layers().size());
     }
-    List<String> calls = new ArrayList<>();
-    Syncer none = Syncer.of(Map.of("durability", "none"));
-    none.sync(root);
-    assertEquals(List.of(), calls);
+    assertEquals(List.of(), calls, "durability=none flushes nothing");
+    try (LayerStore store = LayerStore.open(new LayerStoreConfig(root, Optional.of("vfs"), Map.of(), Mounter.system()),
+        Syncer.of(Map.of(), recording))) {
+      store.register(new ByteArrayInputStream(layerTar()), Optional.empty(), Optional.empty());
+    }
+    assertEquals(2, calls.size(), "the default flushes the driver home and the layer database: " + calls);
   }
 
   @Test
