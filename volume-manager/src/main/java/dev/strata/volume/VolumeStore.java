@@ -6,9 +6,7 @@ import dev.strata.driver.error.AlreadyExistsException;
 import dev.strata.driver.error.FailedPreconditionException;
 import dev.strata.driver.error.InvalidArgumentException;
 import dev.strata.driver.error.NotFoundException;
-import dev.strata.driver.error.UnsupportedException;
 import dev.strata.driver.posix.FileBlocks;
-import dev.strata.driver.ByteSizes;
 import dev.strata.driver.posix.Ioctls;
 import dev.strata.driver.posix.Quotas;
 import dev.strata.files.FileTrees;
@@ -68,7 +66,7 @@ public final class VolumeStore implements AutoCloseable {
   private final MountTable mountTable;
   private final Populator populator;
   private final DiskUsage usage;
-  private final ProjectQuotas.Support quotas;
+  private final VolumeQuotas quotas;
   private final SecureRandom random;
   private final Clock clock;
   private volatile boolean closed;
@@ -81,7 +79,7 @@ public final class VolumeStore implements AutoCloseable {
     this.mountTable = mountTable;
     this.populator = populator;
     this.usage = usage;
-    this.quotas = quotas;
+    this.quotas = new VolumeQuotas(quotas, files);
     this.random = random;
     this.clock = clock;
   }
@@ -104,7 +102,9 @@ public final class VolumeStore implements AutoCloseable {
         new Populator(Wiring.copier(files.dir())), new DiskUsage(new FileBlocks()),
         ProjectQuotas.probe(files.dir().toRealPath(), table, new Ioctls(), new Quotas()), new SecureRandom(),
         Clock.systemUTC());
-    store.recover();
+    try (StoreLock.Held held = store.lock.hold()) {
+      new VolumeRecovery(files, table, store.filesystems, store.populator).run(store::get);
+    }
     return store;
   }
 
@@ -125,12 +125,7 @@ public final class VolumeStore implements AutoCloseable {
       throw new InvalidArgumentException(driver, "unknown volume driver '" + driver + "': only 'local' is built in");
     }
     LocalOptions.validate(options);
-    if (options.containsKey(LocalOptions.SIZE) && quotas.quotas().isEmpty()) {
-      // Docker fails only at the first mount; refusing at create leaves no volume whose limit is
-      // not enforced.
-      throw new UnsupportedException(LocalOptions.SIZE, "quota size requested but no quota support: "
-          + quotas.reason());
-    }
+    quotas.check(options);
     Map<String, String> allLabels = new TreeMap<>(labels);
     String chosen;
     if (name.isPresent()) {
@@ -152,9 +147,7 @@ public final class VolumeStore implements AutoCloseable {
       }
       Path staging = files.stage();
       try {
-        if (options.containsKey(LocalOptions.SIZE)) {
-          limit(staging, ByteSizes.parse(LocalOptions.SIZE, options.get(LocalOptions.SIZE)));
-        }
+        quotas.limit(staging, options);
         VolumeFiles.createData(staging); // after the project id: _data and all below inherit it
         files.writeOptions(staging, options);
         files.writeMeta(staging, new VolumeFiles.Meta(chosen, LOCAL, clock.instant().toString(), allLabels));
@@ -295,13 +288,10 @@ public final class VolumeStore implements AutoCloseable {
             + " is mounted inside the volume; unmount it first");
       }
       checkInside(name, data);
-      int project = volume.options().containsKey(LocalOptions.SIZE) && quotas.quotas().isPresent()
-          ? quotas.quotas().get().projectId(files.volume(name)) : 0;
+      int project = quotas.project(volume);
       Path trash = files.discard(name);
       FileTrees.delete(trash);
-      if (project != 0) {
-        quotas.quotas().get().clear(project);
-      }
+      quotas.lift(project);
       LOG.log(System.Logger.Level.DEBUG, "removed volume {0}", name);
     }
   }
@@ -427,7 +417,7 @@ public final class VolumeStore implements AutoCloseable {
       if (volume.mountsFilesystem() && volume.mounts().isEmpty()) {
         throw new FailedPreconditionException(name, "volume " + name + " is not mounted; mount it before populating");
       }
-      return populator.populate(files.data(name), source, progress(name));
+      return populator.populate(files.data(name), source, new PopulateProgress(files, name));
     }
   }
 
@@ -447,59 +437,6 @@ public final class VolumeStore implements AutoCloseable {
     closed = true;
   }
 
-  private void recover() throws IOException {
-    try (StoreLock.Held held = lock.hold()) {
-      for (Path leftover : files.leftovers()) {
-        if (!mountTable.mountPointsUnder(leftover).isEmpty() || mountTable.holding(leftover.resolve(VolumeFiles.DATA))
-            .map(e -> e.mountPoint().equals(leftover.resolve(VolumeFiles.DATA))).orElse(false)) {
-          LOG.log(System.Logger.Level.WARNING, "not sweeping {0}: something is mounted in it", leftover);
-          continue;
-        }
-        LOG.log(System.Logger.Level.INFO, "sweeping {0} (left by an interrupted create or remove)", leftover);
-        FileTrees.delete(leftover);
-      }
-      for (String name : files.names()) {
-        Volume volume = get(name);
-        Path data = files.data(name);
-        if (volume.mountsFilesystem()) {
-          boolean mounted = filesystems.mounted(data);
-          if (!volume.mounts().isEmpty() && !mounted) {
-            LOG.log(System.Logger.Level.INFO, "mounting volume {0} again for its {1} outstanding mount(s)",
-                name, volume.mounts().size());
-            try {
-              filesystems.mount(name, volume.options(), data);
-            } catch (IOException e) {
-              LOG.log(System.Logger.Level.WARNING, "cannot mount volume {0} again: {1}", name, e.getMessage());
-              continue;
-            }
-          } else if (volume.mounts().isEmpty() && mounted) {
-            LOG.log(System.Logger.Level.INFO, "unmounting volume {0}: no mount is outstanding (interrupted)", name);
-            filesystems.unmount(data);
-            continue;
-          }
-          if (volume.mounts().isEmpty()) {
-            continue; // its filesystem is not there to recover into
-          }
-        }
-        populator.recover(data, progress(name));
-      }
-    }
-  }
-
-  private Populator.Progress progress(String name) {
-    return new Populator.Progress() {
-      @Override
-      public VolumeState.Populate get() throws IOException {
-        return files.state(name).populate();
-      }
-
-      @Override
-      public void set(VolumeState.Populate step) throws IOException {
-        files.writeState(files.volume(name), files.state(name).withPopulate(step));
-      }
-    };
-  }
-
   /** Docker's guard: never delete through a {@code _data} that points outside the volumes directory. */
   private void checkInside(String name, Path data) throws IOException {
     if (!Files.exists(data, LinkOption.NOFOLLOW_LINKS)) {
@@ -511,17 +448,6 @@ public final class VolumeStore implements AutoCloseable {
       throw new FailedPreconditionException(name, "remove " + name + ": its _data resolves to " + real
           + ", outside " + root + "; not removing");
     }
-  }
-
-  /** Puts a new volume's directory in a project of its own, limited to {@code bytes}. */
-  private void limit(Path volumeDir, long bytes) throws IOException {
-    ProjectQuotas q = quotas.quotas().orElseThrow();
-    int id = q.baseId();
-    for (String name : files.names()) {
-      id = Math.max(id, q.projectId(files.volume(name)));
-    }
-    q.assign(volumeDir, id + 1);
-    q.limit(id + 1, bytes, 0);
   }
 
   private byte[] bytes(int n) {
