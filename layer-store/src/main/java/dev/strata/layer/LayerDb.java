@@ -48,6 +48,15 @@ final class LayerDb {
     return swept;
   }
 
+  /** What an interrupted operation left in {@code tmp/} (what {@link #sweep} would delete). */
+  List<Path> leftovers() throws IOException {
+    List<Path> found = new ArrayList<>();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(tmp)) {
+      entries.forEach(found::add);
+    }
+    return found;
+  }
+
   /** A fresh directory under tmp/ for assembling files (e.g. a tar-split record being written). */
   Path newStagingDir() throws IOException {
     return Files.createDirectory(tmp.resolve(UUID.randomUUID().toString()));

@@ -76,6 +76,20 @@ public final class LayerStore implements AutoCloseable {
 
   /** Opens (creating if needed) the store at {@code config.root()} and sweeps leftovers of a crash. */
   public static LayerStore open(LayerStoreConfig config) throws IOException {
+    return open(config, true);
+  }
+
+  /**
+   * Opens the store without its own crash recovery: {@code tmp/} and driver layers that no layer
+   * or container names stay where a crash left them, for {@link LayerAudit} to report (and, asked
+   * to, {@link LayerAudit#recover} to remove). Counted container mounts are restored as by {@link
+   * #open}. The driver still sweeps its own home when it opens (stale views, half-built layers).
+   */
+  public static LayerStore openForAudit(LayerStoreConfig config) throws IOException {
+    return open(config, false);
+  }
+
+  private static LayerStore open(LayerStoreConfig config, boolean recover) throws IOException {
     GraphDrivers drivers = new GraphDrivers();
     Files.createDirectories(config.root());
     String name;
@@ -93,7 +107,9 @@ public final class LayerStore implements AutoCloseable {
         new DriverConfig(config.root().resolve(name), config.storageOptions(), config.mounter()));
     try {
       LayerStore store = new LayerStore(driver, reason, config.root());
-      new StoreRecovery(store.db, driver, store.tmp).run();
+      if (recover) {
+        new StoreRecovery(store.db, driver, store.tmp).run();
+      }
       store.containers.restoreMounts();
       return store;
     } catch (IOException | RuntimeException e) {
@@ -384,6 +400,25 @@ public final class LayerStore implements AutoCloseable {
   private LayerId mountId(String container) throws IOException {
     ensureOpen();
     return containers.mountId(container);
+  }
+
+  // For LayerAudit, which reads and repairs the store's records below the public API.
+  LayerDb db() {
+    ensureOpen();
+    return db;
+  }
+
+  GraphDriver driver() {
+    ensureOpen();
+    return driver;
+  }
+
+  LayerIndex index() {
+    return index;
+  }
+
+  Path tmp() {
+    return tmp;
   }
 
   private void ensureOpen() {

@@ -1,0 +1,225 @@
+package dev.strata.layer;
+
+import dev.strata.archive.Digest;
+import dev.strata.driver.Capability;
+import dev.strata.driver.LayerId;
+import dev.strata.driver.error.CorruptException;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.LongConsumer;
+
+/**
+ * The layer store's records read below its public API, for {@code strata check}: every layer
+ * record with its driver id and references, damaged records, driver layers no record names,
+ * containers' write layers with their persisted mount counts, and the leftovers of interrupted
+ * operations. Open the store with {@link LayerStore#openForAudit} to see what a crash left; the
+ * repairs here change metadata only as the store itself would, and never touch layer content.
+ */
+public final class LayerAudit {
+
+  /**
+   * A readable layer record.
+   *
+   * @param cacheId the driver's id of the layer's directory
+   * @param references the persisted reference count
+   * @param dataPresent whether the driver has the layer
+   */
+  public record StoredLayer(Layer layer, String cacheId, int references, boolean dataPresent) {
+    public StoredLayer {
+      Objects.requireNonNull(layer, "layer");
+      Objects.requireNonNull(cacheId, "cacheId");
+    }
+  }
+
+  /** A layer record that cannot be read, and why. */
+  public record DamagedLayer(ChainId chainId, String problem) {
+    public DamagedLayer {
+      Objects.requireNonNull(chainId, "chainId");
+      Objects.requireNonNull(problem, "problem");
+    }
+  }
+
+  /**
+   * A container's write layer as recorded.
+   *
+   * @param mountCount the persisted count of its root filesystem's mounts
+   * @param dataPresent whether the driver has both its write and its init layer
+   */
+  public record StoredWriteLayer(WriteLayer writeLayer, int mountCount, boolean dataPresent) {
+    public StoredWriteLayer {
+      Objects.requireNonNull(writeLayer, "writeLayer");
+    }
+  }
+
+  private final LayerStore store;
+
+  public LayerAudit(LayerStore store) {
+    this.store = Objects.requireNonNull(store, "store");
+  }
+
+  /** Every readable layer record. */
+  public List<StoredLayer> layers() throws IOException {
+    List<StoredLayer> out = new ArrayList<>();
+    for (ChainId id : store.db().list()) {
+      Optional<LayerRecord> r = read(id);
+      if (r.isPresent()) {
+        LayerRecord rec = r.get();
+        out.add(new StoredLayer(rec.layer(), rec.cacheId().value(), rec.references(),
+            store.driver().exists(rec.cacheId())));
+      }
+    }
+    return out;
+  }
+
+  /** Layer records that cannot be read. */
+  public List<DamagedLayer> damagedLayers() throws IOException {
+    List<DamagedLayer> out = new ArrayList<>();
+    for (ChainId id : store.db().list()) {
+      try {
+        store.db().read(id);
+      } catch (CorruptException e) {
+        out.add(new DamagedLayer(id, e.getMessage()));
+      }
+    }
+    return out;
+  }
+
+  /** Every container's write layer with its persisted mount count. */
+  public List<StoredWriteLayer> writeLayers() throws IOException {
+    List<StoredWriteLayer> out = new ArrayList<>();
+    for (String name : store.db().listMounts()) {
+      Optional<WriteLayer> w = store.db().readMount(name);
+      if (w.isPresent()) {
+        boolean present = store.driver().exists(LayerId.of(w.get().mountId()))
+            && store.driver().exists(LayerId.of(w.get().initId()));
+        out.add(new StoredWriteLayer(w.get(), store.db().mountCount(name), present));
+      }
+    }
+    return out;
+  }
+
+  /** Driver layers (by driver id) that no layer record and no container names. */
+  public Set<String> unnamedDriverLayers() throws IOException {
+    Set<String> known = new HashSet<>();
+    for (ChainId id : store.db().list()) {
+      read(id).ifPresent(r -> known.add(r.cacheId().value()));
+    }
+    for (StoredWriteLayer w : writeLayers()) {
+      known.add(w.writeLayer().mountId());
+      known.add(w.writeLayer().initId());
+    }
+    Set<String> unnamed = new TreeSet<>();
+    for (LayerId id : store.driver().layers()) {
+      if (!known.contains(id.value())) {
+        unnamed.add(id.value());
+      }
+    }
+    return unnamed;
+  }
+
+  /** Entries an interrupted operation left in the store's staging directories. */
+  public List<Path> leftovers() throws IOException {
+    List<Path> found = new ArrayList<>(store.db().leftovers());
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(store.tmp())) {
+      entries.forEach(found::add);
+    }
+    return found;
+  }
+
+  /** True when the driver's views are real mounts (so a mounted container shows in the mount table). */
+  public boolean realMounts() {
+    return store.driver().capabilities().contains(Capability.REAL_MOUNTS);
+  }
+
+  /** The driver's home, where its layers and views live. */
+  public Path driverHome() {
+    return store.driver().home();
+  }
+
+  /**
+   * sha256 of the layer's tar rebuilt from its tar-split record and the files on disk: equal to
+   * the DiffID exactly when the content is as registered.
+   *
+   * @param bytes told how many tar bytes were hashed, as they are
+   * @throws CorruptException if the record is missing or no longer matches the files
+   */
+  public Digest contentDigest(ChainId chainId, LongConsumer bytes) throws IOException {
+    LayerRecord r = store.index().record(chainId);
+    Path split = store.db().tarSplit(chainId).orElseThrow(() -> new CorruptException(chainId.toString(),
+        "layer " + chainId + " has no tar-split record to rebuild its tar from"));
+    MessageDigest md;
+    try {
+      md = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+    Path view = store.driver().mount(r.cacheId());
+    try (OutputStream sink = new DigestOutputStream(counting(bytes), md)) {
+      new TarSplitReplayer(chainId.toString()).replay(split, view, sink);
+    } finally {
+      store.driver().unmount(r.cacheId());
+    }
+    return Digest.sha256(md.digest());
+  }
+
+  /**
+   * The store's own crash recovery ({@link LayerStore#open} runs it): deletes the leftovers and
+   * the driver layers no record names. Returns how many things went.
+   */
+  public int recover() throws IOException {
+    return new StoreRecovery(store.db(), store.driver(), store.tmp()).run();
+  }
+
+  /** Writes a layer's reference count; never removes the layer, even at zero. */
+  public void setReferences(ChainId chainId, int count) throws IOException {
+    if (count < 0) {
+      throw new IllegalArgumentException("negative reference count " + count + " for " + chainId);
+    }
+    synchronized (store.index()) {
+      store.index().setReferences(store.index().record(chainId), count);
+    }
+  }
+
+  /** Drops every counted mount of a container's root filesystem (persisted count first). */
+  public void clearMountCount(String container) throws IOException {
+    while (store.mountCount(container) > 0) {
+      store.unmount(container);
+    }
+  }
+
+  private Optional<LayerRecord> read(ChainId id) throws IOException {
+    try {
+      return store.db().read(id);
+    } catch (CorruptException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static OutputStream counting(LongConsumer bytes) {
+    return new FilterOutputStream(OutputStream.nullOutputStream()) {
+      @Override
+      public void write(byte[] b, int off, int len) {
+        bytes.accept(len);
+      }
+
+      @Override
+      public void write(int b) {
+        bytes.accept(1);
+      }
+    };
+  }
+}
