@@ -45,7 +45,7 @@ class ImageArchitectureTest {
     noClasses().that().resideInAnyPackage("dev.strata.layer..", "dev.strata.image..", "dev.strata.container..",
             "dev.strata.volume..")
         .should().dependOnClassesThat().resideInAPackage("dev.strata.check..")
-        .check(classes);
+        .check(CLASSES);
   }
 
   @Test
