@@ -14,7 +14,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.lang.System.Logger.Level;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,6 +27,8 @@ import java.util.Set;
  * before counts are rewritten, container records before the volume references they hold.
  */
 final class Repairs {
+
+  private static final System.Logger LOG = System.getLogger(Repairs.class.getName());
 
   private final Path root;
   private final LayerAudit audit;
@@ -53,23 +57,20 @@ final class Repairs {
         findings.set(i, f.repaired("unmounted"));
       }
     }
-    if (has(findings, FindingKind.LEFTOVER_STAGING) || has(findings, FindingKind.ORPHAN_DRIVER_LAYER)) {
-      audit.recover();
-      Set<String> orphans = audit.unnamedDriverLayers();
-      for (int i = 0; i < findings.size(); i++) {
-        Finding f = findings.get(i);
-        if (f.kind() == FindingKind.ORPHAN_DRIVER_LAYER && !orphans.contains(f.subject())) {
-          findings.set(i, f.repaired("deleted the driver layer"));
-        } else if (f.kind() == FindingKind.LEFTOVER_STAGING) {
-          Path p = Path.of(f.subject());
-          if (Files.exists(p, LinkOption.NOFOLLOW_LINKS) && mountTable.mountPointsUnder(p).isEmpty()) {
-            FileTrees.delete(p);
-          }
-          if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-            findings.set(i, f.repaired("deleted"));
-          }
+    for (int i = 0; i < findings.size(); i++) {
+      Finding f = findings.get(i);
+      if (f.kind() == FindingKind.LEFTOVER_STAGING) {
+        Path p = Path.of(f.subject());
+        if (Files.exists(p, LinkOption.NOFOLLOW_LINKS) && mountTable.mountPointsUnder(p).isEmpty()) {
+          FileTrees.delete(p);
+        }
+        if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+          findings.set(i, f.repaired("deleted"));
         }
       }
+    }
+    if (has(findings, FindingKind.ORPHAN_DRIVER_LAYER)) {
+      removeOrphans(findings);
     }
     if (has(findings, FindingKind.DANGLING_TAG)) {
       images.dropDanglingTags();
@@ -115,6 +116,23 @@ final class Repairs {
           audit.clearMountCount(f.subject());
           findings.set(i, f.repaired("dropped the mount count and unmounted the root filesystem"));
         }
+      }
+    }
+  }
+
+  private void removeOrphans(List<Finding> findings) throws IOException {
+    if (audit.unnamedUnsafeToRemove()) {
+      LOG.log(Level.WARNING, "not deleting orphan driver layers: a damaged layer record does not say which"
+          + " driver layer is its, and it may be one of them");
+      return;
+    }
+    Set<String> candidates = new HashSet<>();
+    findings.stream().filter(f -> f.kind() == FindingKind.ORPHAN_DRIVER_LAYER).forEach(f -> candidates.add(f.subject()));
+    Set<String> removed = audit.removeUnnamedDriverLayers(candidates);
+    for (int i = 0; i < findings.size(); i++) {
+      Finding f = findings.get(i);
+      if (f.kind() == FindingKind.ORPHAN_DRIVER_LAYER && removed.contains(f.subject())) {
+        findings.set(i, f.repaired("deleted the driver layer"));
       }
     }
   }

@@ -13,6 +13,7 @@ import dev.strata.layer.WriteLayer;
 import dev.strata.volume.Volume;
 import dev.strata.volume.VolumeStore;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -24,6 +25,8 @@ import java.util.Set;
 
 /** Builds the {@link Retention} table from what the stores hold. */
 final class RetentionTable {
+
+  private static final System.Logger LOG = System.getLogger(RetentionTable.class.getName());
 
   private RetentionTable() {}
 
@@ -106,6 +109,8 @@ final class RetentionTable {
       return store.size(container);
     } catch (IOException e) {
       // Its data may be the very thing a finding reports missing; the table shows 0 for it.
+      LOG.log(Level.WARNING, "cannot size the write layer of container {0}, showing 0: {1}", container,
+          e.getMessage());
       return 0;
     }
   }

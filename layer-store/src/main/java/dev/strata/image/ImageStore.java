@@ -312,7 +312,15 @@ public final class ImageStore implements AutoCloseable {
     ImageConfig config = images.get(id);
     long size = 0;
     for (ChainId chain : ImageConfig.chainIds(config.diffIds())) {
-      Optional<Layer> layer = layers.get(chain);
+      Optional<Layer> layer;
+      try {
+        layer = layers.get(chain);
+      } catch (CorruptException e) {
+        // Listing must survive one damaged layer record, or `strata check` could not report it.
+        LOG.log(Level.WARNING, "image {0}: layer {1} counts 0 bytes, its record is damaged ({2});"
+            + " `strata check` reports it", id.shortId(), chain, e.getMessage());
+        layer = Optional.empty();
+      }
       if (layer.isPresent()) {
         size += layer.get().size();
       }

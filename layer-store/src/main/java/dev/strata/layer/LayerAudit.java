@@ -14,8 +14,11 @@ import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -112,23 +115,48 @@ public final class LayerAudit {
     return out;
   }
 
-  /** Driver layers (by driver id) that no layer record and no container names. */
+  /**
+   * Driver layers (by driver id) that no layer record and no container names, and that carry no
+   * named layer (a driver layer under a named one is its parent in the driver, even when the
+   * parent's own record is gone: removing it would take the named layer's base).
+   */
   public Set<String> unnamedDriverLayers() throws IOException {
-    Set<String> known = new HashSet<>();
+    Set<LayerId> named = new HashSet<>();
     for (ChainId id : store.db().list()) {
-      read(id).ifPresent(r -> known.add(r.cacheId().value()));
+      // A damaged record still names its driver layer when its cache-id file is readable.
+      store.db().cacheIdOf(id).ifPresent(named::add);
     }
     for (StoredWriteLayer w : writeLayers()) {
-      known.add(w.writeLayer().mountId());
-      known.add(w.writeLayer().initId());
+      named.add(LayerId.of(w.writeLayer().mountId()));
+      named.add(LayerId.of(w.writeLayer().initId()));
+    }
+    Set<LayerId> carried = new HashSet<>();
+    for (LayerId id : named) {
+      Optional<LayerId> parent = store.driver().exists(id) ? store.driver().info(id).parent() : Optional.empty();
+      while (parent.isPresent() && carried.add(parent.get()) && store.driver().exists(parent.get())) {
+        parent = store.driver().info(parent.get()).parent();
+      }
     }
     Set<String> unnamed = new TreeSet<>();
     for (LayerId id : store.driver().layers()) {
-      if (!known.contains(id.value())) {
+      if (!named.contains(id) && !carried.contains(id)) {
         unnamed.add(id.value());
       }
     }
     return unnamed;
+  }
+
+  /**
+   * True when some layer record is damaged so badly that it does not say which driver layer is
+   * its: that layer then looks unnamed, and nothing unnamed may be deleted.
+   */
+  public boolean unnamedUnsafeToRemove() throws IOException {
+    for (ChainId id : store.db().list()) {
+      if (store.db().cacheIdOf(id).isEmpty()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Entries an interrupted operation left in the store's staging directories. */
@@ -177,11 +205,36 @@ public final class LayerAudit {
   }
 
   /**
-   * The store's own crash recovery ({@link LayerStore#open} runs it): deletes the leftovers and
-   * the driver layers no record names. Returns how many things went.
+   * Deletes those of {@code candidates} that {@link #unnamedDriverLayers} still lists (one named
+   * since it was listed, by a register that was under way, stays), children before parents: a
+   * driver refuses to remove a layer that has children. Unlike the store's own recovery on open,
+   * it reads no record in full, so a damaged record neither stops it nor loses its driver layer.
+   * Returns the driver ids it deleted.
+   *
+   * @throws IllegalStateException if {@link #unnamedUnsafeToRemove} (check it first)
    */
-  public int recover() throws IOException {
-    return new StoreRecovery(store.db(), store.driver(), store.tmp()).run();
+  public Set<String> removeUnnamedDriverLayers(Set<String> candidates) throws IOException {
+    if (unnamedUnsafeToRemove()) {
+      throw new IllegalStateException("a damaged layer record names no driver layer; deleting unnamed driver"
+          + " layers could delete its data");
+    }
+    List<LayerId> doomed = new ArrayList<>();
+    for (String id : unnamedDriverLayers()) {
+      if (candidates.contains(id)) {
+        doomed.add(LayerId.of(id));
+      }
+    }
+    Map<LayerId, Integer> depth = new HashMap<>();
+    for (LayerId id : doomed) {
+      depth.put(id, store.driver().info(id).depth());
+    }
+    doomed.sort(Comparator.comparing((LayerId id) -> depth.get(id)).reversed());
+    Set<String> removed = new TreeSet<>();
+    for (LayerId id : doomed) {
+      store.driver().remove(id);
+      removed.add(id.value());
+    }
+    return removed;
   }
 
   /** Writes a layer's reference count; never removes the layer, even at zero. */

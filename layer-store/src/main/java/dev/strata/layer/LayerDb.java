@@ -85,6 +85,19 @@ final class LayerDb {
   }
 
   /**
+   * The driver id a layer record names, read on its own, so that a record damaged elsewhere still
+   * says which driver layer is its; empty when the {@code cache-id} file itself is missing or bad.
+   */
+  Optional<LayerId> cacheIdOf(ChainId chainId) throws IOException {
+    Path file = layers.resolve(chainId.digest().hex()).resolve("cache-id");
+    try {
+      return Optional.of(LayerId.of(AtomicFiles.readString(file)));
+    } catch (NoSuchFileException | IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
    * Publishes a layer: its files are assembled in {@code staging} (which may already hold the
    * tar-split record) and the directory is renamed into place.
    */
