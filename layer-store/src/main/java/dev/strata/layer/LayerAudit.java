@@ -197,7 +197,7 @@ public final class LayerAudit {
     }
     Path view = store.driver().mount(r.cacheId());
     try (OutputStream sink = new DigestOutputStream(counting(bytes), md)) {
-      new TarSplitReplayer(chainId.toString()).replay(split, view, sink);
+      new TarSplitReplayer(chainId.toString(), true).replay(split, view, sink);
     } finally {
       store.driver().unmount(r.cacheId());
     }

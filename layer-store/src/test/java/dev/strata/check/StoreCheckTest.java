@@ -73,6 +73,17 @@ class StoreCheckTest {
   }
 
   @Test
+  void run_withFileGrownInPlace_reportsModifiedLayer() throws IOException {
+    // The rebuilt tar carries only the recorded bytes, so only the size check can see this.
+    Files.writeString(find("hello.txt"), "hello, and more");
+    CheckReport report = check(true);
+    assertEquals(1, report.findings().size(), report.toString());
+    assertEquals(FindingKind.MODIFIED_LAYER, report.findings().get(0).kind());
+    assertEquals(chain, report.findings().get(0).subject());
+    assertTrue(report.dataLoss());
+  }
+
+  @Test
   void run_withLeftoverAndOrphan_reportsThemAndRepairDeletesThem() throws IOException {
     Files.createDirectories(root.resolve("tmp/xyz"));
     Files.createDirectories(root.resolve("volumes/.staging-x"));
