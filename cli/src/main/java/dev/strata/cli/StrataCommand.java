@@ -24,7 +24,7 @@ import picocli.CommandLine.ScopeType;
         ImagesCommand.class, RmiCommand.class, TagCommand.class, PullCommand.class, PushCommand.class,
         LoginCommand.class, LogoutCommand.class, CreateCommand.class, MountCommand.class,
         UmountCommand.class, RmCommand.class, PsCommand.class, DiffCommand.class,
-        CommitCommand.class, ExportCommand.class, LayersCommand.class, VolumeCommand.class, DemoCommand.class})
+        CommitCommand.class, ExportCommand.class, LayersCommand.class, CheckCommand.class, VolumeCommand.class, DemoCommand.class})
 final class StrataCommand {
 
   /** Output format of listings. */

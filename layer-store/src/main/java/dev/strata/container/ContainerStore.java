@@ -312,6 +312,15 @@ public final class ContainerStore {
     releaseVolumes(container.name(), container.mounts(), removeVolumes);
   }
 
+  /**
+   * Names that have a record under {@code <root>/containers}, read without opening (and so without
+   * sweeping) anything: {@code strata check} compares them with the write layers.
+   */
+  public static List<String> recordNames(Path root) throws IOException {
+    Path dir = root.resolve("containers");
+    return Files.isDirectory(dir) ? new ContainerFiles(dir).names() : List.of();
+  }
+
   /** True when the container exists (the name is valid and has a write layer). */
   public boolean exists(String name) throws IOException {
     return NAME.matcher(name).matches() && layers.writeLayer(name).isPresent();

@@ -56,6 +56,11 @@ final class ImageDb {
     return configs;
   }
 
+  /** Every tag in {@code repositories.json}, whether its image exists or not. */
+  Map<Reference, ImageId> rawTags() throws IOException {
+    return tagFile.read();
+  }
+
   /** Tags of images in {@code known}; a tag of an unknown image is dropped with a warning. */
   Map<Reference, ImageId> loadTags(Map<ImageId, ImageConfig> known) throws IOException {
     AtomicFiles.sweep(tagFile.path().getParent());

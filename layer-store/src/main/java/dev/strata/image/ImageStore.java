@@ -241,6 +241,27 @@ public final class ImageStore implements AutoCloseable {
     return delete(id, imageTags);
   }
 
+  /**
+   * Tags {@code repositories.json} still holds for images that are not in the store, by tag. The
+   * store ignores them when it opens; they stay in the file until {@link #dropDanglingTags}.
+   */
+  public synchronized Map<String, ImageId> danglingTags() throws IOException {
+    ensureOpen();
+    Map<String, ImageId> dangling = new TreeMap<>();
+    for (Map.Entry<Reference, ImageId> tag : db.rawTags().entrySet()) {
+      if (!images.containsKey(tag.getValue())) {
+        dangling.put(tag.getKey().toString(), tag.getValue());
+      }
+    }
+    return dangling;
+  }
+
+  /** Rewrites {@code repositories.json} with only the tags of images in the store. */
+  public synchronized void dropDanglingTags() throws IOException {
+    ensureOpen();
+    db.writeTags(tags);
+  }
+
   @Override
   public synchronized void close() {
     closed = true;
@@ -291,7 +312,15 @@ public final class ImageStore implements AutoCloseable {
     ImageConfig config = images.get(id);
     long size = 0;
     for (ChainId chain : ImageConfig.chainIds(config.diffIds())) {
-      Optional<Layer> layer = layers.get(chain);
+      Optional<Layer> layer;
+      try {
+        layer = layers.get(chain);
+      } catch (CorruptException e) {
+        // Listing must survive one damaged layer record, or `strata check` could not report it.
+        LOG.log(Level.WARNING, "image {0}: layer {1} counts 0 bytes, its record is damaged ({2});"
+            + " `strata check` reports it", id.shortId(), chain, e.getMessage());
+        layer = Optional.empty();
+      }
       if (layer.isPresent()) {
         size += layer.get().size();
       }

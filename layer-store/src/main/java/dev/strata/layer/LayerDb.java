@@ -48,6 +48,15 @@ final class LayerDb {
     return swept;
   }
 
+  /** What an interrupted operation left in {@code tmp/} (what {@link #sweep} would delete). */
+  List<Path> leftovers() throws IOException {
+    List<Path> found = new ArrayList<>();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(tmp)) {
+      entries.forEach(found::add);
+    }
+    return found;
+  }
+
   /** A fresh directory under tmp/ for assembling files (e.g. a tar-split record being written). */
   Path newStagingDir() throws IOException {
     return Files.createDirectory(tmp.resolve(UUID.randomUUID().toString()));
@@ -72,6 +81,19 @@ final class LayerDb {
     } catch (NoSuchFileException | IllegalArgumentException e) {
       throw new CorruptException(chainId.toString(),
           "metadata of layer " + chainId + " in " + dir + " is damaged: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The driver id a layer record names, read on its own, so that a record damaged elsewhere still
+   * says which driver layer is its; empty when the {@code cache-id} file itself is missing or bad.
+   */
+  Optional<LayerId> cacheIdOf(ChainId chainId) throws IOException {
+    Path file = layers.resolve(chainId.digest().hex()).resolve("cache-id");
+    try {
+      return Optional.of(LayerId.of(AtomicFiles.readString(file)));
+    } catch (NoSuchFileException | IllegalArgumentException e) {
+      return Optional.empty();
     }
   }
 

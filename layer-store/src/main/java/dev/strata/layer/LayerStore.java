@@ -87,11 +87,25 @@ public final class LayerStore implements AutoCloseable {
    * @throws InvalidArgumentException for an unknown {@code durability} value
    */
   public static LayerStore open(LayerStoreConfig config) throws IOException {
-    return open(config, Syncer.of(config.storageOptions()));
+    return open(config, Syncer.of(config.storageOptions()), true);
   }
 
   /** Opens with a given syncer, for tests that record or skip the flush. */
   static LayerStore open(LayerStoreConfig config, Syncer syncer) throws IOException {
+    return open(config, syncer, true);
+  }
+
+  /**
+   * Opens the store without its own crash recovery: {@code tmp/} and driver layers that no layer
+   * or container names stay where a crash left them, for {@link LayerAudit} to report (and, asked
+   * to, remove). Counted container mounts are restored as by {@link #open}. The driver still sweeps
+   * its own home when it opens (stale views, half-built layers).
+   */
+  public static LayerStore openForAudit(LayerStoreConfig config) throws IOException {
+    return open(config, Syncer.of(config.storageOptions()), false);
+  }
+
+  private static LayerStore open(LayerStoreConfig config, Syncer syncer, boolean recover) throws IOException {
     GraphDrivers drivers = new GraphDrivers();
     Files.createDirectories(config.root());
     String name;
@@ -111,7 +125,9 @@ public final class LayerStore implements AutoCloseable {
         new DriverConfig(config.root().resolve(name), driverOptions, config.mounter()));
     try {
       LayerStore store = new LayerStore(driver, reason, config.root(), syncer);
-      new StoreRecovery(store.db, driver, store.tmp).run();
+      if (recover) {
+        new StoreRecovery(store.db, driver, store.tmp).run();
+      }
       store.containers.restoreMounts();
       return store;
     } catch (IOException | RuntimeException e) {
@@ -425,6 +441,25 @@ public final class LayerStore implements AutoCloseable {
   private LayerId mountId(String container) throws IOException {
     ensureOpen();
     return containers.mountId(container);
+  }
+
+  // For LayerAudit, which reads and repairs the store's records below the public API.
+  LayerDb db() {
+    ensureOpen();
+    return db;
+  }
+
+  GraphDriver driver() {
+    ensureOpen();
+    return driver;
+  }
+
+  LayerIndex index() {
+    return index;
+  }
+
+  Path tmp() {
+    return tmp;
   }
 
   private void ensureOpen() {

@@ -23,9 +23,19 @@ import java.util.zip.GZIPInputStream;
 final class TarSplitReplayer {
 
   private final String subject;
+  private final boolean exactSizes;
 
   TarSplitReplayer(String subject) {
+    this(subject, false);
+  }
+
+  /**
+   * @param exactSizes also refuse a file longer than recorded: the tar only carries the recorded
+   *     bytes, so without this a file grown in place still rebuilds the original tar
+   */
+  TarSplitReplayer(String subject, boolean exactSizes) {
     this.subject = subject;
+    this.exactSizes = exactSizes;
   }
 
   void replay(Path record, Path view, OutputStream out) throws IOException {
@@ -76,6 +86,10 @@ final class TarSplitReplayer {
         }
         out.write(buf, 0, n);
         left -= n;
+      }
+      if (exactSizes && ch.size() != size) {
+        throw new CorruptException(subject, "file '" + name + "' of layer " + subject + " is " + ch.size()
+            + " bytes, not the " + size + " recorded");
       }
     }
   }

@@ -23,7 +23,8 @@ class ImageArchitectureTest {
 
   private static final JavaClasses CLASSES = new ClassFileImporter()
       .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-      .importPackages("dev.strata.layer", "dev.strata.image", "dev.strata.container", "dev.strata.volume");
+      .importPackages("dev.strata.layer", "dev.strata.image", "dev.strata.container", "dev.strata.volume",
+          "dev.strata.check");
 
   @Test
   void layerStore_doesNotDependOnImages() {
@@ -40,6 +41,14 @@ class ImageArchitectureTest {
   }
 
   @Test
+  void nothingInTheLayerStore_dependsOnCheck() {
+    noClasses().that().resideInAnyPackage("dev.strata.layer..", "dev.strata.image..", "dev.strata.container..",
+            "dev.strata.volume..")
+        .should().dependOnClassesThat().resideInAPackage("dev.strata.check..")
+        .check(CLASSES);
+  }
+
+  @Test
   void volumes_dependOnNothingOfTheLayerStore() {
     noClasses().that().resideInAPackage("dev.strata.volume..")
         .should().dependOnClassesThat().resideInAnyPackage("dev.strata.layer..", "dev.strata.image..")
@@ -49,7 +58,8 @@ class ImageArchitectureTest {
   @Test
   void imagePublicSignatures_useJdkAndStrataTypesOnly() {
     methods().that().arePublic().and().areDeclaredInClassesThat().arePublic()
-        .and().areDeclaredInClassesThat().resideInAnyPackage("dev.strata.image", "dev.strata.container", "dev.strata.volume")
+        .and().areDeclaredInClassesThat().resideInAnyPackage("dev.strata.image", "dev.strata.container", "dev.strata.volume",
+            "dev.strata.check")
         .should(new ArchCondition<JavaMethod>("use only JDK and Strata types in their signature") {
           @Override
           public void check(JavaMethod method, ConditionEvents events) {

@@ -1,0 +1,158 @@
+package dev.strata.check;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.strata.driver.Mounter;
+import dev.strata.driver.posix.FileNodes;
+import dev.strata.files.MountTable;
+import dev.strata.image.ImageStore;
+import dev.strata.layer.Layer;
+import dev.strata.layer.LayerStore;
+import dev.strata.layer.LayerStoreConfig;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** strata check's library: a clean store, then one inconsistency made by hand per test. */
+class StoreCheckTest {
+
+  @TempDir Path tmp;
+  private Path root;
+  private String chain;
+
+  @BeforeEach
+  void load() throws IOException {
+    assumeTrue(new FileNodes().isRoot(), "layers with owners need root");
+    root = tmp.resolve("root");
+    try (LayerStore layers = LayerStore.open(config())) {
+      ImageStore images = ImageStore.open(layers);
+      Layer layer = layers.register(new ByteArrayInputStream(tar("hello.txt", "hello")), Optional.empty(), Optional.empty());
+      String cfg = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{},\"rootfs\":{\"type\":\"layers\","
+          + "\"diff_ids\":[\"" + layer.diffId() + "\"]}}";
+      images.add(cfg.getBytes(StandardCharsets.UTF_8), List.of("test/app:1"));
+      layers.release(layer.chainId());
+      chain = layer.chainId().toString();
+    }
+  }
+
+  @Test
+  void run_onCleanStore_findsNothing() throws IOException {
+    CheckReport report = check(false);
+    assertEquals(List.of(), report.findings());
+    assertEquals(1, report.verifiedLayers());
+    assertEquals(1, report.retention().layers().size());
+    assertEquals(List.of("test/app:1"), report.retention().layers().get(0).images().get(0).tags());
+  }
+
+  @Test
+  void run_withFlippedByte_reportsModifiedLayerAndRepairLeavesIt() throws IOException {
+    Path file = find("hello.txt");
+    Files.writeString(file, "jello");
+    CheckReport report = check(true);
+    assertEquals(1, report.findings().size());
+    Finding f = report.findings().get(0);
+    assertEquals(FindingKind.MODIFIED_LAYER, f.kind());
+    assertEquals(chain, f.subject());
+    assertFalse(f.isRepaired());
+    assertTrue(report.dataLoss());
+    assertEquals("jello", Files.readString(file));
+  }
+
+  @Test
+  void run_withFileGrownInPlace_reportsModifiedLayer() throws IOException {
+    // The rebuilt tar carries only the recorded bytes, so only the size check can see this.
+    Files.writeString(find("hello.txt"), "hello, and more");
+    CheckReport report = check(true);
+    assertEquals(1, report.findings().size(), report.toString());
+    assertEquals(FindingKind.MODIFIED_LAYER, report.findings().get(0).kind());
+    assertEquals(chain, report.findings().get(0).subject());
+    assertTrue(report.dataLoss());
+  }
+
+  @Test
+  void run_withLeftoverAndOrphan_reportsThemAndRepairDeletesThem() throws IOException {
+    Files.createDirectories(root.resolve("tmp/xyz"));
+    Files.createDirectories(root.resolve("volumes/.staging-x"));
+    CheckReport report = check(false);
+    assertEquals(FindingKind.LEFTOVER_STAGING, report.findings().get(0).kind());
+    assertTrue(Files.exists(root.resolve("tmp/xyz")), "report only must not sweep tmp/");
+    CheckReport repaired = check(true);
+    assertTrue(repaired.consistent(), repaired.toString());
+    assertFalse(Files.exists(root.resolve("tmp/xyz")));
+    assertEquals(List.of(), check(false).findings());
+  }
+
+  @Test
+  void run_withEditedReferences_reportsBadCountAndRepairRewritesIt() throws IOException {
+    Path refs = root.resolve("image/vfs/layerdb/sha256/" + chain.substring(7) + "/references");
+    Files.writeString(refs, "3");
+    CheckReport report = check(true);
+    assertEquals(FindingKind.BAD_REFERENCE_COUNT, report.findings().get(0).kind());
+    assertTrue(report.consistent());
+    assertEquals("1", Files.readString(refs).trim());
+    assertEquals(List.of(), check(false).findings());
+  }
+
+  @Test
+  void run_withBindMountUnderRoot_reportsLeakedMountAndRepairUnmounts() throws IOException {
+    Path point = Files.createDirectories(root.resolve("leak"));
+    Path source = Files.createDirectories(tmp.resolve("src"));
+    new dev.strata.driver.posix.MountCalls().mount(source.toString(), point, null,
+        dev.strata.driver.posix.MountCalls.MS_BIND, null);
+    try {
+      CheckReport report = check(true);
+      assertEquals(FindingKind.LEAKED_MOUNT, report.findings().get(0).kind());
+      assertEquals(point.toString(), report.findings().get(0).subject());
+      assertTrue(report.consistent());
+      assertEquals(List.of(), MountTable.self().mountPointsUnder(root));
+    } finally {
+      if (!MountTable.self().mountPointsUnder(root).isEmpty()) {
+        Mounter.system().unmount(point);
+      }
+    }
+  }
+
+  private CheckReport check(boolean repair) throws IOException {
+    return new StoreCheck(config(), Mounter.system(), MountTable.self())
+        .run(new CheckOptions(repair, true, CheckOptions.Progress.NONE));
+  }
+
+  private LayerStoreConfig config() {
+    return LayerStoreConfig.of(root, "vfs");
+  }
+
+  private Path find(String name) throws IOException {
+    try (Stream<Path> s = Files.walk(root.resolve("vfs/dir"))) {
+      return s.filter(p -> p.getFileName().toString().equals(name)).findFirst().orElseThrow();
+    }
+  }
+
+  private static byte[] tar(String name, String content) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream out = new TarArchiveOutputStream(bytes)) {
+      byte[] data = content.getBytes(StandardCharsets.UTF_8);
+      TarArchiveEntry e = new TarArchiveEntry(name);
+      e.setSize(data.length);
+      e.setMode(0100644);
+      e.setModTime(1_600_000_000_000L);
+      out.putArchiveEntry(e);
+      out.write(data);
+      out.closeArchiveEntry();
+    }
+    return bytes.toByteArray();
+  }
+}
