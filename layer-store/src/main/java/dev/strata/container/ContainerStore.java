@@ -26,11 +26,9 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -70,9 +68,9 @@ public final class ContainerStore {
   private final ContainerFiles files;
   private final ContainerNames names;
   private final ContainerMounts mounts;
-  private final McsPairs mcs;
   private final Clock clock;
-  private final Set<McsPair> reservedPairs = new HashSet<>();
+  private final PrivateLabels labels;
+  private final ContainerVolumes volumeRefs;
   private final ContainerLocks locks = new ContainerLocks();
 
   ContainerStore(LayerStore layers, ImageStore images, VolumeStore volumes, ContainerFiles files,
@@ -83,7 +81,8 @@ public final class ContainerStore {
     this.files = files;
     this.names = names;
     this.mounts = mounts;
-    this.mcs = mcs;
+    this.labels = new PrivateLabels(files, mcs);
+    this.volumeRefs = new ContainerVolumes(volumes);
     this.clock = clock;
   }
 
@@ -138,20 +137,20 @@ public final class ContainerStore {
     if (files.read(chosen).isPresent() || layers.writeLayer(chosen).isPresent()) {
       throw new AlreadyExistsException(chosen, "a container named '" + chosen + "' already exists; pick another --name");
     }
-    Optional<McsPair> pair = needsPrivateLabel(specs) ? Optional.of(reservePair()) : Optional.empty();
+    Optional<McsPair> pair = PrivateLabels.needed(specs) ? Optional.of(labels.reserve()) : Optional.empty();
     Optional<String> label = pair.map(McsPair::level);
     List<MountSpec> named = new ArrayList<>();
     try {
       layers.createWriteLayer(chosen, image.top(), InitHook.dockerLike(), Map.of());
       for (MountSpec spec : specs) {
-        named.add(spec.type() == MountSpec.Type.VOLUME ? takeVolume(chosen, spec) : spec);
+        named.add(spec.type() == MountSpec.Type.VOLUME ? volumeRefs.take(chosen, spec) : spec);
       }
       Container record = new Container(chosen, Optional.of(image.id()), imageRef, clock.instant(), named, label);
       files.write(record);
       return record;
     } catch (IOException | RuntimeException e) {
       try {
-        releaseVolumes(chosen, named, true);
+        volumeRefs.release(chosen, named, true);
         if (layers.writeLayer(chosen).isPresent()) {
           layers.removeWriteLayer(chosen);
         }
@@ -160,27 +159,7 @@ public final class ContainerStore {
       }
       throw e;
     } finally {
-      pair.ifPresent(this::unreserve);
-    }
-  }
-
-  /**
-   * A private MCS pair no container holds: neither a recorded one nor one a concurrent create in
-   * this store chose and has not yet written (its record holds it from then on).
-   */
-  private McsPair reservePair() throws IOException {
-    synchronized (reservedPairs) {
-      Set<McsPair> inUse = pairsInUse();
-      inUse.addAll(reservedPairs);
-      McsPair pair = mcs.allocate(inUse);
-      reservedPairs.add(pair);
-      return pair;
-    }
-  }
-
-  private void unreserve(McsPair pair) {
-    synchronized (reservedPairs) {
-      reservedPairs.remove(pair);
+      pair.ifPresent(labels::release);
     }
   }
 
@@ -309,7 +288,7 @@ public final class ContainerStore {
     }
     layers.removeWriteLayer(container.name());
     files.delete(container.name());
-    releaseVolumes(container.name(), container.mounts(), removeVolumes);
+    volumeRefs.release(container.name(), container.mounts(), removeVolumes);
   }
 
   /**
@@ -326,39 +305,6 @@ public final class ContainerStore {
     return NAME.matcher(name).matches() && layers.writeLayer(name).isPresent();
   }
 
-  private MountSpec takeVolume(String container, MountSpec spec) throws IOException {
-    // Created and referenced in one step: a prune in between would delete the volume.
-    Volume volume;
-    if (spec.anonymous()) {
-      volume = volumes.create(Optional.empty(), VolumeStore.LOCAL, spec.options(), spec.labels(), container);
-    } else if (spec.options().isEmpty() && spec.labels().isEmpty()) {
-      volume = volumes.obtain(spec.source().orElseThrow(), container);
-    } else {
-      volume = volumes.create(spec.source(), VolumeStore.LOCAL, spec.options(), spec.labels(), container);
-    }
-    return new MountSpec(spec.type(), Optional.of(volume.name()), spec.target(), spec.readOnly(), spec.relabel(),
-        spec.propagation(), spec.copy(), spec.createSource(), spec.options(), spec.labels(), spec.subpath());
-  }
-
-  private void releaseVolumes(String container, List<MountSpec> specs, boolean removeAnonymous) throws IOException {
-    for (MountSpec spec : specs) {
-      if (spec.type() != MountSpec.Type.VOLUME || spec.source().isEmpty()) {
-        continue;
-      }
-      String volume = spec.source().get();
-      volumes.release(volume, container);
-      Optional<Volume> found = volumes.find(volume);
-      if (removeAnonymous && found.isPresent() && found.get().anonymous()) {
-        try {
-          volumes.remove(volume, true);
-        } catch (FailedPreconditionException e) {
-          // Docker ignores "in use" here: another container still holds the volume.
-          LOG.log(Level.INFO, "keeping anonymous volume {0}: {1}", volume, e.getMessage());
-        }
-      }
-    }
-  }
-
   private void recover() throws IOException {
     for (String name : files.names()) {
       if (!NAME.matcher(name).matches()) {
@@ -369,7 +315,7 @@ public final class ContainerStore {
         Optional<Container> record = files.read(name);
         files.delete(name);
         if (record.isPresent()) {
-          releaseVolumes(name, record.get().mounts(), false);
+          volumeRefs.release(name, record.get().mounts(), false);
         }
         continue;
       }
@@ -387,23 +333,6 @@ public final class ContainerStore {
     }
   }
 
-  private Set<McsPair> pairsInUse() throws IOException {
-    Set<McsPair> inUse = new HashSet<>();
-    for (String name : files.names()) {
-      if (NAME.matcher(name).matches()) {
-        Optional<Container> c = files.read(name);
-        if (c.isPresent() && c.get().mountLabel().isPresent()) {
-          inUse.add(McsPair.parse(c.get().mountLabel().get()));
-        }
-      }
-    }
-    return inUse;
-  }
-
-  private static boolean needsPrivateLabel(List<MountSpec> specs) {
-    return specs.stream().anyMatch(s -> s.relabel() == MountSpec.Relabel.PRIVATE);
-  }
-
   private String generateName() throws IOException {
     for (int attempt = 0; attempt < 100; attempt++) {
       String candidate = names.next();
@@ -412,6 +341,11 @@ public final class ContainerStore {
       }
     }
     throw new AlreadyExistsException("name", "could not find a free container name; pass --name");
+  }
+
+  /** True when {@code name} follows Docker's rule for container names. */
+  static boolean valid(String name) {
+    return name != null && NAME.matcher(name).matches();
   }
 
   static void check(String name) throws InvalidArgumentException {
