@@ -61,9 +61,11 @@ public final class LayerStore implements AutoCloseable {
   private final CacheIds ids = new CacheIds();
   private final LayerIndex index;
   private final ContainerLayers containers;
+  private final boolean recovers;
   private volatile boolean closed;
 
-  private LayerStore(GraphDriver driver, String driverReason, Path root) throws IOException {
+  private LayerStore(GraphDriver driver, String driverReason, Path root, boolean recovers) throws IOException {
+    this.recovers = recovers;
     this.driver = driver;
     this.driverReason = driverReason;
     this.root = root;
@@ -106,7 +108,7 @@ public final class LayerStore implements AutoCloseable {
     GraphDriver driver = drivers.open(name,
         new DriverConfig(config.root().resolve(name), config.storageOptions(), config.mounter()));
     try {
-      LayerStore store = new LayerStore(driver, reason, config.root());
+      LayerStore store = new LayerStore(driver, reason, config.root(), recover);
       if (recover) {
         new StoreRecovery(store.db, driver, store.tmp).run();
       }
@@ -354,6 +356,21 @@ public final class LayerStore implements AutoCloseable {
     } finally {
       Files.deleteIfExists(tar);
     }
+  }
+
+  /**
+   * Crash recovery for the owner of the durable references (the image store, on open): lowers each
+   * layer's count to what {@code durable} says it holds (0 when absent) where it records more, and
+   * removes the layers that leaves unreferenced and unused. An operation killed between taking a
+   * reference and handing it to an image leaves such a count. Like the rest of the recovery on
+   * open, it assumes no other process works on the root meanwhile. Does nothing on a store
+   * {@linkplain #openForAudit opened for audit}, which reports such counts instead.
+   *
+   * @return the layers removed, top first within each stack
+   */
+  public List<ChainId> dropStaleReferences(Map<ChainId, Integer> durable) throws IOException {
+    ensureOpen();
+    return recovers ? new StaleReferences(db, index).drop(durable) : List.of();
   }
 
   /**

@@ -1,0 +1,165 @@
+package dev.strata.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.strata.files.FileTrees;
+import dev.strata.files.MountTable;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Kills {@code strata} with SIGKILL at random points of load, commit, rm, rmi, volume create,
+ * volume rm and create with volumes, then reopens the root: the operation is either done or not
+ * done, nothing committed before is lost, {@code check} reports the store clean and nothing stays
+ * mounted. {@code -Dstrata.soak=true} runs ten times the trials; {@code -Dstrata.crash.seed=N}
+ * replays one run.
+ */
+class CrashInjectionTest {
+
+  private static final int TRIALS = Integer.getInteger("strata.crash.trials", Boolean.getBoolean("strata.soak") ? 300 : 30);
+  private static final long SEED = Long.getLong("strata.crash.seed", System.nanoTime());
+  /** What a kill may leave for the next open to sweep: never anything a user sees. */
+  private static final Set<String> SWEPT_ON_OPEN = Set.of("LEFTOVER_STAGING", "ORPHAN_DRIVER_LAYER", "LEAKED_MOUNT");
+
+  private static Level savedLevel;
+
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void quietLibraries() {
+    // Every reopen logs what recovery swept; hundreds of trials would bury the summary lines.
+    savedLevel = Logger.getLogger("").getLevel();
+    Logger.getLogger("").setLevel(Level.SEVERE);
+  }
+
+  @AfterAll
+  static void restoreLogging() {
+    Logger.getLogger("").setLevel(savedLevel);
+  }
+
+  @Test
+  void destroyForcibly_onLinux_sendsSigkill() throws Exception {
+    Assumptions.assumeTrue(System.getProperty("os.name").startsWith("Linux"), "SIGKILL is Linux's");
+    // A shell that ignores SIGTERM: only SIGKILL ends it, with 128 + 9.
+    Process p = new ProcessBuilder("sh", "-c", "trap '' TERM; echo ready; sleep 30").start();
+    assertEquals("ready", new String(p.getInputStream().readNBytes(5)));
+    assertEquals(StrataProcess.KILLED, StrataProcess.kill(p));
+  }
+
+  @Test
+  void load_killedAnywhere_leavesWholeImageOrNothing() throws Exception {
+    run(scenarios().load(), TRIALS);
+  }
+
+  @Test
+  void commit_killedAnywhere_leavesNewImageOrNothingAndContainerUnchanged() throws Exception {
+    run(scenarios().commit(), TRIALS);
+  }
+
+  @Test
+  void rm_killedAnywhere_leavesContainerWholeOrGone() throws Exception {
+    run(scenarios().rm(), TRIALS);
+  }
+
+  @Test
+  void rmi_killedAnywhere_leavesImageWholeOrGone() throws Exception {
+    run(scenarios().rmi(), TRIALS);
+  }
+
+  @Test
+  void volumeCreate_killedAnywhere_leavesVolumeWithDataOrNothing() throws Exception {
+    run(scenarios().volumeCreate(), TRIALS);
+  }
+
+  @Test
+  void volumeRm_killedAnywhere_leavesVolumeIntactOrGone() throws Exception {
+    run(scenarios().volumeRm(), TRIALS);
+  }
+
+  @Test
+  void createWithVolumes_killedAnywhere_leavesContainerWithReferencesOrNone() throws Exception {
+    run(scenarios().createWithVolumes(), TRIALS);
+  }
+
+  private CrashScenarios scenarios() throws Exception {
+    return CrashScenarios.in(tmp.resolve("archives"));
+  }
+
+  private void run(CrashScenario scenario, int trials) throws Exception {
+    Random random = new Random(SEED ^ scenario.name().hashCode());
+    // Kills before the JVM reaches the store prove little; so delays start a little before a
+    // command that opens nothing would finish, and run a little past the operation's end.
+    Path archive = tmp.resolve("strata.jsa");
+    measure("dump", scenario, p -> p.withClassArchive(archive, true).runToEnd(scenario.command()));
+    long baseline = measure("baseline", scenario, p -> p.withClassArchive(archive, false).runToEnd("--version"));
+    long full = measure("full", scenario, p -> p.withClassArchive(archive, false).runToEnd(scenario.command()));
+    long from = baseline * 8 / 10;
+    long to = Math.max(from + 1, full * 11 / 10);
+
+    List<CrashTrial> done = new ArrayList<>();
+    for (int i = 0; i < trials; i++) {
+      Path dir = tmp.resolve("trial-" + i);
+      Path root = dir.resolve("root");
+      StoreState state = new StoreState("vfs", root);
+      scenario.prepare(state);
+      long delay = from + (long) (random.nextDouble() * (to - from));
+      StrataProcess strata = new StrataProcess(root, "vfs", dir.resolve("logs")).withClassArchive(archive, false);
+      Process p = strata.start(scenario.command());
+      boolean exited = p.waitFor(delay, TimeUnit.MILLISECONDS);
+      int exit = StrataProcess.kill(p);
+      String context = scenario.name() + " trial " + i + " (seed " + SEED + ", kill after " + delay + " ms, exit "
+          + exit + ")";
+      assertTrue(exit == 0 || exit == StrataProcess.KILLED, context + ": " + strata.stderr());
+      done.add(inspect(scenario, state, root, delay, !exited && exit == StrataProcess.KILLED, context));
+      FileTrees.delete(dir);
+    }
+    assertEquals(List.of(), MountTable.self().mountPointsUnder(tmp), "nothing stays mounted");
+    System.out.println(CrashTrial.summary(scenario.name(), done, baseline, full));
+  }
+
+  private interface Timed {
+    long run(StrataProcess p) throws Exception;
+  }
+
+  /** Runs {@code timed} on a freshly prepared root; returns its milliseconds. */
+  private long measure(String name, CrashScenario scenario, Timed timed) throws Exception {
+    Path dir = tmp.resolve("measure-" + name);
+    scenario.prepare(new StoreState("vfs", dir.resolve("root")));
+    long took = timed.run(new StrataProcess(dir.resolve("root"), "vfs", dir.resolve("logs"))) / 1_000_000;
+    FileTrees.delete(dir);
+    return took;
+  }
+
+  private CrashTrial inspect(CrashScenario scenario, StoreState state, Path root, long delay, boolean killed,
+      String context) throws Exception {
+    StoreState.Check before = state.check();
+    assertTrue(SWEPT_ON_OPEN.containsAll(before.kinds()), context + ": before reopening, check finds only what"
+        + " opening sweeps; found " + before.output());
+    state.ok("images");
+    StoreState.Check after = state.check();
+    assertEquals(0, after.exit(), context + ": check after reopening: " + after.output());
+    assertEquals(List.of(), after.kinds(), context + ": check after reopening: " + after.output());
+    String outcome;
+    try {
+      outcome = scenario.outcome(state);
+      StoreState.ImageRow base = state.images().get(TestArchives.TAG);
+      assertTrue(base != null && base.id().equals(TestArchives.imageId()), "the image loaded before is kept");
+    } catch (AssertionError e) {
+      throw new AssertionError(context + ": " + e.getMessage(), e);
+    }
+    assertEquals(List.of(), MountTable.self().mountPointsUnder(root), context + ": nothing stays mounted");
+    return new CrashTrial(scenario.name(), delay, killed, before.kinds(), outcome);
+  }
+}
