@@ -18,31 +18,16 @@ final class StrataProcess {
   static final int KILLED = 137;
 
   private static final List<String> JVM_OPTIONS =
-      List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-Xmx256m");
+      List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xshare:auto", "-Xmx256m");
 
   private final Path root;
   private final String driver;
   private final Path logs;
-  private final List<String> jvmOptions;
 
   StrataProcess(Path root, String driver, Path logs) {
-    this(root, driver, logs, List.of());
-  }
-
-  private StrataProcess(Path root, String driver, Path logs, List<String> jvmOptions) {
     this.root = root;
     this.driver = driver;
     this.logs = logs;
-    this.jvmOptions = List.copyOf(jvmOptions);
-  }
-
-  /**
-   * The same command with a class-data archive: {@code dump} writes it when the JVM exits, else it
-   * is read. Hundreds of child JVMs start faster with the classes they load already parsed.
-   */
-  StrataProcess withClassArchive(Path archive, boolean dump) {
-    return new StrataProcess(root, driver, logs,
-        List.of((dump ? "-XX:ArchiveClassesAtExit=" : "-XX:SharedArchiveFile=") + archive));
   }
 
   /** Starts {@code strata --root ROOT --driver DRIVER args...}. */
@@ -50,7 +35,6 @@ final class StrataProcess {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(JVM_OPTIONS);
-    command.addAll(jvmOptions);
     command.add("-cp");
     command.add(classPath());
     command.add(Main.class.getName());

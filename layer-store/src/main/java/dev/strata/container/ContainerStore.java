@@ -17,6 +17,7 @@ import dev.strata.volume.McsPair;
 import dev.strata.volume.McsPairs;
 import dev.strata.volume.MountSpec;
 import dev.strata.volume.Volume;
+import dev.strata.volume.VolumeFilter;
 import dev.strata.volume.VolumeStore;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -45,12 +46,11 @@ import java.util.regex.Pattern;
  * containers.remove(c, false, true);   // drops its volume references, deletes its anonymous volumes
  * }</pre>
  *
- * The write layer is created before the record and removed before it, so a crash can leave a write
- * layer without a record (shown with an unknown image, removable with {@code rm}) or a record
- * without a write layer (swept when the root is opened), never a record pointing at nothing that
- * survives. Volume references are taken before the record is written and dropped after it is
- * removed: a crash can leave a volume referenced by a container that is gone ({@code volume rm}
- * then names it), never a container using a volume that {@code volume rm} could delete.
+ * The write layer is created after the record and removed before it: it is what makes a container
+ * exist, so a crash can leave only a record without a write layer, which opening the root sweeps.
+ * Volume references are taken before the record is written and dropped after it is removed: a
+ * crash can leave a volume referenced by a container that is gone, never a container using a
+ * volume that {@code volume rm} could delete; opening the root drops such references.
  */
 public final class ContainerStore {
 
@@ -127,19 +127,25 @@ public final class ContainerStore {
       throw new AlreadyExistsException(chosen, "a container named '" + chosen + "' already exists; pick another --name");
     }
     Optional<String> label = needsPrivateLabel(specs) ? Optional.of(mcs.allocate(pairsInUse()).level()) : Optional.empty();
-    layers.createWriteLayer(chosen, image.top(), InitHook.dockerLike(), Map.of());
     List<MountSpec> named = new ArrayList<>();
+    boolean recorded = false;
     try {
       for (MountSpec spec : specs) {
         named.add(spec.type() == MountSpec.Type.VOLUME ? takeVolume(chosen, spec) : spec);
       }
       Container record = new Container(chosen, Optional.of(image.id()), imageRef, clock.instant(), named, label);
       files.write(record);
+      recorded = true;
+      // Last: the write layer is what makes the container exist, so a crash before it leaves a
+      // record and references that the next open sweeps, never a container without a record.
+      layers.createWriteLayer(chosen, image.top(), InitHook.dockerLike(), Map.of());
       return record;
     } catch (IOException | RuntimeException e) {
       try {
+        if (recorded) {
+          files.delete(chosen);
+        }
         releaseVolumes(chosen, named, true);
-        layers.removeWriteLayer(chosen);
       } catch (IOException | RuntimeException undo) {
         e.addSuppressed(undo);
       }
@@ -327,6 +333,18 @@ public final class ContainerStore {
           LOG.log(Level.WARNING, "cannot mount the volumes of container {0} again: {1}", name, e.getMessage());
         } finally {
           layers.unmount(name);
+        }
+      }
+    }
+    // A create killed before its record was written, or an rm killed after it was deleted, leaves
+    // references by a container with neither record nor write layer: nothing would release them.
+    List<String> recorded = files.names();
+    for (Volume v : volumes.list(VolumeFilter.all())) {
+      for (String ref : v.references()) {
+        if (NAME.matcher(ref).matches() && !recorded.contains(ref) && layers.writeLayer(ref).isEmpty()) {
+          LOG.log(Level.INFO, "dropping the reference of missing container {0} on volume {1} (interrupted create"
+              + " or rm)", ref, v.name());
+          volumes.release(v.name(), ref);
         }
       }
     }
