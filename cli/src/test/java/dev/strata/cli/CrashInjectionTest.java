@@ -41,7 +41,9 @@ class CrashInjectionTest {
       "BAD_REFERENCE_COUNT", "VOLUME_REFERENCE_TO_MISSING_CONTAINER", "CONTAINER_WITHOUT_WRITE_LAYER");
 
   private static Level savedLevel;
+  private static ChildJvm jvm = ChildJvm.plain();
 
+  @TempDir static Path shared;
   @TempDir Path tmp;
 
   @BeforeAll
@@ -49,6 +51,16 @@ class CrashInjectionTest {
     // Every reopen logs what recovery swept; hundreds of trials would bury the summary lines.
     savedLevel = Logger.getLogger("").getLevel();
     Logger.getLogger("").setLevel(Level.SEVERE);
+  }
+
+  @BeforeAll
+  static void archiveClasses() throws Exception {
+    ChildJvm packed = ChildJvm.packed(shared.resolve("jvm"));
+    Path root = shared.resolve("dump/root");
+    CrashScenarios scenarios = CrashScenarios.in(shared.resolve("archives"));
+    scenarios.load().prepare(new StoreState("vfs", root));
+    new StrataProcess(root, "vfs", shared.resolve("dump/logs"), packed.dumping()).runToEnd(scenarios.load().command());
+    jvm = packed;
   }
 
   @AfterAll
@@ -120,7 +132,7 @@ class CrashInjectionTest {
       StoreState state = new StoreState("vfs", root);
       scenario.prepare(state);
       long delay = from + (long) (random.nextDouble() * (to - from));
-      StrataProcess strata = new StrataProcess(root, "vfs", dir.resolve("logs"));
+      StrataProcess strata = new StrataProcess(root, "vfs", dir.resolve("logs"), jvm.command());
       Process p = strata.start(scenario.command());
       boolean exited = p.waitFor(delay, TimeUnit.MILLISECONDS);
       int exit = StrataProcess.kill(p);
@@ -142,7 +154,7 @@ class CrashInjectionTest {
   private long measure(String name, CrashScenario scenario, Timed timed) throws Exception {
     Path dir = tmp.resolve("measure-" + name);
     scenario.prepare(new StoreState("vfs", dir.resolve("root")));
-    long took = timed.run(new StrataProcess(dir.resolve("root"), "vfs", dir.resolve("logs"))) / 1_000_000;
+    long took = timed.run(new StrataProcess(dir.resolve("root"), "vfs", dir.resolve("logs"), jvm.command())) / 1_000_000;
     FileTrees.delete(dir);
     return took;
   }

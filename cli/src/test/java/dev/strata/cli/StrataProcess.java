@@ -17,27 +17,21 @@ final class StrataProcess {
   /** What the JVM reports for a child killed by signal 9: 128 + 9. */
   static final int KILLED = 137;
 
-  private static final List<String> JVM_OPTIONS =
-      List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xshare:auto", "-Xmx256m");
-
   private final Path root;
   private final String driver;
   private final Path logs;
+  private final List<String> jvm;
 
-  StrataProcess(Path root, String driver, Path logs) {
+  StrataProcess(Path root, String driver, Path logs, List<String> jvm) {
     this.root = root;
     this.driver = driver;
     this.logs = logs;
+    this.jvm = List.copyOf(jvm);
   }
 
   /** Starts {@code strata --root ROOT --driver DRIVER args...}. */
   Process start(String... args) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(JVM_OPTIONS);
-    command.add("-cp");
-    command.add(classPath());
-    command.add(Main.class.getName());
+    List<String> command = new ArrayList<>(jvm);
     command.addAll(List.of("--root", root.toString(), "--driver", driver));
     command.addAll(List.of(args));
     Files.createDirectories(logs);
@@ -78,10 +72,5 @@ final class StrataProcess {
   String stderr() throws IOException {
     Path f = logs.resolve("stderr");
     return Files.exists(f) ? Files.readString(f) : "";
-  }
-
-  // Surefire may put only a manifest jar on java.class.path; it keeps the real one here.
-  private static String classPath() {
-    return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
   }
 }

@@ -361,8 +361,9 @@ public final class LayerStore implements AutoCloseable {
   /**
    * Crash recovery for the owner of the durable references (the image store, on open): lowers each
    * layer's count to what {@code durable} says it holds (0 when absent) where it records more, and
-   * removes the layers that leaves unreferenced and unused. An operation killed between taking a
-   * reference and handing it to an image leaves such a count. Like the rest of the recovery on
+   * removes every layer left with no reference and nothing on it. An operation killed between
+   * taking a reference and handing it to an image leaves such a count; a release killed part way
+   * down a stack leaves such layers. Like the rest of the recovery on
    * open, it assumes no other process works on the root meanwhile. Does nothing on a store
    * {@linkplain #openForAudit opened for audit}, which reports such counts instead.
    *

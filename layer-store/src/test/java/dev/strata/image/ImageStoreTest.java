@@ -12,6 +12,7 @@ import dev.strata.driver.error.InvalidArgumentException;
 import dev.strata.driver.error.NotFoundException;
 import dev.strata.layer.ChainId;
 import dev.strata.layer.InitHook;
+import dev.strata.layer.LayerAudit;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -287,6 +288,22 @@ class ImageStoreTest {
 
       try (Stores reopened = s.reopen()) {
         assertEquals(List.of(), reopened.images.images());
+        assertEquals(List.of(), reopened.chainIds());
+      }
+    }
+  }
+
+  @Test
+  void open_afterReleaseKilledPartWayDownAStack_removesTheLayersLeftUnreferenced() throws Exception {
+    try (Stores s = Stores.open(tmp)) {
+      TestImage image = TestImage.of(List.of(TestLayers.single("base")), "base");
+      ChainId base = s.layers.register(new ByteArrayInputStream(image.layers().get(0)), Optional.empty(),
+          Optional.of(image.diffIds().get(0))).chainId();
+      // No reference, nothing on it: what a release killed after removing the layer above leaves.
+      new LayerAudit(s.layers).setReferences(base, 0);
+      assertEquals(List.of(base), s.chainIds());
+
+      try (Stores reopened = s.reopen()) {
         assertEquals(List.of(), reopened.chainIds());
       }
     }
