@@ -11,8 +11,8 @@ import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 
 /**
- * How {@link StrataProcess} starts a JVM: this test's class path, and, once {@link #dump} has run,
- * a class-data archive of what {@code strata} loads. Hundreds of child JVMs start about a third
+ * How {@link StrataProcess} starts a {@link CrashChild}: this test's class path, and, once a
+ * {@link #dumping} JVM has exited, a class-data archive of what {@code strata} loads. Hundreds of child JVMs start about a third
  * faster with their classes already parsed; the JVM archives classes only from jars, so the class
  * directories of the build are packed into jars first.
  */
@@ -52,12 +52,12 @@ final class ChildJvm {
     return new ChildJvm(String.join(java.io.File.pathSeparator, entries), dir.resolve("strata.jsa"));
   }
 
-  /** Options of a JVM that writes the archive when it exits. */
+  /** The command line, up to the arguments, of a {@link CrashChild} that writes the archive when it exits. */
   List<String> dumping() {
     return command("-XX:ArchiveClassesAtExit=" + archive);
   }
 
-  /** Options of a JVM that uses the archive, once one was written. */
+  /** The command line, up to the arguments, of a {@link CrashChild}, using the archive once one was written. */
   List<String> command() {
     return Files.isRegularFile(archive) ? command("-XX:SharedArchiveFile=" + archive) : command(null);
   }
@@ -71,7 +71,7 @@ final class ChildJvm {
     }
     command.add("-cp");
     command.add(classPath);
-    command.add(Main.class.getName());
+    command.add(CrashChild.class.getName());
     return command;
   }
 

@@ -18,7 +18,7 @@ record CrashTrial(String kind, long delayMillis, boolean killed, List<String> fo
   }
 
   /** {@code load: 30 trials, 24 killed before finish, outcomes {...}, before reopen {...}}, for the issue note. */
-  static String summary(String kind, List<CrashTrial> trials, long baselineMillis, long fullMillis) {
+  static String summary(String kind, List<CrashTrial> trials, long fullMillis, long windowMillis) {
     long killed = trials.stream().filter(CrashTrial::killed).count();
     Map<String, Long> outcomes = count(trials.stream().map(CrashTrial::outcome).toList());
     Map<String, Long> before = count(trials.stream()
@@ -26,8 +26,8 @@ record CrashTrial(String kind, long delayMillis, boolean killed, List<String> fo
             .distinct().sorted().toList()))
         .toList());
     return String.format("crash %-14s trials %4d  killed before finish %4d  finished %4d  outcomes %s"
-        + "  check before reopen %s  (jvm start ~%d ms, whole run ~%d ms)", kind, trials.size(), killed,
-        trials.size() - killed, outcomes, before, baselineMillis, fullMillis);
+        + "  check before reopen %s  (operation ~%d ms, kills uniform over 0..%d ms)", kind, trials.size(), killed,
+        trials.size() - killed, outcomes, before, fullMillis, windowMillis);
   }
 
   private static Map<String, Long> count(List<String> values) {

@@ -88,8 +88,9 @@ final class StoreState {
   /** {@code strata check --format json}: its exit code and the kinds of what it found. */
   record Check(int exit, List<String> kinds, String output) {}
 
-  Check check() {
-    Cli.Result r = run("--format", "json", "check");
+  /** {@code strata check}; {@code quick} skips re-hashing the layers. */
+  Check check(boolean quick) {
+    Cli.Result r = quick ? run("--format", "json", "check", "--quick") : run("--format", "json", "check");
     List<String> kinds = new ArrayList<>();
     try {
       for (JsonNode f : JSON.readTree(r.out()).get("findings")) {
