@@ -1,7 +1,7 @@
 #!/bin/bash
 # Pull of a 60-layer image from a local registry: `strata pull` against `docker pull`, same registry,
 # same image, alternating runs; prints the medians and their ratio. Run as root from the repository:
-#   [STRATA_DRIVER=overlay2] registry-client/pull-compare.sh [runs] [layers] [KiB per layer]
+#   [STRATA_DRIVER=overlay2] [STRATA_ARGS="--storage-opt durability=none"] registry-client/pull-compare.sh [runs] [layers] [KiB per layer]
 # Needs docker-registry (Debian package), a running Docker engine and the strata command (built on
 # demand by ./strata). Leaves nothing behind: registry, images and roots are removed on exit.
 set -euo pipefail
@@ -57,7 +57,7 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2
 strata_times=(); docker_times=()
 for run in $(seq "$runs"); do
   root="$work/root-$run"
-  strata_times+=("$(cd "$repo" && ms ./strata --root "$root" --driver "${STRATA_DRIVER:-overlay2}" pull --insecure-registry "127.0.0.1:$port" "$image")")
+  strata_times+=("$(cd "$repo" && ms ./strata --root "$root" --driver "${STRATA_DRIVER:-overlay2}" ${STRATA_ARGS:-} pull --insecure-registry "127.0.0.1:$port" "$image")")
   rm -rf "$root"
   docker_times+=("$(ms docker pull -q "$image")")
   docker rmi -f "$image" >/dev/null

@@ -85,6 +85,10 @@ final class TestArchives {
   }
 
   static Path dockerArchive(Path file, byte[] config, List<byte[]> layers) throws IOException {
+    return dockerArchive(file, config, layers, TAG);
+  }
+
+  static Path dockerArchive(Path file, byte[] config, List<byte[]> layers, String tag) throws IOException {
     String configName = Digest.sha256Of(config).hex() + ".json";
     List<String> paths = new ArrayList<>();
     try (OutputStream os = Files.newOutputStream(file);
@@ -95,7 +99,7 @@ final class TestArchives {
         file(tar, "l" + i + "/layer.tar", layers.get(i), 0644);
         paths.add("l" + i + "/layer.tar");
       }
-      file(tar, "manifest.json", ("[{\"Config\":\"" + configName + "\",\"RepoTags\":[\"" + TAG
+      file(tar, "manifest.json", ("[{\"Config\":\"" + configName + "\",\"RepoTags\":[\"" + tag
           + "\"],\"Layers\":[\"" + String.join("\",\"", paths) + "\"]}]").getBytes(StandardCharsets.UTF_8), 0644);
     }
     return file;

@@ -17,6 +17,7 @@ import dev.strata.volume.McsPair;
 import dev.strata.volume.McsPairs;
 import dev.strata.volume.MountSpec;
 import dev.strata.volume.Volume;
+import dev.strata.volume.VolumeFilter;
 import dev.strata.volume.VolumeStore;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -43,12 +44,11 @@ import java.util.regex.Pattern;
  * containers.remove(c, false, true);   // drops its volume references, deletes its anonymous volumes
  * }</pre>
  *
- * The write layer is created before the record and removed before it, so a crash can leave a write
- * layer without a record (shown with an unknown image, removable with {@code rm}) or a record
- * without a write layer (swept when the root is opened), never a record pointing at nothing that
- * survives. Volume references are taken before the record is written and dropped after it is
- * removed: a crash can leave a volume referenced by a container that is gone ({@code volume rm}
- * then names it), never a container using a volume that {@code volume rm} could delete.
+ * The write layer is created after the record and removed before it: it is what makes a container
+ * exist, so a crash can leave only a record without a write layer, which opening the root sweeps.
+ * Volume references are taken before the record is written and dropped after it is removed: a
+ * crash can leave a volume referenced by a container that is gone, never a container using a
+ * volume that {@code volume rm} could delete; opening the root drops such references.
  *
  * <p>Thread-safe: operations on one container (create, mount, unmount, remove) run one at a time
  * under a lock of its name, so that counting mounts and mounting volumes happen together; different
@@ -140,20 +140,24 @@ public final class ContainerStore {
     Optional<McsPair> pair = PrivateLabels.needed(specs) ? Optional.of(labels.reserve()) : Optional.empty();
     Optional<String> label = pair.map(McsPair::level);
     List<MountSpec> named = new ArrayList<>();
+    boolean recorded = false;
     try {
-      layers.createWriteLayer(chosen, image.top(), InitHook.dockerLike(), Map.of());
       for (MountSpec spec : specs) {
         named.add(spec.type() == MountSpec.Type.VOLUME ? volumeRefs.take(chosen, spec) : spec);
       }
       Container record = new Container(chosen, Optional.of(image.id()), imageRef, clock.instant(), named, label);
       files.write(record);
+      recorded = true;
+      // Last: the write layer is what makes the container exist, so a crash before it leaves a
+      // record and references that the next open sweeps, never a container without a record.
+      layers.createWriteLayer(chosen, image.top(), InitHook.dockerLike(), Map.of());
       return record;
     } catch (IOException | RuntimeException e) {
       try {
-        volumeRefs.release(chosen, named, true);
-        if (layers.writeLayer(chosen).isPresent()) {
-          layers.removeWriteLayer(chosen);
+        if (recorded) {
+          files.delete(chosen);
         }
+        volumeRefs.release(chosen, named, true);
       } catch (IOException | RuntimeException undo) {
         e.addSuppressed(undo);
       }
@@ -328,6 +332,18 @@ public final class ContainerStore {
           LOG.log(Level.WARNING, "cannot mount the volumes of container {0} again: {1}", name, e.getMessage());
         } finally {
           layers.unmount(name);
+        }
+      }
+    }
+    // A create killed before its record was written, or an rm killed after it was deleted, leaves
+    // references by a container with neither record nor write layer: nothing would release them.
+    List<String> recorded = files.names();
+    for (Volume v : volumes.list(VolumeFilter.all())) {
+      for (String ref : v.references()) {
+        if (NAME.matcher(ref).matches() && !recorded.contains(ref) && layers.writeLayer(ref).isEmpty()) {
+          LOG.log(Level.INFO, "dropping the reference of missing container {0} on volume {1} (interrupted create"
+              + " or rm)", ref, v.name());
+          volumes.release(v.name(), ref);
         }
       }
     }

@@ -76,7 +76,21 @@ public final class ImageStore implements AutoCloseable {
     ImageDb.sweepStaging(store.tmpRoot);
     store.images.putAll(store.db.loadConfigs());
     store.tags.putAll(store.db.loadTags(store.images));
+    store.dropStaleReferences();
     return store;
+  }
+
+  // Images hold the only durable references: one on their top layer each.
+  private void dropStaleReferences() throws IOException {
+    Map<ChainId, Integer> held = new HashMap<>();
+    for (ImageConfig image : images.values()) {
+      image.top().ifPresent(top -> held.merge(top, 1, Integer::sum));
+    }
+    List<ChainId> removed = layers.dropStaleReferences(held);
+    if (!removed.isEmpty()) {
+      LOG.log(Level.INFO, "removed {0} layer(s) an interrupted load, commit or rmi left unreferenced: {1}",
+          removed.size(), removed);
+    }
   }
 
   /** The layer store underneath. */

@@ -64,9 +64,12 @@ public final class LayerStore implements AutoCloseable {
   private final ContainerLayers containers;
   private final Syncer syncer;
   private final Path driverHome;
+  private final boolean recovers;
   private volatile boolean closed;
 
-  private LayerStore(GraphDriver driver, String driverReason, Path root, Syncer syncer) throws IOException {
+  private LayerStore(GraphDriver driver, String driverReason, Path root, Syncer syncer, boolean recovers)
+      throws IOException {
+    this.recovers = recovers;
     this.driver = driver;
     this.driverReason = driverReason;
     this.root = root;
@@ -124,7 +127,7 @@ public final class LayerStore implements AutoCloseable {
     GraphDriver driver = drivers.open(name,
         new DriverConfig(config.root().resolve(name), driverOptions, config.mounter()));
     try {
-      LayerStore store = new LayerStore(driver, reason, config.root(), syncer);
+      LayerStore store = new LayerStore(driver, reason, config.root(), syncer, recover);
       if (recover) {
         new StoreRecovery(store.db, driver, store.tmp).run();
       }
@@ -395,6 +398,22 @@ public final class LayerStore implements AutoCloseable {
     } finally {
       Files.deleteIfExists(tar);
     }
+  }
+
+  /**
+   * Crash recovery for the owner of the durable references (the image store, on open): lowers each
+   * layer's count to what {@code durable} says it holds (0 when absent) where it records more, and
+   * removes every layer left with no reference and nothing on it. An operation killed between
+   * taking a reference and handing it to an image leaves such a count; a release killed part way
+   * down a stack leaves such layers. Like the rest of the recovery on
+   * open, it assumes no other process works on the root meanwhile. Does nothing on a store
+   * {@linkplain #openForAudit opened for audit}, which reports such counts instead.
+   *
+   * @return the layers removed, top first within each stack
+   */
+  public List<ChainId> dropStaleReferences(Map<ChainId, Integer> durable) throws IOException {
+    ensureOpen();
+    return recovers ? new StaleReferences(db, index).drop(durable) : List.of();
   }
 
   /**

@@ -133,6 +133,30 @@ class ContainerStoreTest {
     assertEquals(List.of("b1"), List.copyOf(volumes.get("shared").references()));
   }
 
+  @Test
+  void open_afterCreateKilledBeforeItsRecord_dropsTheVolumeReferencesItTook() throws IOException {
+    containers.create(Optional.of("a1"), IMAGE, List.of(MountSpec.parseVolume("shared:/s")));
+    volumes.acquire("shared", "killed"); // a create killed after taking the volume, before its record
+
+    closeStores();
+    openStores();
+
+    assertEquals(List.of("a1"), List.copyOf(volumes.get("shared").references()));
+  }
+
+  @Test
+  void open_afterCreateKilledBeforeItsWriteLayer_leavesNoContainer() throws IOException {
+    containers.create(Optional.of("a1"), IMAGE, List.of(MountSpec.parseVolume("shared:/s")));
+    layers.removeWriteLayer("a1"); // the record and references written, the write layer not yet
+
+    closeStores();
+    openStores();
+
+    assertEquals(List.of(), containers.list());
+    assertEquals(List.of(), ContainerStore.recordNames(root));
+    assertEquals(List.of(), List.copyOf(volumes.get("shared").references()));
+  }
+
   private void openStores() throws IOException {
     layers = LayerStore.open(LayerStoreConfig.of(root, "vfs"));
     images = ImageStore.open(layers);

@@ -12,6 +12,7 @@ import dev.strata.driver.error.InvalidArgumentException;
 import dev.strata.driver.error.NotFoundException;
 import dev.strata.layer.ChainId;
 import dev.strata.layer.InitHook;
+import dev.strata.layer.LayerAudit;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -254,6 +255,60 @@ class ImageStoreTest {
   }
 
   /** Registers the layers bottom-up and keeps only the registration's reference on the top one. */
+  @Test
+  void open_afterLoadKilledBeforeItsImageWasAdded_removesTheLayersItHeld() throws Exception {
+    try (Stores s = Stores.open(tmp)) {
+      TestImage kept = TestImage.twoLayers();
+      register(s, kept);
+      s.images.add(kept.config(), List.of("kept"));
+      s.layers.release(ImageConfig.chainIds(kept.diffIds()).get(1));
+      TestImage killed = TestImage.of(List.of(TestLayers.single("killed")), "killed");
+      // A killed load: its layer registered with the load's reference, no image, no release.
+      s.layers.register(new ByteArrayInputStream(killed.layers().get(0)), Optional.empty(),
+          Optional.of(killed.diffIds().get(0)));
+      assertEquals(3, s.chainIds().size());
+
+      try (Stores reopened = s.reopen()) {
+        assertEquals(ImageConfig.chainIds(kept.diffIds()).stream().sorted((a, b) -> a.toString().compareTo(b.toString()))
+            .toList(), reopened.chainIds());
+        assertEquals(1, reopened.layers.references(ImageConfig.chainIds(kept.diffIds()).get(1)));
+      }
+    }
+  }
+
+  @Test
+  void open_afterRmiKilledBeforeItReleasedTheLayer_removesTheImagesLayers() throws Exception {
+    try (Stores s = Stores.open(tmp)) {
+      TestImage image = TestImage.twoLayers();
+      List<ChainId> chains = register(s, image);
+      s.images.add(image.config(), List.of("busybox"));
+      // Untagged and its config gone, its reference still counted: rmi killed before the release.
+      new ImageDb(s.layers.metadataRoot()).writeTags(Map.of());
+      Files.delete(s.layers.metadataRoot().resolve("imagedb/content/sha256/" + image.id().digest().hex()));
+
+      try (Stores reopened = s.reopen()) {
+        assertEquals(List.of(), reopened.images.images());
+        assertEquals(List.of(), reopened.chainIds());
+      }
+    }
+  }
+
+  @Test
+  void open_afterReleaseKilledPartWayDownAStack_removesTheLayersLeftUnreferenced() throws Exception {
+    try (Stores s = Stores.open(tmp)) {
+      TestImage image = TestImage.of(List.of(TestLayers.single("base")), "base");
+      ChainId base = s.layers.register(new ByteArrayInputStream(image.layers().get(0)), Optional.empty(),
+          Optional.of(image.diffIds().get(0))).chainId();
+      // No reference, nothing on it: what a release killed after removing the layer above leaves.
+      new LayerAudit(s.layers).setReferences(base, 0);
+      assertEquals(List.of(base), s.chainIds());
+
+      try (Stores reopened = s.reopen()) {
+        assertEquals(List.of(), reopened.chainIds());
+      }
+    }
+  }
+
   private static List<ChainId> register(Stores s, TestImage image) throws Exception {
     Optional<ChainId> parent = Optional.empty();
     List<ChainId> chains = ImageConfig.chainIds(image.diffIds());

@@ -1,0 +1,278 @@
+package dev.strata.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.strata.archive.Digest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Collectors;
+
+/**
+ * The operations {@link CrashInjectionTest} kills. Layers and container writes are a few MB, so a
+ * kill can land while they are being applied, hashed or copied, not only around them.
+ */
+final class CrashScenarios {
+
+  static final String BIG_TAG = "test/big:1.0";
+  private static final int BIG_LAYERS = 3;
+  private static final int FILES_PER_LAYER = 8;
+  private static final int FILE_SIZE = 256 * 1024;
+
+  private final Path bigArchive;
+  private final String bigImageId;
+
+  private CrashScenarios(Path bigArchive, String bigImageId) {
+    this.bigArchive = bigArchive;
+    this.bigImageId = bigImageId;
+  }
+
+  /** Writes the archives the scenarios load into {@code dir}. */
+  static CrashScenarios in(Path dir) throws IOException {
+    List<byte[]> layers = new ArrayList<>();
+    Random random = new Random(7);
+    for (int i = 0; i < BIG_LAYERS; i++) {
+      int layer = i;
+      layers.add(TestArchives.tar(t -> {
+        TestArchives.dir(t, "big" + layer + "/");
+        for (int f = 0; f < FILES_PER_LAYER; f++) {
+          TestArchives.file(t, "big" + layer + "/f" + f, bytes(random, FILE_SIZE), 0644);
+        }
+      }));
+    }
+    String ids = layers.stream().map(l -> "\"" + Digest.sha256Of(l) + "\"").collect(Collectors.joining(","));
+    byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"created\":\"2024-01-02T03:04:05Z\","
+        + "\"config\":{},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[" + ids + "]}}").getBytes(StandardCharsets.UTF_8);
+    Files.createDirectories(dir);
+    Path archive = TestArchives.dockerArchive(dir.resolve("big.tar"), config, layers, BIG_TAG);
+    Files.write(dir.resolve("app.tar"), Files.readAllBytes(TestArchives.dockerArchive(dir.resolve("app-tmp.tar"))));
+    return new CrashScenarios(archive, Digest.sha256Of(config).toString());
+  }
+
+  List<CrashScenario> all() {
+    return List.of(load(), commit(), rm(), rmi(), volumeCreate(), volumeRm(), createWithVolumes());
+  }
+
+  CrashScenario load() {
+    return new Scenario("load", "load", "-i", bigArchive.toString()) {
+      @Override
+      public String outcome(StoreState s) {
+        return bigImage(s, "loaded", "not loaded");
+      }
+    };
+  }
+
+  CrashScenario rmi() {
+    return new Scenario("rmi", "rmi", BIG_TAG) {
+      @Override
+      public void prepare(StoreState s) throws IOException {
+        super.prepare(s);
+        s.ok("load", "-i", bigArchive.toString());
+      }
+
+      @Override
+      public String outcome(StoreState s) {
+        return bigImage(s, "not removed", "removed");
+      }
+    };
+  }
+
+  CrashScenario commit() {
+    return new Scenario("commit", "commit", "c1", "test/app:2.0") {
+      private List<String> diff;
+
+      @Override
+      public void prepare(StoreState s) throws IOException {
+        super.prepare(s);
+        s.ok("create", "--name", "c1", TestArchives.TAG);
+        writeInto(s, "c1", 6, 1024 * 1024);
+        diff = s.diff("c1");
+      }
+
+      @Override
+      public String outcome(StoreState s) {
+        assertEquals(Map.of("c1", TestArchives.TAG), s.containers(), "the container a commit reads is never touched");
+        assertEquals(diff, s.diff("c1"));
+        StoreState.ImageRow committed = s.images().get("test/app:2.0");
+        if (committed == null) {
+          assertEquals(1, s.images().size(), "no image but the base: " + s.images());
+          assertEquals(2, s.layerCount(), "no layer of the commit is left");
+          return "no image";
+        }
+        assertEquals(3, committed.layers());
+        assertEquals(3, s.layerCount());
+        return "committed";
+      }
+    };
+  }
+
+  CrashScenario rm() {
+    return new Scenario("rm", "rm", "-v", "c1") {
+      private List<String> diff;
+
+      @Override
+      public void prepare(StoreState s) throws IOException {
+        super.prepare(s);
+        s.ok("create", "--name", "c1", "-v", "data:/data", TestArchives.TAG);
+        writeInto(s, "c1", 4, 512 * 1024);
+        diff = s.diff("c1");
+      }
+
+      @Override
+      public String outcome(StoreState s) {
+        Map<String, String> containers = s.containers();
+        StoreState.VolumeRow data = s.volume("data").orElseThrow(() -> new AssertionError("rm never removes a named volume"));
+        if (containers.containsKey("c1")) {
+          assertEquals(TestArchives.TAG, containers.get("c1"), "the record survives with the container");
+          assertEquals(diff, s.diff("c1"));
+          assertEquals(1, data.references());
+          return "kept";
+        }
+        assertEquals(Map.of(), containers);
+        assertEquals(0, data.references(), "a removed container holds no volume");
+        assertEquals(2, s.layerCount());
+        return "removed";
+      }
+    };
+  }
+
+  CrashScenario volumeCreate() {
+    return new Scenario("volume create", "volume", "create", "--label", "k=v", "v1") {
+      @Override
+      public String outcome(StoreState s) {
+        var v = s.volume("v1");
+        if (v.isPresent()) {
+          assertTrue(Files.isDirectory(v.get().mountpoint()), "a listed volume has its _data: " + v.get());
+          assertEquals(0, v.get().references());
+          return "created";
+        }
+        assertEquals(Map.of(), s.volumes());
+        return "not created";
+      }
+    };
+  }
+
+  CrashScenario volumeRm() {
+    return new Scenario("volume rm", "volume", "rm", "v1") {
+      private static final int FILES = 200;
+
+      @Override
+      public void prepare(StoreState s) throws IOException {
+        super.prepare(s);
+        s.ok("volume", "create", "v1");
+        Path data = s.volume("v1").orElseThrow().mountpoint();
+        for (int i = 0; i < FILES; i++) {
+          Files.writeString(data.resolve("f" + i), content(i));
+        }
+      }
+
+      @Override
+      public String outcome(StoreState s) throws IOException {
+        var v = s.volume("v1");
+        if (v.isEmpty()) {
+          assertEquals(Map.of(), s.volumes());
+          return "removed";
+        }
+        Path data = v.get().mountpoint();
+        for (int i = 0; i < FILES; i++) {
+          assertEquals(content(i), Files.readString(data.resolve("f" + i)), "volume rm loses no data it keeps");
+        }
+        return "kept";
+      }
+
+      private String content(int i) {
+        return ("file " + i + "\n").repeat(2000);
+      }
+    };
+  }
+
+  CrashScenario createWithVolumes() {
+    return new Scenario("create -v", "create", "--name", "c2", "-v", "data:/data", "-v", "/anon", TestArchives.TAG) {
+      @Override
+      public String outcome(StoreState s) {
+        Map<String, String> containers = s.containers();
+        Map<String, StoreState.VolumeRow> volumes = s.volumes();
+        if (containers.containsKey("c2")) {
+          assertEquals(Map.of("c2", TestArchives.TAG), containers);
+          assertEquals(2, volumes.size(), "the named and the anonymous volume: " + volumes);
+          volumes.values().forEach(v -> assertEquals(1, v.references(), volumes.toString()));
+          return "created";
+        }
+        assertEquals(Map.of(), containers);
+        volumes.values().forEach(v -> assertEquals(0, v.references(), "no reference by a container that is not there"));
+        return volumes.isEmpty() ? "not created" : "not created, volumes " + volumes.keySet().stream()
+            .map(n -> n.equals("data") ? "data" : "anonymous").sorted().toList();
+      }
+    };
+  }
+
+  private String bigImage(StoreState s, String present, String absent) {
+    Map<String, StoreState.ImageRow> images = s.images();
+    StoreState.ImageRow big = images.get(BIG_TAG);
+    if (big == null) {
+      assertEquals(List.of(TestArchives.TAG), List.copyOf(images.keySet()), "no image but the base");
+      assertEquals(2, s.layerCount(), "no layer of " + BIG_TAG + " is left");
+      return absent;
+    }
+    assertEquals(bigImageId, big.id());
+    assertEquals(BIG_LAYERS, big.layers());
+    assertEquals(2 + BIG_LAYERS, s.layerCount());
+    return present;
+  }
+
+  /** Writes {@code files} random files into the container's /data2 through a mount, then unmounts. */
+  private static void writeInto(StoreState s, String container, int files, int size) throws IOException {
+    Path rootfs = Path.of(s.ok("mount", container).lastLine());
+    Path dir = Files.createDirectories(rootfs.resolve("data2"));
+    Random random = new Random(11);
+    for (int i = 0; i < files; i++) {
+      Files.write(dir.resolve("f" + i), bytes(random, size));
+    }
+    Files.writeString(rootfs.resolve("etc/motd"), "changed in the container\n");
+    s.ok("umount", container);
+  }
+
+  private static byte[] bytes(Random random, int size) {
+    byte[] b = new byte[size];
+    random.nextBytes(b);
+    return b;
+  }
+
+  /** Loads the base image into every root; subclasses add to it. */
+  private abstract class Scenario implements CrashScenario {
+    private final String name;
+    private final String[] command;
+
+    Scenario(String name, String... command) {
+      this.name = name;
+      this.command = command;
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public String[] command() {
+      return Arrays.copyOf(command, command.length);
+    }
+
+    @Override
+    public void prepare(StoreState s) throws IOException {
+      s.ok("load", "-i", bigArchive.resolveSibling("app.tar").toString());
+    }
+
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+}
