@@ -98,20 +98,25 @@ final class LayerDb {
   }
 
   /**
-   * Publishes a layer: its files are assembled in {@code staging} (which may already hold the
-   * tar-split record) and the directory is renamed into place.
+   * Writes a layer's record into {@code staging} (which may already hold the tar-split record).
+   * Plain writes: the directory is invisible until {@link #publish}, and the store flushes it once,
+   * with the layer's files, before publishing (a file-by-file fsync cost a dozen syncs a layer).
    */
-  void create(LayerRecord record, Path staging) throws IOException {
+  void stage(LayerRecord record, Path staging) throws IOException {
     Layer l = record.layer();
-    AtomicFiles.writeString(staging.resolve("diff"), l.diffId().toString());
-    AtomicFiles.writeString(staging.resolve("size"), Long.toString(l.size()));
-    AtomicFiles.writeString(staging.resolve("depth"), Integer.toString(l.depth()));
-    AtomicFiles.writeString(staging.resolve("cache-id"), record.cacheId().value());
-    AtomicFiles.writeString(staging.resolve("references"), Integer.toString(record.references()));
+    Files.writeString(staging.resolve("diff"), l.diffId().toString());
+    Files.writeString(staging.resolve("size"), Long.toString(l.size()));
+    Files.writeString(staging.resolve("depth"), Integer.toString(l.depth()));
+    Files.writeString(staging.resolve("cache-id"), record.cacheId().value());
+    Files.writeString(staging.resolve("references"), Integer.toString(record.references()));
     if (l.parent().isPresent()) {
-      AtomicFiles.writeString(staging.resolve("parent"), l.parent().get().toString());
+      Files.writeString(staging.resolve("parent"), l.parent().get().toString());
     }
-    AtomicFiles.move(staging, layers.resolve(l.chainId().digest().hex()));
+  }
+
+  /** Publishes a staged layer: the rename makes it exist, the directory's fsync makes that durable. */
+  void publish(ChainId chainId, Path staging) throws IOException {
+    AtomicFiles.move(staging, layers.resolve(chainId.digest().hex()));
   }
 
   void writeReferences(ChainId chainId, int count) throws IOException {

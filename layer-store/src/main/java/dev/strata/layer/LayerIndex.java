@@ -52,7 +52,7 @@ final class LayerIndex {
 
   /** Publishes a new layer whose files were assembled in {@code staging}. */
   synchronized void publish(LayerRecord record, java.nio.file.Path staging) throws IOException {
-    db.create(record, staging);
+    db.publish(record.layer().chainId(), staging);
     records.invalidate(record.layer().chainId());
   }
 

@@ -220,8 +220,11 @@ public final class LayerStore implements AutoCloseable {
             + applied.diffId() + ", not the expected DiffID " + expectedDiffId.get());
       }
       ChainId chainId = ChainId.of(parent, applied.diffId());
-      // Content before the metadata that names it: the layer's files (driver home) and its
-      // tar-split (staging) reach the disk, then publish's atomic writes make the layer exist.
+      Layer layer = new Layer(chainId, applied.diffId(), parent, applied.size(), depth);
+      LayerRecord record = new LayerRecord(layer, cacheId, 1);
+      db.stage(record, staging);
+      // Content before the rename that publishes it: the layer's files (driver home) and its
+      // staged record and tar-split reach the disk, then the rename makes the layer exist.
       // Outside the index lock: a flush can take seconds and other layers may register meanwhile.
       syncer.sync(driverHome);
       syncer.sync(staging);
@@ -231,8 +234,7 @@ public final class LayerStore implements AutoCloseable {
           index.setReferences(existing.get(), existing.get().references() + 1);
           return existing.get().layer();
         }
-        Layer layer = new Layer(chainId, applied.diffId(), parent, applied.size(), depth);
-        index.publish(new LayerRecord(layer, cacheId, 1), staging);
+        index.publish(record, staging);
         published = true;
         return layer;
       }

@@ -86,6 +86,20 @@ class DiskFullTest {
     return filler;
   }
 
+  /**
+   * Registers {@code tar} as the one layer of an image tagged {@code tag}, which then holds its only
+   * reference: opening the image store drops references no image holds (a killed load's).
+   */
+  private Layer held(byte[] tar, String tag) throws IOException {
+    Layer layer = stores.layers.register(new ByteArrayInputStream(tar), Optional.empty(), Optional.empty());
+    try {
+      stores.images.add(TestImage.of(List.of(tar), tag, tag).config(), List.of(tag));
+    } finally {
+      stores.layers.release(layer.chainId());
+    }
+    return layer;
+  }
+
   /** Everything in the store but lock files: what a failure must not change. */
   private List<String> storeTree() throws IOException {
     try (Stream<Path> walk = Files.walk(root)) {
@@ -112,11 +126,12 @@ class DiskFullTest {
       byte[] tar = randomLayer("blob" + i, 6, i);
       List<String> tree = storeTree();
       Map<String, Integer> counts = stores.layerCounts();
+      List<Image> images = stores.images.images();
       try {
-        registered.add(stores.layers.register(new ByteArrayInputStream(tar), Optional.empty(), Optional.empty()));
+        registered.add(held(tar, "fill:" + i));
       } catch (FailedPreconditionException e) {
         full = e;
-        assertNothingKept(tree, counts, List.of());
+        assertNothingKept(tree, counts, images);
       }
     }
     assertTrue(full != null, "a 64 MiB disk holds fewer than 20 layers of 6 MiB");
@@ -124,8 +139,8 @@ class DiskFullTest {
     assertTrue(full.getMessage().contains("free space"), full.getMessage());
     assertTrue(registered.size() >= 2, "some layers fit: " + registered.size());
 
-    stores.layers.release(registered.get(0).chainId());
-    stores.layers.release(registered.get(1).chainId());
+    stores.images.remove("fill:0", false);
+    stores.images.remove("fill:1", false);
     Layer again = stores.layers.register(new ByteArrayInputStream(randomLayer("after", 6, 99)), Optional.empty(),
         Optional.empty());
     assertTrue(stores.layers.layers().contains(again));
@@ -133,8 +148,7 @@ class DiskFullTest {
 
   @Test
   void commit_writeLayerLargerThanTheFreeSpace_throwsFailedPreconditionAndWorksAfterFreeing() throws IOException {
-    Layer base = stores.layers.register(new ByteArrayInputStream(randomLayer("base", 1, 1)), Optional.empty(),
-        Optional.empty());
+    Layer base = held(randomLayer("base", 1, 1), "base:1");
     stores.layers.createWriteLayer("c1", Optional.of(base.chainId()), InitHook.none(), Map.of());
     Path rootfs = stores.layers.mount("c1");
     byte[] big = new byte[12 * MIB];
@@ -145,10 +159,11 @@ class DiskFullTest {
     Path filler = fillLeaving(16L * MIB);
     List<String> tree = storeTree();
     Map<String, Integer> counts = stores.layerCounts();
+    List<Image> images = stores.images.images();
     FailedPreconditionException e = assertThrows(FailedPreconditionException.class, () -> stores.layers.commit("c1"));
     assertTrue(e.getMessage().contains("no space left on device"), e.getMessage());
     assertTrue(e.getMessage().contains("committing container c1"), e.getMessage());
-    assertNothingKept(tree, counts, List.of());
+    assertNothingKept(tree, counts, images);
 
     Files.delete(filler);
     Layer committed = stores.layers.commit("c1");
