@@ -86,7 +86,7 @@ final class ArchiveWriter {
         sink.file(BLOBS + manifestDigest.hex(), ociManifest);
       }
       for (Reference tag : image.tags()) {
-        ObjectNode descriptor = descriptor(Descriptor.OCI_MANIFEST, manifestDigest, ociManifest.length);
+        ObjectNode descriptor = descriptor(MediaTypes.OCI_MANIFEST, manifestDigest, ociManifest.length);
         descriptor.putObject("annotations")
             .put(OciLayoutReader.CONTAINERD_NAME, tag.fullName())
             .put(OciLayoutReader.REF_NAME, tag.tag());
@@ -98,7 +98,7 @@ final class ArchiveWriter {
         }
       }
       if (image.tags().isEmpty()) {
-        index.add(descriptor(Descriptor.OCI_MANIFEST, manifestDigest, ociManifest.length));
+        index.add(descriptor(MediaTypes.OCI_MANIFEST, manifestDigest, ociManifest.length));
       }
       ObjectNode entry = manifest.addObject();
       entry.put("Config", BLOBS + image.id().digest().hex());
@@ -111,7 +111,7 @@ final class ArchiveWriter {
       ArrayNode layerPaths = entry.putArray("Layers");
       image.diffIds().forEach(d -> layerPaths.add(BLOBS + d.hex()));
     }
-    ObjectNode indexDoc = Json.object().put("schemaVersion", 2).put("mediaType", Descriptor.OCI_INDEX);
+    ObjectNode indexDoc = Json.object().put("schemaVersion", 2).put("mediaType", MediaTypes.OCI_INDEX);
     indexDoc.set("manifests", index);
     sink.file(OciLayoutReader.INDEX, Json.bytes(indexDoc));
     sink.file(DockerArchiveReader.MANIFEST, Json.bytes(manifest));
@@ -140,11 +140,11 @@ final class ArchiveWriter {
   }
 
   private static byte[] ociManifest(SavedImage image, Map<Digest, Long> sizes) {
-    ObjectNode manifest = Json.object().put("schemaVersion", 2).put("mediaType", Descriptor.OCI_MANIFEST);
-    manifest.set("config", descriptor(Descriptor.OCI_CONFIG, image.id().digest(), image.config().length));
+    ObjectNode manifest = Json.object().put("schemaVersion", 2).put("mediaType", MediaTypes.OCI_MANIFEST);
+    manifest.set("config", descriptor(MediaTypes.OCI_CONFIG, image.id().digest(), image.config().length));
     ArrayNode layers = manifest.putArray("layers");
     for (Digest diffId : image.diffIds()) {
-      layers.add(descriptor(Descriptor.OCI_LAYER, diffId, sizes.get(diffId)));
+      layers.add(descriptor(MediaTypes.OCI_LAYER, diffId, sizes.get(diffId)));
     }
     return Json.bytes(manifest);
   }

@@ -18,14 +18,6 @@ import java.util.TreeMap;
 record Descriptor(Optional<String> mediaType, Digest digest, long size, Map<String, String> annotations,
     Optional<String> platform) {
 
-  static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
-  static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
-  static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
-  static final String DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
-  static final String OCI_CONFIG = "application/vnd.oci.image.config.v1+json";
-  static final String DOCKER_CONFIG = "application/vnd.docker.container.image.v1+json";
-  static final String OCI_LAYER = "application/vnd.oci.image.layer.v1.tar";
-
   Descriptor {
     Objects.requireNonNull(mediaType, "mediaType");
     Objects.requireNonNull(digest, "digest");
@@ -39,11 +31,11 @@ record Descriptor(Optional<String> mediaType, Digest digest, long size, Map<Stri
   }
 
   boolean isIndex() {
-    return mediaType.filter(t -> t.equals(OCI_INDEX) || t.equals(DOCKER_LIST)).isPresent();
+    return mediaType.filter(t -> t.equals(MediaTypes.OCI_INDEX) || t.equals(MediaTypes.DOCKER_LIST)).isPresent();
   }
 
   boolean isManifest() {
-    return mediaType.filter(t -> t.equals(OCI_MANIFEST) || t.equals(DOCKER_MANIFEST)).isPresent();
+    return mediaType.filter(t -> t.equals(MediaTypes.OCI_MANIFEST) || t.equals(MediaTypes.DOCKER_MANIFEST)).isPresent();
   }
 
   /** Whether a layer of this media type is a filesystem tar (plain, gzip or zstd). */
@@ -53,7 +45,7 @@ record Descriptor(Optional<String> mediaType, Digest digest, long size, Map<Stri
   }
 
   static boolean isConfig(String mediaType) {
-    return mediaType.equals(OCI_CONFIG) || mediaType.equals(DOCKER_CONFIG);
+    return mediaType.equals(MediaTypes.OCI_CONFIG) || mediaType.equals(MediaTypes.DOCKER_CONFIG);
   }
 
   static Descriptor parse(JsonNode node, String what) throws CorruptException, UnsupportedException {

@@ -88,8 +88,8 @@ final class OciLayoutReader {
     JsonNode blob = readJson(descriptor, what);
     if (descriptor.mediaType().isEmpty()) {
       String type = blob.path("mediaType").asText("");
-      Descriptor typed = new Descriptor(Optional.of(type.isEmpty() && blob.has("layers") ? Descriptor.OCI_MANIFEST
-          : type.isEmpty() && blob.has("manifests") ? Descriptor.OCI_INDEX : type),
+      Descriptor typed = new Descriptor(Optional.of(type.isEmpty() && blob.has("layers") ? MediaTypes.OCI_MANIFEST
+          : type.isEmpty() && blob.has("manifests") ? MediaTypes.OCI_INDEX : type),
           descriptor.digest(), descriptor.size(), descriptor.annotations(), descriptor.platform());
       return typed.mediaType().get().isEmpty() ? Optional.empty() : select(typed, what, depth);
     }
@@ -130,7 +130,7 @@ final class OciLayoutReader {
     JsonNode manifest = readJson(descriptor, what);
     String label = tree.label() + " manifest " + descriptor.digest();
     Descriptor configDescriptor = Descriptor.parse(manifest.get("config"), label + " config");
-    String configType = configDescriptor.mediaType().orElse(Descriptor.OCI_CONFIG);
+    String configType = configDescriptor.mediaType().orElse(MediaTypes.OCI_CONFIG);
     if (!Descriptor.isConfig(configType)) {
       throw new UnsupportedException(configType, label + ": config media type " + configType
           + " is not an image config; this is an artifact, not a container image");
@@ -145,7 +145,7 @@ final class OciLayoutReader {
     List<Blob> layers = new ArrayList<>();
     for (JsonNode node : layerNodes) {
       Descriptor layer = Descriptor.parse(node, label + " layers[" + layers.size() + "]");
-      String type = layer.mediaType().orElse(Descriptor.OCI_LAYER);
+      String type = layer.mediaType().orElse(MediaTypes.OCI_LAYER);
       if (!Descriptor.isLayer(type)) {
         throw new UnsupportedException(type, label + " layers[" + layers.size() + "]: media type " + type
             + " is not a filesystem layer (tar, tar+gzip or tar+zstd)");

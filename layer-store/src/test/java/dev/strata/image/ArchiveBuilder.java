@@ -175,14 +175,14 @@ final class ArchiveBuilder {
     Files.writeString(dir.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
     List<String> descriptors = new ArrayList<>();
     for (TestImage image : images) {
-      String configDesc = descriptor(dockerMediaTypes ? Descriptor.DOCKER_CONFIG : Descriptor.OCI_CONFIG,
+      String configDesc = descriptor(dockerMediaTypes ? MediaTypes.DOCKER_CONFIG : MediaTypes.OCI_CONFIG,
           blob(dir, image.config()), image.config().length, "");
       List<String> layers = new ArrayList<>();
       for (byte[] layer : image.layers()) {
         byte[] content = TestLayers.compress(layer, compression);
         layers.add(descriptor(layerMediaType(), blob(dir, content), content.length, ""));
       }
-      String manifestType = dockerMediaTypes ? Descriptor.DOCKER_MANIFEST : Descriptor.OCI_MANIFEST;
+      String manifestType = dockerMediaTypes ? MediaTypes.DOCKER_MANIFEST : MediaTypes.OCI_MANIFEST;
       byte[] manifest = ("{\"schemaVersion\":2,\"mediaType\":\"" + manifestType + "\",\"config\":" + configDesc
           + ",\"layers\":[" + String.join(",", layers) + "]}").getBytes(StandardCharsets.UTF_8);
       String target = descriptor(manifestType, blob(dir, manifest), manifest.length, "");
@@ -199,7 +199,7 @@ final class ArchiveBuilder {
         descriptors.add(target.substring(0, target.length() - 1) + annotations + "}");
       }
     }
-    Files.writeString(dir.resolve("index.json"), "{\"schemaVersion\":2,\"mediaType\":\"" + Descriptor.OCI_INDEX
+    Files.writeString(dir.resolve("index.json"), "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_INDEX
         + "\",\"manifests\":[" + String.join(",", descriptors) + "]}");
   }
 
@@ -212,9 +212,9 @@ final class ArchiveBuilder {
     String attDesc = descriptor(manifestType, blob(dir, attestation), attestation.length,
         ",\"platform\":{\"os\":\"unknown\",\"architecture\":\"unknown\"},"
             + "\"annotations\":{\"vnd.docker.reference.type\":\"attestation-manifest\"}");
-    byte[] index = ("{\"schemaVersion\":2,\"mediaType\":\"" + Descriptor.OCI_INDEX + "\",\"manifests\":["
+    byte[] index = ("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_INDEX + "\",\"manifests\":["
         + armDesc + "," + amdDesc + "," + attDesc + "]}").getBytes(StandardCharsets.UTF_8);
-    return descriptor(Descriptor.OCI_INDEX, blob(dir, index), index.length, "");
+    return descriptor(MediaTypes.OCI_INDEX, blob(dir, index), index.length, "");
   }
 
   private String layerMediaType() {
@@ -222,9 +222,9 @@ final class ArchiveBuilder {
       return "application/vnd.docker.image.rootfs.diff.tar.gzip";
     }
     return switch (compression) {
-      case PLAIN -> Descriptor.OCI_LAYER;
-      case GZIP -> Descriptor.OCI_LAYER + "+gzip";
-      case ZSTD -> Descriptor.OCI_LAYER + "+zstd";
+      case PLAIN -> MediaTypes.OCI_LAYER;
+      case GZIP -> MediaTypes.OCI_LAYER + "+gzip";
+      case ZSTD -> MediaTypes.OCI_LAYER + "+zstd";
     };
   }
 

@@ -14,9 +14,9 @@ public enum BlobCompression {
    * gzip at the default level. The JDK's header carries no file name and a zero mtime, so the
    * bytes depend on the tar alone (Docker's Go writer also omits both).
    */
-  GZIP("application/vnd.docker.image.rootfs.diff.tar.gzip", "application/vnd.oci.image.layer.v1.tar+gzip"),
+  GZIP(MediaTypes.DOCKER_LAYER_GZIP, MediaTypes.OCI_LAYER + "+gzip"),
   /** zstd level 3; only OCI manifests can name it, so pushing with it writes an OCI manifest. */
-  ZSTD(null, "application/vnd.oci.image.layer.v1.tar+zstd");
+  ZSTD(null, MediaTypes.OCI_LAYER + "+zstd");
 
   private static final int BUFFER = 64 * 1024;
   private static final int ZSTD_LEVEL = 3;
