@@ -33,19 +33,11 @@ final class RmCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    int exit = ExitCodes.OK;
     try (Stores stores = top.openStores()) {
-      for (String name : containers) {
-        try {
-          stores.containers.remove(stores.containers.get(name), force, volumes);
-          spec.commandLine().getOut().println(name);
-        } catch (IOException e) {
-          spec.commandLine().getOut().flush();
-          int code = ErrorReporter.report(spec.commandLine().getErr(), e, top.debug);
-          exit = exit == ExitCodes.OK ? code : exit;
-        }
-      }
+      return EachArgument.run(containers, spec, top.debug, name -> {
+        stores.containers.remove(stores.containers.get(name), force, volumes);
+        spec.commandLine().getOut().println(name);
+      });
     }
-    return exit;
   }
 }

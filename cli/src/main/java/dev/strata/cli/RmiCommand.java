@@ -34,27 +34,19 @@ final class RmiCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
-    int exit = ExitCodes.OK;
     try (Stores stores = top.openStores()) {
-      for (String ref : images) {
-        try {
-          ImageRemoval removal = stores.images.remove(ref, force);
-          for (Reference tag : removal.untagged()) {
-            out.println("Untagged: " + tag);
-          }
-          for (ImageId id : removal.deleted()) {
-            out.println("Deleted: " + id);
-          }
-          for (ChainId layer : removal.layersRemoved()) {
-            out.println("Deleted: " + layer);
-          }
-        } catch (IOException e) {
-          out.flush();
-          int code = ErrorReporter.report(spec.commandLine().getErr(), e, top.debug);
-          exit = exit == ExitCodes.OK ? code : exit;
+      return EachArgument.run(images, spec, top.debug, ref -> {
+        ImageRemoval removal = stores.images.remove(ref, force);
+        for (Reference tag : removal.untagged()) {
+          out.println("Untagged: " + tag);
         }
-      }
+        for (ImageId id : removal.deleted()) {
+          out.println("Deleted: " + id);
+        }
+        for (ChainId layer : removal.layersRemoved()) {
+          out.println("Deleted: " + layer);
+        }
+      });
     }
-    return exit;
   }
 }

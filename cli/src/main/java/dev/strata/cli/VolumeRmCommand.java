@@ -32,19 +32,11 @@ final class VolumeRmCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
-    int exit = ExitCodes.OK;
     try (VolumeStore store = volumes.open()) {
-      for (String name : names) {
-        try {
-          store.remove(name, force);
-          out.println(name);
-        } catch (IOException e) {
-          out.flush();
-          int code = ErrorReporter.report(spec.commandLine().getErr(), e, volumes.top.debug);
-          exit = exit == ExitCodes.OK ? code : exit;
-        }
-      }
+      return EachArgument.run(names, spec, volumes.top.debug, name -> {
+        store.remove(name, force);
+        out.println(name);
+      });
     }
-    return exit;
   }
 }
