@@ -10,6 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
+import java.util.List;
+import java.util.ArrayList;
 import java.util.TreeMap;
 
 /**
@@ -19,6 +22,8 @@ import java.util.TreeMap;
 final class ImageDb {
 
   private static final System.Logger LOG = System.getLogger(ImageDb.class.getName());
+
+  private static final String ADDING = "adding-";
 
   private final Path contentDir;
   private final TagFile tagFile;
@@ -73,6 +78,52 @@ final class ImageDb {
       }
     }
     return tags;
+  }
+
+  /**
+   * Records that the configs {@code ids} are about to be written with their tags: until {@link
+   * #endAdd}, a crash leaves this journal, and {@link #rollBackInterruptedAdds} deletes whichever of
+   * them no tag names, so a killed load never leaves an untagged image behind.
+   */
+  Path beginAdd(List<ImageId> ids) throws IOException {
+    Path journal = journalDir().resolve(ADDING + UUID.randomUUID());
+    StringBuilder lines = new StringBuilder();
+    ids.forEach(id -> lines.append(id).append('\n'));
+    AtomicFiles.writeString(journal, lines.toString());
+    return journal;
+  }
+
+  void endAdd(Path journal) throws IOException {
+    AtomicFiles.delete(journal);
+  }
+
+  /** Undoes the adds a crash interrupted; returns the configs deleted. */
+  List<ImageId> rollBackInterruptedAdds() throws IOException {
+    List<ImageId> deleted = new ArrayList<>();
+    if (!Files.isDirectory(journalDir())) {
+      return deleted;
+    }
+    Map<Reference, ImageId> tags = tagFile.read();
+    try (DirectoryStream<Path> journals = Files.newDirectoryStream(journalDir(), ADDING + "*")) {
+      for (Path journal : journals) {
+        for (String line : Files.readAllLines(journal)) {
+          if (line.isBlank()) {
+            continue;
+          }
+          ImageId id = ImageId.parse(line.trim());
+          if (!tags.containsValue(id) && Files.exists(configPath(id))) {
+            deleteConfig(id);
+            deleted.add(id);
+          }
+        }
+        AtomicFiles.delete(journal);
+      }
+    }
+    return deleted;
+  }
+
+  private Path journalDir() {
+    return contentDir.getParent().getParent();
   }
 
   void writeTags(Map<Reference, ImageId> tags) throws IOException {

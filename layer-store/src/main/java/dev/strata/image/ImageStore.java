@@ -74,6 +74,10 @@ public final class ImageStore implements AutoCloseable {
   public static ImageStore open(LayerStore layers) throws IOException {
     ImageStore store = new ImageStore(layers);
     ImageDb.sweepStaging(store.tmpRoot);
+    List<ImageId> rolledBack = store.db.rollBackInterruptedAdds();
+    if (!rolledBack.isEmpty()) {
+      LOG.log(Level.INFO, "removed image(s) an interrupted load or commit left untagged: {0}", rolledBack);
+    }
     store.images.putAll(store.db.loadConfigs());
     store.tags.putAll(store.db.loadTags(store.images));
     store.dropStaleReferences();
@@ -159,6 +163,9 @@ public final class ImageStore implements AutoCloseable {
     List<ChainId> retained = new ArrayList<>();
     Map<ImageId, ImageConfig> added = new HashMap<>();
     Map<Reference, ImageId> newTags = new TreeMap<>(tags);
+    List<ImageId> fresh = pending.stream().map(PendingImage::id).filter(id -> !images.containsKey(id)).distinct()
+        .toList();
+    Path journal = db.beginAdd(fresh);
     try {
       for (PendingImage image : pending) {
         if (images.containsKey(image.id()) || added.containsKey(image.id())) {
@@ -189,10 +196,12 @@ public final class ImageStore implements AutoCloseable {
       if (!newTags.equals(tags)) {
         db.writeTags(newTags);
       }
+      db.endAdd(journal);
     } catch (IOException | RuntimeException e) {
       for (ImageId id : written) {
         undo(e, () -> db.deleteConfig(id));
       }
+      undo(e, () -> db.endAdd(journal));
       for (ChainId chain : retained) {
         undo(e, () -> layers.release(chain));
       }

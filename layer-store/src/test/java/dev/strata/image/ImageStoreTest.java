@@ -256,6 +256,33 @@ class ImageStoreTest {
 
   /** Registers the layers bottom-up and keeps only the registration's reference on the top one. */
   @Test
+  void open_afterLoadKilledBetweenConfigAndTag_removesTheUntaggedImageAndItsLayers() throws Exception {
+    try (Stores s = Stores.open(tmp)) {
+      TestImage kept = TestImage.twoLayers();
+      register(s, kept);
+      s.images.add(kept.config(), List.of("kept"));
+      s.layers.release(ImageConfig.chainIds(kept.diffIds()).get(1));
+      TestImage killed = TestImage.of(List.of(TestLayers.single("killed")), "killed");
+      // A killed load: layer registered, journal and config written, the top retained, no tag yet.
+      s.layers.register(new ByteArrayInputStream(killed.layers().get(0)), Optional.empty(),
+          Optional.of(killed.diffIds().get(0)));
+      ImageDb db = new ImageDb(s.layers.metadataRoot());
+      db.beginAdd(List.of(killed.id()));
+      db.writeConfig(killed.id(), killed.config());
+      s.layers.retain(ImageConfig.chainIds(killed.diffIds()).get(0));
+
+      try (Stores reopened = s.reopen()) {
+        assertEquals(List.of(kept.id()), reopened.images.images().stream().map(Image::id).toList());
+        assertEquals(2, reopened.chainIds().size(), "only the kept image's layers stay: " + reopened.chainIds());
+        assertTrue(reopened.chainIds().containsAll(ImageConfig.chainIds(kept.diffIds())));
+        try (var journals = Files.list(s.layers.metadataRoot().resolve("imagedb"))) {
+          assertEquals(List.of(), journals.filter(p -> p.getFileName().toString().startsWith("adding-")).toList());
+        }
+      }
+    }
+  }
+
+  @Test
   void open_afterLoadKilledBeforeItsImageWasAdded_removesTheLayersItHeld() throws Exception {
     try (Stores s = Stores.open(tmp)) {
       TestImage kept = TestImage.twoLayers();
