@@ -57,6 +57,14 @@ public final class LoopFilesystem implements AutoCloseable {
     return create("ext4", size, false);
   }
 
+  /**
+   * A {@code type} filesystem ({@code btrfs}, {@code xfs} or {@code ext4}) of {@code size} bytes,
+   * for benchmarks that need more room than the suites' defaults. Needs root.
+   */
+  public static LoopFilesystem of(String type, long size) throws IOException {
+    return create(type, size, false);
+  }
+
   private static LoopFilesystem create(String type, long size, boolean wantProjectQuotas) throws IOException {
     Assumptions.assumeTrue(new dev.strata.driver.posix.FileNodes().isRoot(),
         "needs root: loop device and mount(2)");
