@@ -34,6 +34,7 @@ public final class Main {
   public static int run(PrintWriter out, PrintWriter err, boolean terminal, String... args) {
     StrataCommand top = new StrataCommand(terminal);
     CommandLine cl = new CommandLine(top);
+    Subcommands.register(cl, args);
     cl.setOut(out);
     cl.setErr(err);
     cl.setExecutionExceptionHandler(new ErrorReporter());

@@ -18,13 +18,8 @@ import picocli.CommandLine.ScopeType;
     name = "strata",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    description = "Container layer storage: drivers, layers, images, containers, volumes.",
-    subcommands = {
-        InfoCommand.class, LoadCommand.class, SaveCommand.class, ImportCommand.class,
-        ImagesCommand.class, RmiCommand.class, TagCommand.class, PullCommand.class, PushCommand.class,
-        LoginCommand.class, LogoutCommand.class, CreateCommand.class, MountCommand.class,
-        UmountCommand.class, RmCommand.class, PsCommand.class, DiffCommand.class,
-        CommitCommand.class, ExportCommand.class, LayersCommand.class, CheckCommand.class, VolumeCommand.class, DemoCommand.class})
+    description = "Container layer storage: drivers, layers, images, containers, volumes.")
+// Subcommands are added by Subcommands.register, only those the command line can reach.
 final class StrataCommand {
 
   /** Output format of listings. */

@@ -8,8 +8,23 @@ package dev.strata.archive;
  *     mknod}, i.e. runs as root)
  * @param restoreOwnership {@code lchown} every entry to the tar's uid/gid (root only)
  * @param fsync flush each file before the apply returns (durability over speed)
+ * @param writerThreads threads that create small files while the applier reads on (0: the
+ *     applier's own thread creates every file, one after another, as GNU tar does)
  */
-public record ApplyOptions(boolean createDevices, boolean restoreOwnership, boolean fsync) {
+public record ApplyOptions(boolean createDevices, boolean restoreOwnership, boolean fsync, int writerThreads) {
+
+  /** Writer threads by default: one per core, the kernel's file creation work scales with them. */
+  public static final int DEFAULT_WRITERS = Math.min(4, Runtime.getRuntime().availableProcessors());
+
+  public ApplyOptions {
+    if (writerThreads < 0) {
+      throw new IllegalArgumentException("writerThreads < 0: " + writerThreads);
+    }
+  }
+
+  public ApplyOptions(boolean createDevices, boolean restoreOwnership, boolean fsync) {
+    this(createDevices, restoreOwnership, fsync, DEFAULT_WRITERS);
+  }
 
   /** What a privileged runtime wants: everything restored, no per-file fsync. */
   public static ApplyOptions privileged() {
@@ -22,10 +37,14 @@ public record ApplyOptions(boolean createDevices, boolean restoreOwnership, bool
   }
 
   public ApplyOptions withCreateDevices(boolean value) {
-    return new ApplyOptions(value, restoreOwnership, fsync);
+    return new ApplyOptions(value, restoreOwnership, fsync, writerThreads);
   }
 
   public ApplyOptions withFsync(boolean value) {
-    return new ApplyOptions(createDevices, restoreOwnership, value);
+    return new ApplyOptions(createDevices, restoreOwnership, value, writerThreads);
+  }
+
+  public ApplyOptions withWriterThreads(int value) {
+    return new ApplyOptions(createDevices, restoreOwnership, fsync, value);
   }
 }

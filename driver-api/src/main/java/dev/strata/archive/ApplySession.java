@@ -3,6 +3,7 @@ package dev.strata.archive;
 import dev.strata.files.FileTrees;
 import dev.strata.driver.error.CorruptException;
 import dev.strata.driver.error.UnsupportedException;
+import dev.strata.driver.error.StorageException;
 import dev.strata.driver.posix.FileNodes;
 import dev.strata.driver.posix.PosixException;
 import dev.strata.driver.posix.Timestamp;
@@ -35,7 +36,7 @@ import java.util.TreeMap;
  * semantics: {@code O_CREAT|O_EXCL}, {@code mkdir}, {@code symlink}, {@code link} and {@code mknod}
  * never traverse a final symlink, and {@link TreeGuard} has checked every parent.
  */
-final class ApplySession {
+final class ApplySession implements AutoCloseable {
 
   private static final String WHITEOUT = ".wh.";
   /** aufs metadata ({@code .wh..wh.plnk}, {@code .wh..wh.aufs}): skipped, as Docker does. */
@@ -51,6 +52,10 @@ final class ApplySession {
   private final Metadata meta;
   private final TreeGuard guard;
   private final ContentWriter writer;
+  private final OpenParent parent = new OpenParent();
+  private final NewFiles newFiles;
+  /** Null when the options ask for no writer threads. */
+  private final FileWriters writers;
   private final Set<String> created = new HashSet<>();
   private final NavigableMap<String, DirMeta> deferred = new TreeMap<>();
   private long size;
@@ -69,7 +74,9 @@ final class ApplySession {
     this.nodes = nodes;
     this.meta = meta;
     this.guard = new TreeGuard(root, nodes);
-    this.writer = new ContentWriter(nodes);
+    this.writer = new ContentWriter();
+    this.newFiles = new NewFiles(nodes, meta);
+    this.writers = options.writerThreads() == 0 ? null : new FileWriters(options.writerThreads(), newFiles, options.fsync());
   }
 
   /** Bytes of regular-file content written so far. */
@@ -92,8 +99,12 @@ final class ApplySession {
       }
       throw new CorruptException(e.name(), e.describe() + " puts a file below a whiteout name");
     }
+    if (writers != null && writers.pendingAtOrAbove(p)) {
+      drain(); // this entry, or a directory it needs, is a file a writer has not finished
+    }
     String name = p.fileName();
     if (name.startsWith(WHITEOUT)) {
+      drain(); // a whiteout deletes: everything before it must be there to be deleted
       whiteout(e, p, name);
       return;
     }
@@ -115,6 +126,7 @@ final class ApplySession {
 
   /** Sets the deferred directory modes and times, deepest first. */
   void finish() throws IOException {
+    drain(); // creating files changes their directories' times
     List<Map.Entry<String, DirMeta>> dirs = new ArrayList<>(deferred.entrySet());
     dirs.sort(Comparator.comparingInt((Map.Entry<String, DirMeta> x) -> depth(x.getKey())).reversed());
     for (Map.Entry<String, DirMeta> x : dirs) {
@@ -159,6 +171,7 @@ final class ApplySession {
       guard.ensureDirectory(dir, e.name(), e::describe, this::markCreated);
       whiteouts.opaque(guard.resolve(dir), child -> created.contains(root.relativize(child).toString()));
       guard.forgetBelow(dir);
+      parent.forgetBelow(dir);
       return;
     }
     if (name.startsWith(WHITEOUT_META)) {
@@ -193,18 +206,42 @@ final class ApplySession {
     deferred.put(p.rel(), new DirMeta(e.mode(), e.atime(), e.mtime()));
   }
 
+  /**
+   * A small file goes to a writer thread with its content; a large one streams here. Either way it
+   * is created relative to its open parent and finished by descriptor, as GNU tar does.
+   */
   private void file(TarEntry e, EntryPath p, Path path, TarReader reader) throws IOException {
-    try (FileChannel ch = createReplacing(p, path, () -> FileChannel.open(path, CREATE_NEW))) {
-      if (e.size() > 0) {
-        writer.copy(reader, ch, path, e.size(), e);
-      }
-      if (options.fsync()) {
-        ch.force(true);
+    if (writers != null && e.size() <= FileWriters.MAX_FILE) {
+      writers.submit(new FileWriters.Job(p, path, e, ContentWriter.readAll(reader, (int) e.size(), e)));
+    } else {
+      try (var file = createReplacing(p, path, () -> newFiles.create(parent, p, path, e))) {
+        if (e.size() > 0) {
+          writer.copy(reader, file, e.size(), e);
+        }
+        newFiles.finish(file, parent, e, options.fsync());
       }
     }
     size += e.size();
     markCreated(p);
-    finishNode(e, path);
+  }
+
+  /**
+   * Waits for the writer threads, then creates, here and in their original order, the files whose
+   * names were taken: replacing what is there, as for any other entry.
+   */
+  private void drain() throws IOException {
+    if (writers == null) {
+      return;
+    }
+    for (FileWriters.Job job : writers.drain()) {
+      TarEntry e = job.header();
+      try (var file = createReplacing(job.entry(), job.path(), () -> newFiles.create(parent, job.entry(), job.path(), e))) {
+        writer.write(file, job.content(), e);
+        newFiles.finish(file, parent, e, options.fsync());
+      } catch (IOException x) {
+        throw x instanceof StorageException ? x : new EntryWriteException(e.describe() + ": " + x.getMessage(), x);
+      }
+    }
   }
 
   private void symlink(TarEntry e, EntryPath p, Path path) throws IOException {
@@ -228,6 +265,7 @@ final class ApplySession {
    * entry's header is not applied again (GNU tar does the same).
    */
   private void hardlink(TarEntry e, EntryPath p, Path path) throws IOException {
+    drain(); // the target may be a file a writer has not finished
     String d = e.describe();
     String link = e.linkName();
     EntryPath t = EntryPath.clean(link, e.name(), () -> d + ": hardlink target '" + link + "'");
@@ -301,6 +339,7 @@ final class ApplySession {
   }
 
   private void replace(EntryPath p, Path path) throws IOException {
+    drain(); // the tree deleted may hold files a writer has not finished
     FileTrees.delete(path);
     forget(p);
   }
@@ -308,8 +347,21 @@ final class ApplySession {
   /** {@code p} was deleted or replaced: nothing below it is verified or awaits metadata any more. */
   private void forget(EntryPath p) {
     guard.forget(p);
+    parent.forget(p);
     deferred.remove(p.rel());
     deferred.subMap(p.rel() + "/", true, p.rel() + "0", false).clear();
+  }
+
+  /** Stops the writer threads (waiting for what they are writing) and closes the open parent. */
+  @Override
+  public void close() {
+    try {
+      if (writers != null) {
+        writers.close();
+      }
+    } finally {
+      parent.close();
+    }
   }
 
   private void markCreated(EntryPath p) {

@@ -1,11 +1,9 @@
 package dev.strata.archive;
 
 import dev.strata.driver.error.CorruptException;
-import dev.strata.driver.posix.FileNodes;
+import dev.strata.driver.posix.OpenFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
@@ -29,22 +27,17 @@ final class ContentWriter {
 
   private final byte[] buffer = new byte[BUFFER];
   /**
-   * The tar reader fills a heap array; writing a heap buffer makes the JDK copy it into a temporary
-   * native one per call, which measured up to 7x slower than copying into a direct buffer we own.
+   * The tar reader fills a heap array; write(2) needs native memory, and copying into a direct
+   * buffer we own is cheaper than the temporary one a heap write would make per call.
    */
-  private final ByteBuffer direct = ByteBuffer.allocateDirect(WRITE_CHUNK);
+  private final ByteBuffer direct = ByteBuffer.allocateDirect(BUFFER);
   private final byte[] zeros = new byte[BLOCK];
-  private final FileNodes nodes;
-
-  ContentWriter(FileNodes nodes) {
-    this.nodes = nodes;
-  }
 
   /**
-   * Copies exactly {@code size} bytes of the current member of {@code reader} into {@code channel},
-   * a new empty file at {@code path}.
+   * Copies exactly {@code size} bytes of the current member of {@code reader} into {@code file}, a
+   * new empty file.
    */
-  void copy(TarReader reader, FileChannel channel, Path path, long size, TarEntry entry) throws IOException {
+  void copy(TarReader reader, OpenFile file, long size, TarEntry entry) throws IOException {
     long pos = 0;
     long dataEnd = 0;
     while (true) {
@@ -55,7 +48,7 @@ final class ContentWriter {
       if (pos + filled > size) {
         throw new CorruptException(entry.name(), entry.describe() + " has more content than its size " + size);
       }
-      dataEnd = Math.max(dataEnd, writeNonZero(channel, pos, filled));
+      dataEnd = Math.max(dataEnd, writeNonZero(file, pos, buffer, filled));
       pos += filled;
       if (filled < buffer.length) {
         break;
@@ -66,8 +59,30 @@ final class ContentWriter {
     }
     if (dataEnd < size) {
       // The file ends in a hole: only truncate(2) can make it that long without writing.
-      nodes.setLength(path, size);
+      file.setLength(size);
     }
+  }
+
+  /** Writes {@code content}, a whole member read ahead, into {@code file}, a new empty file. */
+  void write(OpenFile file, byte[] content, TarEntry entry) throws IOException {
+    long dataEnd = writeNonZero(file, 0, content, content.length);
+    if (dataEnd < content.length) {
+      file.setLength(content.length);
+    }
+  }
+
+  /** Reads the current member's {@code size} bytes (at most {@link Integer#MAX_VALUE}) into memory. */
+  static byte[] readAll(TarReader reader, int size, TarEntry entry) throws IOException {
+    byte[] content = new byte[size];
+    int n = 0;
+    while (n < size) {
+      int got = reader.read(content, n, size - n);
+      if (got < 0) {
+        throw new CorruptException(entry.name(), entry.describe() + " is truncated: " + n + " of " + size + " bytes");
+      }
+      n += got;
+    }
+    return content;
   }
 
   /** Reads until the buffer is full or the member ends; returns the bytes read. */
@@ -87,36 +102,34 @@ final class ContentWriter {
    * Writes runs of blocks that hold data, seeking over all-zero blocks; returns the file offset
    * just past the last byte written, or {@code pos} when nothing was.
    */
-  private long writeNonZero(FileChannel channel, long pos, int len) throws IOException {
+  private long writeNonZero(OpenFile file, long pos, byte[] source, int len) throws IOException {
     long end = pos;
     int runStart = -1;
     for (int off = 0; off < len; off += BLOCK) {
       int n = Math.min(BLOCK, len - off);
-      boolean zero = Arrays.mismatch(buffer, off, off + n, zeros, 0, n) < 0;
+      boolean zero = Arrays.mismatch(source, off, off + n, zeros, 0, n) < 0;
       if (!zero && runStart < 0) {
         runStart = off;
       } else if (zero && runStart >= 0) {
-        end = write(channel, pos + runStart, runStart, off - runStart);
+        end = write(file, pos + runStart, source, runStart, off - runStart);
         runStart = -1;
       }
     }
     if (runStart >= 0) {
-      end = write(channel, pos + runStart, runStart, len - runStart);
+      end = write(file, pos + runStart, source, runStart, len - runStart);
     }
     return end;
   }
 
-  private long write(FileChannel channel, long at, int off, int len) throws IOException {
-    long p = at;
+  private long write(OpenFile file, long at, byte[] source, int off, int len) throws IOException {
+    direct.clear();
+    direct.put(source, off, len);
     for (int done = 0; done < len; ) {
       int n = Math.min(WRITE_CHUNK, len - done);
-      direct.clear();
-      direct.put(buffer, off + done, n).flip();
-      while (direct.hasRemaining()) {
-        p += channel.write(direct, p);
-      }
+      direct.limit(done + n).position(done);
+      file.write(direct, at + done);
       done += n;
     }
-    return p;
+    return at + len;
   }
 }

@@ -76,15 +76,15 @@ public final class LayerApplier {
     if (!Files.isDirectory(dir)) {
       throw new InvalidArgumentException(root.toString(), "apply target '" + root + "' is not a directory");
     }
-    try (TarReader reader = new TarReader(layerTar)) {
-      ApplySession session = new ApplySession(dir, options, whiteouts, nodes,
-          new Metadata(nodes, xattrs, options.restoreOwnership()));
+    try (TarReader reader = new TarReader(layerTar);
+         ApplySession session = new ApplySession(dir, options, whiteouts, nodes,
+             new Metadata(nodes, xattrs, options.restoreOwnership()))) {
       long entries = 0;
       for (TarEntry e = reader.next(); e != null; e = reader.next()) {
         entries++;
         try {
           session.apply(e, reader);
-        } catch (StorageException x) {
+        } catch (StorageException | EntryWriteException x) {
           throw x;
         } catch (InvalidPathException x) {
           throw new UnsupportedException(e.name(), e.describe() + " cannot be named on this system ("

@@ -2,6 +2,7 @@ package dev.strata.archive;
 
 import dev.strata.driver.error.UnsupportedException;
 import dev.strata.driver.posix.FileNodes;
+import dev.strata.driver.posix.OpenFile;
 import dev.strata.driver.posix.PosixException;
 import dev.strata.driver.posix.Timestamp;
 import dev.strata.driver.posix.Xattrs;
@@ -36,10 +37,35 @@ final class Metadata {
     nodes.chmod(path, mode);
   }
 
+  /**
+   * The same four steps on a file open by descriptor (no path lookups), skipping the owner and mode
+   * when the file already has them: {@code createdMode} (-1 if unknown), {@code uid} and {@code
+   * gid} are what it was created with. A mode with setuid, setgid or sticky bits is always set, and
+   * after the owner, since chown clears the first two.
+   */
+  void all(OpenFile file, TarEntry e, int createdMode, int uid, int gid) throws UnsupportedException, PosixException {
+    if (restoreOwnership && (e.uid() != uid || e.gid() != gid)) {
+      file.chown((int) e.uid(), (int) e.gid());
+    }
+    if ((e.mode() & 07777) != createdMode) {
+      file.chmod(e.mode());
+    }
+    xattrs(e, file::setXattr);
+    file.setTimes(accessTime(e.atime(), e.mtime()), e.mtime());
+  }
+
   void xattrs(Path path, TarEntry e) throws UnsupportedException, PosixException {
+    xattrs(e, (name, value) -> xattrs.set(path, name, value));
+  }
+
+  private interface XattrSetter {
+    void set(String name, byte[] value) throws PosixException;
+  }
+
+  private static void xattrs(TarEntry e, XattrSetter setter) throws UnsupportedException, PosixException {
     for (Map.Entry<String, byte[]> x : e.xattrs().entrySet()) {
       try {
-        xattrs.set(path, x.getKey(), x.getValue());
+        setter.set(x.getKey(), x.getValue());
       } catch (PosixException ex) {
         int errno = ex.errno();
         if (errno == PosixException.EOPNOTSUPP) {
@@ -60,8 +86,11 @@ final class Metadata {
    * recorded atime and mtime, so a missing or older atime never predates the content.
    */
   void times(Path path, Timestamp atime, Timestamp mtime) throws PosixException {
-    Timestamp a = atime == null || later(mtime, atime) ? mtime : atime;
-    nodes.setTimes(path, a, mtime);
+    nodes.setTimes(path, accessTime(atime, mtime), mtime);
+  }
+
+  private static Timestamp accessTime(Timestamp atime, Timestamp mtime) {
+    return atime == null || later(mtime, atime) ? mtime : atime;
   }
 
   private static boolean later(Timestamp x, Timestamp y) {

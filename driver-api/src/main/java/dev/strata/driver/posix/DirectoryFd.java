@@ -16,6 +16,10 @@ public final class DirectoryFd implements AutoCloseable {
   private static final int O_DIRECTORY = 0200000;
   private static final int O_CLOEXEC = 02000000;
   static final int FLAGS = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+  private static final int O_WRONLY = 01;
+  private static final int O_CREAT = 0100;
+  private static final int O_EXCL = 0200;
+  private static final int O_CREATE_NEW = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
 
   private final LibC libc = Native.LIBC;
   private final Path path;
@@ -49,6 +53,18 @@ public final class DirectoryFd implements AutoCloseable {
     int child = libc.openat(fd(), name, FLAGS, 0);
     Errors.check(child, "openat", path.resolve(name).toString());
     return new DirectoryFd(path.resolve(name), child);
+  }
+
+  /**
+   * Creates the regular file {@code name} in this directory, open for writing: {@code O_CREAT |
+   * O_EXCL | O_NOFOLLOW}, so an existing name (a symlink included) is never opened or followed.
+   *
+   * @throws PosixException EEXIST when the name is taken
+   */
+  public OpenFile createFile(String name, int mode) throws PosixException {
+    int file = libc.openat(fd(), name, O_CREATE_NEW, mode & 07777);
+    Errors.check(file, "openat", path.resolve(name).toString());
+    return new OpenFile(path.resolve(name), file);
   }
 
   /** The path this directory was opened by; for messages, and for the path-based fallback. */

@@ -77,6 +77,33 @@ public final class FileNodes {
     Errors.check(libc.truncate(p, length), "truncate", p);
   }
 
+  /** The effective uid: the owner a file this process creates gets. */
+  public int effectiveUid() {
+    return libc.geteuid();
+  }
+
+  /** The effective gid: the group a file this process creates gets, unless its directory is setgid. */
+  public int effectiveGid() {
+    return libc.getegid();
+  }
+
+  /**
+   * The process's file mode creation mask, read from {@code /proc/self/status} (Linux 4.7+) because
+   * {@code umask(2)} can only read it by changing it; -1 when it cannot be read.
+   */
+  public int umask() {
+    try {
+      for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("Umask:")) {
+          return Integer.parseInt(line.substring(6).trim(), 8);
+        }
+      }
+    } catch (java.io.IOException | NumberFormatException e) {
+      // unknown: callers then set every mode explicitly
+    }
+    return -1;
+  }
+
   /** True when this process runs with effective uid 0. */
   public boolean isRoot() {
     return libc.geteuid() == 0;

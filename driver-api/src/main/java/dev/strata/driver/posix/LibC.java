@@ -26,6 +26,8 @@ public interface LibC {
 
   int geteuid();
 
+  int getegid();
+
   /** {@code times} is two {@code struct timespec} (atime, mtime) flattened to four longs. */
   @SaveError
   int utimensat(int dirfd, String path, @In long[] times, int flags);
@@ -86,6 +88,19 @@ public interface LibC {
 
   @SaveError
   int fsync(int fd);
+
+  @SaveError
+  int fchown(int fd, int uid, int gid);
+
+  @SaveError
+  int fchmod(int fd, int mode);
+
+  @SaveError
+  int fsetxattr(int fd, String name, @In byte[] value, long size, int flags);
+
+  /** {@code pwrite(2)} from a direct buffer: jnr-ffi passes its address, no copy. */
+  @SaveError
+  long pwrite(int fd, @In java.nio.ByteBuffer buffer, long count, long offset);
 
   /** {@code syncfs(2)}: writes back every dirty page and inode of the filesystem holding {@code fd}. */
   @SaveError

@@ -1,0 +1,14 @@
+package dev.strata.archive;
+
+import java.io.IOException;
+
+/**
+ * A file a writer thread could not create, its message already naming the entry: it surfaces later
+ * than the entry it concerns, so the applier must not prefix the entry it happens to be at.
+ */
+final class EntryWriteException extends IOException {
+
+  EntryWriteException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}
