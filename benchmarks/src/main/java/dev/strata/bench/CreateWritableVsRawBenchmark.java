@@ -92,24 +92,9 @@ public class CreateWritableVsRawBenchmark {
   @Benchmark
   public LayerId pair() throws IOException {
     rawFirst = !rawFirst;
-    long rawTime = 0;
-    if (rawFirst) {
-      rawTime = rawOnce();
-    }
-    long start = System.nanoTime();
-    graph.createWritable(container, Optional.of(image), Map.of());
-    long driverTime = System.nanoTime() - start;
-    if (!rawFirst) {
-      rawTime = rawOnce();
-    }
-    times.add(driverTime, rawTime);
+    times.pair(() -> graph.createWritable(container, Optional.of(image), Map.of()),
+        () -> snapshots.snapshot(source, target), rawFirst);
     return container;
-  }
-
-  private long rawOnce() throws IOException {
-    long start = System.nanoTime();
-    snapshots.snapshot(source, target);
-    return System.nanoTime() - start;
   }
 
   @TearDown(Level.Invocation)

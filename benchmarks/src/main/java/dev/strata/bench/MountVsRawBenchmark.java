@@ -83,26 +83,18 @@ public class MountVsRawBenchmark {
   @Benchmark
   public Path pair() throws IOException {
     rawFirst = !rawFirst;
-    long rawTime = 0;
-    if (rawFirst) {
-      rawTime = rawOnce();
-    }
-    long start = System.nanoTime();
-    graph.mount(container);
-    graph.unmount(container);
-    long driverTime = System.nanoTime() - start;
-    if (!rawFirst) {
-      rawTime = rawOnce();
-    }
-    times.add(driverTime, rawTime);
+    times.pair(this::driverOnce, this::rawOnce, rawFirst);
     return target;
   }
 
-  private long rawOnce() throws IOException {
-    long start = System.nanoTime();
+  private void driverOnce() throws IOException {
+    graph.mount(container);
+    graph.unmount(container);
+  }
+
+  private void rawOnce() throws IOException {
     raw.mountWithFsConfig(target);
     raw.unmount(target);
-    return System.nanoTime() - start;
   }
 
   @TearDown(Level.Trial)
