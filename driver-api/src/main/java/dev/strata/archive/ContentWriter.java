@@ -18,13 +18,6 @@ final class ContentWriter {
   static final int BLOCK = 4096;
   /** A multiple of {@link #BLOCK}, so every full buffer starts block-aligned in the file. */
   private static final int BUFFER = 256 * 1024;
-  /**
-   * Bytes per write(2). On the kernel 6.18 / ext4 machines this runs on, 8 KiB writes of a 1 GiB
-   * file measured 2.3-2.6 s against 4.3-6.5 s for 64-256 KiB writes (GNU tar writes 10 KiB
-   * records); the figures are noisy on a shared host, so revisit with the JMH benchmark.
-   */
-  private static final int WRITE_CHUNK = 8 * 1024;
-
   private final byte[] buffer = new byte[BUFFER];
   /**
    * The tar reader fills a heap array; write(2) needs native memory, and copying into a direct
@@ -121,15 +114,15 @@ final class ContentWriter {
     return end;
   }
 
+  /**
+   * One write(2) per run of data blocks, up to the whole 256 KiB buffer: on kernel 6.18 / xfs a
+   * 1 GiB file cost 0.65-0.77 s of CPU written in 8 KiB calls (GNU tar writes 10 KiB records) and
+   * 0.11-0.18 s in 256 KiB calls (docs/performance.md).
+   */
   private long write(OpenFile file, long at, byte[] source, int off, int len) throws IOException {
     direct.clear();
-    direct.put(source, off, len);
-    for (int done = 0; done < len; ) {
-      int n = Math.min(WRITE_CHUNK, len - done);
-      direct.limit(done + n).position(done);
-      file.write(direct, at + done);
-      done += n;
-    }
+    direct.put(source, off, len).flip();
+    file.write(direct, at);
     return at + len;
   }
 }
