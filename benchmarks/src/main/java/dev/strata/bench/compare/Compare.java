@@ -26,7 +26,9 @@ import java.nio.file.Path;
  * load     DRIVER ROOT ARCHIVE RUNS                ImageArchives.load into a store at ROOT, then rmi
  * </pre>
  *
- * HOME and ROOT must be fresh directories on the filesystem under test.
+ * HOME and ROOT must be fresh directories on the filesystem under test. The system property
+ * {@code strata.bench.warmups} asks for more warmup runs than one: the JIT keeps improving the
+ * tar path for several runs, so one warmup is not yet the steady state of a long-running runtime.
  */
 public final class Compare {
 
@@ -81,7 +83,8 @@ public final class Compare {
 
   private static void run(Trial trial, String runs, Path filesystem, PrintStream out) throws IOException {
     try (trial) {
-      new TimedRuns(Integer.parseInt(runs), filesystem).measure(trial, out);
+      new TimedRuns(Integer.getInteger("strata.bench.warmups", 1), Integer.parseInt(runs), filesystem)
+          .measure(trial, out);
     }
   }
 
