@@ -43,7 +43,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *       LayerStore#layers} with {@code layers} layers in the store (microseconds and milliseconds
  *       per call). The layers are tiny base layers registered with {@code durability=none}, which
  *       changes nothing in the metadata but makes the setup affordable: about half a minute for
- *       1,000 layers on 2 cores, several minutes for 10,000 (the full profile).
+ *       1,000 layers on 2 cores, about three minutes for 10,000 (the full profile), per benchmark.
  *   <li>{@code load60Layers}: {@code docker load} of an archive of one image of 60 layers (100
  *       files each) through {@link dev.strata.image.ImageArchives#load}; the image is removed
  *       after each load, outside the timing. Seconds, one shot.
