@@ -41,9 +41,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *       present until it has applied it, so it applies a second copy and throws it away.
  *   <li>{@code get} and {@code list}: {@link LayerStore#get} by ChainID and {@link
  *       LayerStore#layers} with {@code layers} layers in the store (microseconds and milliseconds
- *       per call). The layers are tiny base layers registered with {@code durability=none}, which
- *       changes nothing in the metadata but makes the setup affordable: about half a minute for
- *       1,000 layers on 2 cores, about three minutes for 10,000 (the full profile), per benchmark.
+ *       per call), with the store's record cache warm. The layers are tiny base layers
+ *       registered with {@code durability=none}, which changes nothing in the metadata but makes
+ *       the setup affordable: on 2 cores about 20 s (vfs) to a minute (overlay2) for 1,000
+ *       layers, one (vfs) to three (overlay2) minutes for 10,000, per benchmark.
  *   <li>{@code load60Layers}: {@code docker load} of an archive of one image of 60 layers (100
  *       files each) through {@link dev.strata.image.ImageArchives#load}; the image is removed
  *       after each load, outside the timing. Seconds, one shot.
@@ -112,6 +113,9 @@ public class LayerStoreBenchmark {
         chainIds[i] = home.layers().register(new ByteArrayInputStream(TinyLayers.tar(i)), Optional.empty(),
             Optional.empty()).chainId();
       }
+      // Fill the record cache: the first pass after registering reads every record from disk
+      // (some 2.5 s at 10,000 layers), which a one-second warm-up would otherwise spend alone.
+      home.layers().layers();
     }
 
     /** Layers in a scattered order, so lookups do not walk the cache in insertion order. */
