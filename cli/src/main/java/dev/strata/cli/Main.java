@@ -2,8 +2,6 @@ package dev.strata.cli;
 
 import java.io.PrintWriter;
 import java.util.Arrays;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import picocli.CommandLine;
 
 /** Process entry point: runs {@link StrataCommand} and exits with its code. */
@@ -12,9 +10,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    // The libraries log what they repair (a stale mount swept, a leftover removed) for a daemon's
-    // log; a command prints one line per error instead, so their chatter shows only with --debug.
-    Logger.getLogger("").setLevel(Arrays.asList(args).contains("--debug") ? Level.INFO : Level.SEVERE);
+    QuietLogging.install(Arrays.asList(args).contains("--debug"));
     PrintWriter out = new PrintWriter(System.out, true);
     PrintWriter err = new PrintWriter(System.err, true);
     System.exit(run(out, err, Progress.terminal(), args));
