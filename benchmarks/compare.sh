@@ -28,7 +28,7 @@ LOAD_FILES="${LOAD_FILES:-200}"
 MOUNT_DEPTH="${MOUNT_DEPTH:-125}"
 APPLY_DRIVER="${APPLY_DRIVER:-overlay2}"
 ROWS="${ROWS:-tar cstorage docker diff mount btrfs}"
-STRATA_WARMUPS="${STRATA_WARMUPS:-1}"
+STRATA_WARMUPS="${STRATA_WARMUPS:-3}"
 DIFF_EVERY=2   # every other file of the 20,000 rewritten: 10,000 changed files
 
 if [ "$(id -u)" != 0 ]; then
