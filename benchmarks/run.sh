@@ -27,9 +27,14 @@ QUICK_PARAMS=(
   -p layer=files-20k        # ApplyBenchmark (1 GiB: ApplyHeapBenchmark in quick, both in full)
   -p compression=none       # ApplyBenchmark, ApplyHeapBenchmark
   -p changes=1000           # DiffBenchmark, CommitBenchmark
-  -p layers=1000            # LayerStoreBenchmark get/list
+  -p storeLayers=1000       # LayerStoreBenchmark get/list
   -p volumes=1000           # VolumeBenchmark.list
   -p threads=2              # VolumeBenchmark relabel
+  -p depth=1,125            # MountBenchmark, RawMountBenchmark, MountVsRawBenchmark
+  -p api=fsconfig           # RawMountBenchmark (mount2 cannot pass 125 layers' options)
+  -p files=1000             # CreateWritableBenchmark, RawSnapshotBenchmark, CreateWritableVsRawBenchmark
+  -p size=4096,104857600    # CopyUpBenchmark
+  -p layers=1,60            # LookupBenchmark
 )
 
 profile=quick

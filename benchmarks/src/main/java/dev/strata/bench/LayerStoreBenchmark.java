@@ -40,7 +40,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code registerUnknownDiffId}: the same tar without a DiffID: the store cannot know it is
  *       present until it has applied it, so it applies a second copy and throws it away.
  *   <li>{@code get} and {@code list}: {@link LayerStore#get} by ChainID and {@link
- *       LayerStore#layers} with {@code layers} layers in the store (microseconds and milliseconds
+ *       LayerStore#layers} with {@code storeLayers} layers in the store (microseconds and milliseconds
  *       per call), with the store's record cache warm. The layers are tiny base layers
  *       registered with {@code durability=none}, which changes nothing in the metadata but makes
  *       the setup affordable: on 2 cores about 20 s (vfs) to a minute (overlay2) for 1,000
@@ -92,14 +92,14 @@ public class LayerStoreBenchmark {
     }
   }
 
-  /** A store of {@code layers} tiny base layers. */
+  /** A store of {@code storeLayers} tiny base layers. */
   @State(Scope.Benchmark)
   public static class Many {
     @Param({"vfs", "overlay2", "btrfs"})
     public String driver;
 
     @Param({"1000", "10000"})
-    public int layers;
+    public int storeLayers;
 
     StoreHome home;
     ChainId[] chainIds;
@@ -108,8 +108,8 @@ public class LayerStoreBenchmark {
     @Setup(Level.Trial)
     public void open() throws IOException {
       home = StoreHome.open(driver, Map.of("durability", "none"));
-      chainIds = new ChainId[layers];
-      for (int i = 0; i < layers; i++) {
+      chainIds = new ChainId[storeLayers];
+      for (int i = 0; i < storeLayers; i++) {
         chainIds[i] = home.layers().register(new ByteArrayInputStream(TinyLayers.tar(i)), Optional.empty(),
             Optional.empty()).chainId();
       }

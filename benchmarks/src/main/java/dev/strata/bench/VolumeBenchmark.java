@@ -36,7 +36,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * Volume work a container start and {@code volume ls} pay for, on a loop xfs (which stores
  * {@code security.selinux} without a policy loaded). Milliseconds per call.
  * <ul>
- *   <li>{@code relabel}: {@code -v src:dst:Z} on a tree of {@code files} files: every call sets
+ *   <li>{@code relabel}: {@code -v src:dst:Z} on a tree of {@code treeFiles} files: every call sets
  *       the other of two labels, so every entry is written ({@code setxattrat}).
  *   <li>{@code relabelUnchanged}: the same label again, as every later container start does: one
  *       {@code getxattrat} per entry, nothing written.
@@ -59,7 +59,7 @@ public class VolumeBenchmark {
   @State(Scope.Benchmark)
   public static class Tree {
     @Param({"100000"})
-    public int files;
+    public int treeFiles;
 
     @Param({"1", "2"})
     public int threads;
@@ -75,7 +75,7 @@ public class VolumeBenchmark {
     public void open() throws IOException {
       filesystem = LoopFilesystem.of("xfs", 2L << 30);
       root = Files.createDirectories(filesystem.root().resolve("volume"));
-      entries = FileTree.populate(root, files);
+      entries = FileTree.populate(root, treeFiles);
       pool = new ForkJoinPool(threads);
       relabeler = new Relabeler(new Xattrs(), pool, RelabelRefusals.of(List.of()));
       relabeler.relabel(root, SHARED);

@@ -1,9 +1,9 @@
 package dev.strata.bench.compare;
 
+import dev.strata.bench.fixture.ImageArchives;
 import dev.strata.bench.fixture.LayerTars;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * Makes (or finds, cached) every input of {@code compare.sh} and prints one {@code name=path} line
@@ -32,12 +32,10 @@ public final class Inputs {
     Path big = tars.oneGib();
     print("big", big);
     print("big_gz", tars.gzip(big));
-    StackArchive stack = new StackArchive(tars);
-    print("archive", stack.archive(layers, filesPerLayer));
-    print("archive_tag", StackArchive.TAG);
-    List<Path> stackLayers = stack.layers(layers, filesPerLayer);
-    for (int i = 0; i < stackLayers.size(); i++) {
-      print("stack." + i, stackLayers.get(i));
+    print("archive", new ImageArchives(tars).stack(layers, filesPerLayer));
+    print("archive_tag", ImageArchives.TAG);
+    for (int i = 0; i < layers; i++) {
+      print("stack." + i, tars.stackLayer(i, filesPerLayer));
     }
   }
 
