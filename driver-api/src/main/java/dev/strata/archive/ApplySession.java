@@ -3,7 +3,6 @@ package dev.strata.archive;
 import dev.strata.files.FileTrees;
 import dev.strata.driver.error.CorruptException;
 import dev.strata.driver.error.UnsupportedException;
-import dev.strata.driver.error.StorageException;
 import dev.strata.driver.posix.FileNodes;
 import dev.strata.driver.posix.PosixException;
 import dev.strata.driver.posix.Timestamp;
@@ -75,8 +74,8 @@ final class ApplySession implements AutoCloseable {
     this.meta = meta;
     this.guard = new TreeGuard(root, nodes);
     this.writer = new ContentWriter();
-    this.newFiles = new NewFiles(nodes, meta);
-    this.writers = options.writerThreads() == 0 ? null : new FileWriters(options.writerThreads(), newFiles, options.fsync());
+    this.newFiles = new NewFiles(nodes, meta, options.fsync());
+    this.writers = options.writerThreads() == 0 ? null : new FileWriters(options.writerThreads(), newFiles);
   }
 
   /** Bytes of regular-file content written so far. */
@@ -218,7 +217,7 @@ final class ApplySession implements AutoCloseable {
         if (e.size() > 0) {
           writer.copy(reader, file, e.size(), e);
         }
-        newFiles.finish(file, parent, e, options.fsync());
+        newFiles.finish(file, parent, e);
       }
     }
     size += e.size();
@@ -237,9 +236,9 @@ final class ApplySession implements AutoCloseable {
       TarEntry e = job.header();
       try (var file = createReplacing(job.entry(), job.path(), () -> newFiles.create(parent, job.entry(), job.path(), e))) {
         writer.write(file, job.content(), e);
-        newFiles.finish(file, parent, e, options.fsync());
+        newFiles.finish(file, parent, e);
       } catch (IOException x) {
-        throw x instanceof StorageException ? x : new EntryWriteException(e.describe() + ": " + x.getMessage(), x);
+        throw EntryWriteException.naming(e, x);
       }
     }
   }

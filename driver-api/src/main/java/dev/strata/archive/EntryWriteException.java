@@ -1,5 +1,6 @@
 package dev.strata.archive;
 
+import dev.strata.driver.error.StorageException;
 import java.io.IOException;
 
 /**
@@ -10,5 +11,10 @@ final class EntryWriteException extends IOException {
 
   EntryWriteException(String message, Throwable cause) {
     super(message, cause);
+  }
+
+  /** {@code e} as it should surface for {@code entry}: a storage exception names its entry already. */
+  static IOException naming(TarEntry entry, IOException e) {
+    return e instanceof StorageException ? e : new EntryWriteException(entry.describe() + ": " + e.getMessage(), e);
   }
 }

@@ -1,6 +1,5 @@
 package dev.strata.archive;
 
-import dev.strata.driver.error.StorageException;
 import dev.strata.driver.posix.OpenFile;
 import dev.strata.driver.posix.PosixException;
 import java.io.IOException;
@@ -39,7 +38,6 @@ final class FileWriters implements AutoCloseable {
   record Failure(Job job, boolean exists, IOException error) {}
 
   private final NewFiles newFiles;
-  private final boolean fsync;
   private final BlockingQueue<Job> queue = new ArrayBlockingQueue<>(1024);
   private final List<Thread> threads = new ArrayList<>();
   private final Object lock = new Object();
@@ -56,9 +54,8 @@ final class FileWriters implements AutoCloseable {
   /** Bumped by every drain: a worker then drops the directory it kept open, which may be gone. */
   private volatile long generation;
 
-  FileWriters(int threads, NewFiles newFiles, boolean fsync) {
+  FileWriters(int threads, NewFiles newFiles) {
     this.newFiles = newFiles;
-    this.fsync = fsync;
     for (int i = 0; i < threads; i++) {
       Thread t = new Thread(this::work, "strata-apply-writer-" + i);
       t.setDaemon(true);
@@ -192,12 +189,12 @@ final class FileWriters implements AutoCloseable {
   private void write(ContentWriter writer, OpenParent parent, Job job) throws IOException {
     try (OpenFile file = newFiles.create(parent, job.entry(), job.path(), job.header())) {
       writer.write(file, job.content(), job.header());
-      newFiles.finish(file, parent, job.header(), fsync);
+      newFiles.finish(file, parent, job.header());
     } catch (IOException e) {
-      if (e instanceof StorageException || e instanceof PosixException p && p.errno() == PosixException.EEXIST) {
-        throw e; // a storage exception names its entry already
+      if (e instanceof PosixException p && p.errno() == PosixException.EEXIST) {
+        throw e; // handed back by drain() for the session to replace
       }
-      throw new EntryWriteException(job.header().describe() + ": " + e.getMessage(), e);
+      throw EntryWriteException.naming(job.header(), e);
     }
   }
 

@@ -19,9 +19,12 @@ final class NewFiles {
   private final int gid;
   /** -1 when unknown: every mode is then set explicitly. */
   private final int umask;
+  private final boolean fsync;
 
-  NewFiles(FileNodes nodes, Metadata meta) {
+  /** @param fsync flush each file once it is finished ({@link ApplyOptions#fsync()}) */
+  NewFiles(FileNodes nodes, Metadata meta, boolean fsync) {
     this.meta = meta;
+    this.fsync = fsync;
     this.uid = nodes.effectiveUid();
     this.gid = nodes.effectiveGid();
     this.umask = nodes.umask();
@@ -36,7 +39,7 @@ final class NewFiles {
    * Owner, mode, xattrs and times of a file {@link #create} made in {@code parent}'s open directory
    * (still open: nothing switched it in between).
    */
-  void finish(OpenFile file, OpenParent parent, TarEntry e, boolean fsync) throws IOException {
+  void finish(OpenFile file, OpenParent parent, TarEntry e) throws IOException {
     int createdMode = umask < 0 ? -1 : e.mode() & 0777 & ~umask;
     meta.all(file, e, createdMode, uid, parent.newFileGid(gid));
     if (fsync) {

@@ -30,7 +30,6 @@ final class TarReader implements Closeable {
   private final InputStream decompressed;
   private final DigestingInputStream digesting;
   private final ThreadedReadAhead readAhead;
-  private final InputStream buffered;
   private final HeaderTap tap;
   private final TarArchiveInputStream tar;
   private final RawHeaders raw = new RawHeaders();
@@ -51,8 +50,7 @@ final class TarReader implements Closeable {
     // files: the DiffID's SHA-256 alone costs about as much CPU as writing a large layer, so doing
     // it in line made a 1 GiB apply twice as slow as GNU tar (docs/performance.md).
     readAhead = new ThreadedReadAhead(digesting, READ_AHEAD);
-    buffered = readAhead;
-    tap = new HeaderTap(buffered);
+    tap = new HeaderTap(readAhead);
     tar = new TarArchiveInputStream(tap, StandardCharsets.UTF_8.name());
   }
 
@@ -116,7 +114,7 @@ final class TarReader implements Closeable {
   Digest finish() throws IOException {
     byte[] scratch = new byte[BUFFER];
     try {
-      while (buffered.read(scratch) >= 0) {
+      while (readAhead.read(scratch) >= 0) {
         // hashed by the digesting stream below
       }
     } catch (IOException ex) {
