@@ -2,8 +2,6 @@ package dev.strata.archive;
 
 import dev.strata.driver.error.InvalidArgumentException;
 import dev.strata.driver.error.NotFoundException;
-import dev.strata.driver.posix.DirectoryEntries;
-import dev.strata.driver.posix.DirectoryFd;
 import dev.strata.driver.posix.Xattrs;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -14,7 +12,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -75,45 +72,6 @@ public final class UpperDirDiffer {
       }
     });
     return plain[0];
-  }
-
-  /**
-   * {@link #canDiff} for an upper that cannot hold metacopy files (overlay mounted with {@code
-   * metacopy=off}): only a directory can be a redirect, so only directories are looked at, found
-   * through the listing's {@code d_type} and their attribute read relative to the open parent. No
-   * file is stat'ed or has its attributes read: on 10,000 copied-up files this pass cost as much as
-   * the diff's own reading.
-   */
-  public boolean canDiffWithoutMetacopy(Path upper) throws IOException {
-    checkDir(upper, "upper directory");
-    if (xattrs.get(upper, prefix + "redirect").isPresent()) {
-      return false;
-    }
-    DirectoryEntries entries = new DirectoryEntries(prefix + "redirect");
-    try (DirectoryFd root = DirectoryFd.open(upper)) {
-      return noRedirectBelow(root, entries, new byte[1]);
-    }
-  }
-
-  private static boolean noRedirectBelow(DirectoryFd dir, DirectoryEntries entries, byte[] probe) throws IOException {
-    List<String> children = new ArrayList<>();
-    entries.open(dir);
-    while (entries.next()) {
-      if (entries.isDirectory()) {
-        if (entries.get(probe) >= 0) {
-          return false;
-        }
-        children.add(entries.name());
-      }
-    }
-    for (String child : children) {
-      try (DirectoryFd sub = dir.openDirectory(child)) {
-        if (!noRedirectBelow(sub, entries, probe)) {
-          return false;
-        }
-      }
-    }
-    return true;
   }
 
   /** What {@link LayerDiffer#changes} reports for the view, sorted by path. */

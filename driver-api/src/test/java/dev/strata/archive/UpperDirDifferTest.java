@@ -103,28 +103,6 @@ class UpperDirDifferTest {
   }
 
   @Test
-  public void canDiffWithoutMetacopy_findsARedirectAtAnyDepth_andIgnoresFiles() throws IOException {
-    Path deep = Files.createDirectories(upper.resolve("a/b/c/d"));
-    Files.createDirectories(upper.resolve("e/f"));
-    Files.writeString(upper.resolve("a/b/file"), "x");
-    Files.createSymbolicLink(upper.resolve("e/link"), Path.of("../a"));
-    assertTrue(differ.canDiffWithoutMetacopy(upper));
-
-    xattrs.set(deep, "trusted.overlay.redirect", "/x".getBytes(StandardCharsets.US_ASCII));
-    assertFalse(differ.canDiffWithoutMetacopy(upper));
-    xattrs.remove(deep, "trusted.overlay.redirect");
-
-    xattrs.set(upper, "trusted.overlay.redirect", "/y".getBytes(StandardCharsets.US_ASCII));
-    assertFalse(differ.canDiffWithoutMetacopy(upper), "the upper itself");
-    xattrs.remove(upper, "trusted.overlay.redirect");
-
-    // Files are not looked at: with metacopy off the kernel never writes the attribute.
-    xattrs.set(upper.resolve("a/b/file"), "trusted.overlay.metacopy", new byte[0]);
-    assertTrue(differ.canDiffWithoutMetacopy(upper));
-    assertThrows(NotFoundException.class, () -> differ.canDiffWithoutMetacopy(tmp.resolve("nope")));
-  }
-
-  @Test
   public void changes_missingUpper_throwsNotFound() {
     assertThrows(NotFoundException.class, () -> differ.changes(Optional.of(lower), tmp.resolve("nope")));
     assertThrows(IllegalArgumentException.class, () -> new UpperDirDiffer("trusted.overlay"));

@@ -35,8 +35,7 @@ final class NativeDiff {
   }
 
   boolean usable(LayerInfo layer) throws IOException {
-    // Active only with metacopy off: then only redirected directories can rule the upper out.
-    return active && differ.canDiffWithoutMetacopy(home.diff(layer.id()));
+    return active && differ.canDiff(home.diff(layer.id()));
   }
 
   /** Runs {@code fn} with the parent's view mounted through the driver (so counts stay exact). */
