@@ -16,13 +16,14 @@ import java.util.stream.Stream;
 /**
  * Everything observable about a tree, without following symlinks: per path its type, mode, owner,
  * size, mtime, inode link count and a hash of its content or symlink target. Two snapshots are equal
- * exactly when nothing in the tree changed. Test helper.
+ * exactly when nothing in the tree changed. Test helper, shared with layer-store through the
+ * test jar.
  */
-final class SurroundingsSnapshot {
+public final class SurroundingsSnapshot {
 
   private SurroundingsSnapshot() {}
 
-  static Map<String, String> of(Path root, Predicate<Path> exclude) throws IOException {
+  public static Map<String, String> of(Path root, Predicate<Path> exclude) throws IOException {
     Map<String, String> out = new TreeMap<>();
     try (Stream<Path> walk = Files.walk(root)) {
       walk.filter(p -> !exclude.test(p)).forEach(p -> out.put(root.relativize(p).toString(), describe(p)));
