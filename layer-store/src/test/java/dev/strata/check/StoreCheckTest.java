@@ -13,7 +13,6 @@ import dev.strata.layer.Layer;
 import dev.strata.layer.LayerStore;
 import dev.strata.layer.LayerStoreConfig;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,8 +20,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,7 +37,7 @@ class StoreCheckTest {
     root = tmp.resolve("root");
     try (LayerStore layers = LayerStore.open(config())) {
       ImageStore images = ImageStore.open(layers);
-      Layer layer = layers.register(new ByteArrayInputStream(tar("hello.txt", "hello")), Optional.empty(), Optional.empty());
+      Layer layer = layers.register(new ByteArrayInputStream(CheckStores.tar("hello.txt", "hello")), Optional.empty(), Optional.empty());
       String cfg = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{},\"rootfs\":{\"type\":\"layers\","
           + "\"diff_ids\":[\"" + layer.diffId() + "\"]}}";
       images.add(cfg.getBytes(StandardCharsets.UTF_8), List.of("test/app:1"));
@@ -139,20 +136,5 @@ class StoreCheckTest {
     try (Stream<Path> s = Files.walk(root.resolve("vfs/dir"))) {
       return s.filter(p -> p.getFileName().toString().equals(name)).findFirst().orElseThrow();
     }
-  }
-
-  private static byte[] tar(String name, String content) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (TarArchiveOutputStream out = new TarArchiveOutputStream(bytes)) {
-      byte[] data = content.getBytes(StandardCharsets.UTF_8);
-      TarArchiveEntry e = new TarArchiveEntry(name);
-      e.setSize(data.length);
-      e.setMode(0100644);
-      e.setModTime(1_600_000_000_000L);
-      out.putArchiveEntry(e);
-      out.write(data);
-      out.closeArchiveEntry();
-    }
-    return bytes.toByteArray();
   }
 }
