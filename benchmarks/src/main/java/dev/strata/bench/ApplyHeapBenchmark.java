@@ -1,9 +1,9 @@
 package dev.strata.bench;
 
-import dev.strata.archive.ApplyResult;
 import dev.strata.bench.fixture.ApplyInputs;
 import dev.strata.bench.fixture.DriverHome;
 import dev.strata.bench.fixture.LayerTars;
+import dev.strata.driver.ApplyResult;
 import dev.strata.driver.LayerId;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,10 +1,10 @@
 package dev.strata.bench;
 
-import dev.strata.archive.Change;
 import dev.strata.bench.fixture.ChangedFiles;
 import dev.strata.bench.fixture.CountingOutputStream;
 import dev.strata.bench.fixture.DriverHome;
 import dev.strata.bench.fixture.LayerTars;
+import dev.strata.driver.Change;
 import dev.strata.driver.GraphDriver;
 import dev.strata.driver.LayerId;
 import java.io.IOException;

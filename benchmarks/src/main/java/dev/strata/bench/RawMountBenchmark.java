@@ -8,7 +8,7 @@ import dev.strata.bench.fixture.Teardown;
 import dev.strata.driver.GraphDriver;
 import dev.strata.driver.LayerId;
 import dev.strata.driver.Mount;
-import dev.strata.driver.posix.PosixException;
+import dev.strata.posix.PosixException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

@@ -2,7 +2,7 @@ package dev.strata.bench;
 
 import dev.strata.bench.fixture.FileTree;
 import dev.strata.conformance.LoopFilesystem;
-import dev.strata.driver.posix.Xattrs;
+import dev.strata.posix.Xattrs;
 import dev.strata.volume.RelabelRefusals;
 import dev.strata.volume.RelabelResult;
 import dev.strata.volume.Relabeler;

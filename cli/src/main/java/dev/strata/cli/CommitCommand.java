@@ -1,7 +1,7 @@
 package dev.strata.cli;
 
 import dev.strata.container.Container;
-import dev.strata.archive.Digest;
+import dev.strata.driver.Digest;
 import dev.strata.image.Image;
 import dev.strata.image.Reference;
 import dev.strata.layer.ChainId;

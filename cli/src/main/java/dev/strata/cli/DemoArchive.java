@@ -1,6 +1,6 @@
 package dev.strata.cli;
 
-import dev.strata.archive.Digest;
+import dev.strata.driver.Digest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,6 +1,6 @@
 package dev.strata.cli;
 
-import dev.strata.archive.Change;
+import dev.strata.driver.Change;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

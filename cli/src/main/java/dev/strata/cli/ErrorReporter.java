@@ -2,9 +2,9 @@ package dev.strata.cli;
 
 import dev.strata.driver.error.StorageException;
 import java.io.PrintWriter;
-import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine;
 
 /** Prints one line on stderr per failure (a stack trace only with --debug) and picks the exit code. */
 final class ErrorReporter implements IExecutionExceptionHandler {

@@ -1,6 +1,6 @@
 package dev.strata.cli;
 
-import dev.strata.archive.LayerDiffer;
+import dev.strata.tar.LayerDiffer;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

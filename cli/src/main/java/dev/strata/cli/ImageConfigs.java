@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.strata.archive.Digest;
+import dev.strata.driver.Digest;
 import dev.strata.driver.error.CorruptException;
 import java.io.IOException;
 import java.time.Instant;

@@ -1,10 +1,10 @@
 package dev.strata.cli;
 
-import dev.strata.archive.LayerDiffer;
 import dev.strata.driver.error.NotFoundException;
 import dev.strata.image.Image;
 import dev.strata.image.Reference;
 import dev.strata.layer.Layer;
+import dev.strata.tar.LayerDiffer;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.strata.cli;
 
-import dev.strata.archive.Digest;
+import dev.strata.driver.Digest;
 import dev.strata.image.Image;
 import dev.strata.layer.ChainId;
 import dev.strata.layer.Layer;

@@ -3,7 +3,6 @@ package dev.strata.cli;
 import dev.strata.image.Image;
 import dev.strata.image.Reference;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;

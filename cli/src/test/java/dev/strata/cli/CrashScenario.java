@@ -1,6 +1,5 @@
 package dev.strata.cli;
 
-import java.nio.file.Path;
 
 /**
  * One operation to kill: how to put a root in the state before it, the command line, and what

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.strata.driver.posix.FileNodes;
-import dev.strata.driver.posix.MountCalls;
-import dev.strata.driver.posix.Xattrs;
 import dev.strata.files.MountTable;
+import dev.strata.posix.FileNodes;
+import dev.strata.posix.MountCalls;
+import dev.strata.posix.Xattrs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -46,7 +46,7 @@ class VolumeWalkthroughTest {
     }
     List<Path> left = MountTable.self().mountPointsUnder(tmp);
     for (Path p : left) {
-      new dev.strata.driver.posix.MountCalls().umount(p, dev.strata.driver.posix.MountCalls.MNT_DETACH);
+      new dev.strata.posix.MountCalls().umount(p, dev.strata.posix.MountCalls.MNT_DETACH);
     }
     assertEquals(List.of(), left, "mounts left behind");
   }

@@ -1,15 +1,15 @@
 package dev.strata.conformance;
 
-import dev.strata.files.MountTable;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.strata.archive.ApplyResult;
+import dev.strata.driver.ApplyResult;
 import dev.strata.driver.Capability;
 import dev.strata.driver.GraphDriver;
 import dev.strata.driver.LayerId;
-import dev.strata.driver.posix.FileNodes;
-import dev.strata.driver.posix.MountCalls;
-import dev.strata.driver.posix.PosixException;
+import dev.strata.files.MountTable;
+import dev.strata.posix.FileNodes;
+import dev.strata.posix.MountCalls;
+import dev.strata.posix.PosixException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;

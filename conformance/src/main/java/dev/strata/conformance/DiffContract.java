@@ -1,17 +1,17 @@
 package dev.strata.conformance;
 
-import dev.strata.files.FileTrees;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.strata.archive.ApplyResult;
-import dev.strata.archive.Change;
-import dev.strata.archive.Change.Kind;
-import dev.strata.archive.Digest;
 import dev.strata.conformance.TreeSnapshot.Times;
+import dev.strata.driver.ApplyResult;
+import dev.strata.driver.Change.Kind;
+import dev.strata.driver.Change;
+import dev.strata.driver.Digest;
 import dev.strata.driver.error.CorruptException;
+import dev.strata.files.FileTrees;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

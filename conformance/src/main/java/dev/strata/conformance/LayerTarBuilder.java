@@ -1,9 +1,9 @@
 package dev.strata.conformance;
 
 import dev.strata.files.FileTrees;
-import dev.strata.driver.posix.FileNodes;
-import dev.strata.driver.posix.Timestamp;
-import dev.strata.driver.posix.Xattrs;
+import dev.strata.posix.FileNodes;
+import dev.strata.posix.Timestamp;
+import dev.strata.posix.Xattrs;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

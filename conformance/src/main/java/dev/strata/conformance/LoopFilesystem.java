@@ -1,7 +1,7 @@
 package dev.strata.conformance;
 
-import dev.strata.driver.posix.MountCalls;
-import dev.strata.driver.posix.PosixException;
+import dev.strata.posix.MountCalls;
+import dev.strata.posix.PosixException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -66,7 +66,7 @@ public final class LoopFilesystem implements AutoCloseable {
   }
 
   private static LoopFilesystem create(String type, long size, boolean wantProjectQuotas) throws IOException {
-    Assumptions.assumeTrue(new dev.strata.driver.posix.FileNodes().isRoot(),
+    Assumptions.assumeTrue(new dev.strata.posix.FileNodes().isRoot(),
         "needs root: loop device and mount(2)");
     Path image = Files.createTempFile("strata-" + type + "-", ".img");
     String loop = null;

@@ -1,6 +1,5 @@
 package dev.strata.conformance;
 
-import dev.strata.files.MountTable;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,6 +13,7 @@ import dev.strata.driver.Usage;
 import dev.strata.driver.error.FailedPreconditionException;
 import dev.strata.driver.error.NotFoundException;
 import dev.strata.driver.error.UnsupportedException;
+import dev.strata.files.MountTable;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package dev.strata.conformance;
 
-import dev.strata.driver.posix.FileNodes;
-import dev.strata.driver.posix.Xattrs;
+import dev.strata.posix.FileNodes;
+import dev.strata.posix.Xattrs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.FileVisitResult;

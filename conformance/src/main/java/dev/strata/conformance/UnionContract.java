@@ -1,12 +1,12 @@
 package dev.strata.conformance;
 
-import dev.strata.files.FileTrees;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strata.conformance.TreeSnapshot.Times;
 import dev.strata.driver.Capability;
-import dev.strata.driver.posix.FileNodes;
+import dev.strata.files.FileTrees;
+import dev.strata.posix.FileNodes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.strata.driver;
 
-import dev.strata.driver.posix.FileBlocks;
+import dev.strata.posix.FileBlocks;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;

@@ -1,7 +1,5 @@
 package dev.strata.driver;
 
-import dev.strata.archive.ApplyResult;
-import dev.strata.archive.Change;
 import dev.strata.driver.error.FailedPreconditionException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -82,6 +80,13 @@ import java.util.Set;
  * {@code CorruptException} for a broken or hostile tar. Other {@link IOException}s are system
  * failures (disk full, I/O error). Every method but {@link #close()} throws {@link
  * IllegalStateException} once the driver is closed.
+ *
+ * <h2>Writing a driver</h2>
+ *
+ * Extend {@link AbstractGraphDriver}: it keeps the table of layers, the lock, the closed state and
+ * the mount reference counts, and runs the create, remove and diff templates; a driver supplies
+ * only how a layer is built, taken away, discarded, mounted, described and measured. Drivers that
+ * keep each layer as a whole directory tree build on {@link LayerDirectories}.
  *
  * <p>Implementations are safe for use by several threads at once.
  */
@@ -204,19 +209,13 @@ public interface GraphDriver extends AutoCloseable {
    * bytes of file content it holds (equal to what applying it reports as {@link
    * ApplyResult#size()}).
    */
-  default long diff(LayerId id, OutputStream out) throws IOException {
-    return GenericDiff.diff(this, id, out);
-  }
+  long diff(LayerId id, OutputStream out) throws IOException;
 
   /** {@code id}'s changes against its parent, sorted by path, as {@code docker diff} lists them. */
-  default List<Change> changes(LayerId id) throws IOException {
-    return GenericDiff.changes(this, id);
-  }
+  List<Change> changes(LayerId id) throws IOException;
 
   /** The content bytes {@link #diff} would write, without writing the tar. */
-  default long diffSize(LayerId id) throws IOException {
-    return GenericDiff.diffSize(this, id);
-  }
+  long diffSize(LayerId id) throws IOException;
 
   /** Releases the driver. Idempotent. Mounted views stay mounted; the next open sweeps them. */
   @Override

@@ -19,14 +19,13 @@ import java.util.Properties;
 
 /**
  * Per-layer metadata as small properties files, {@code <dir>/<id>.properties}: {@code parent}
- * (empty for a base layer), {@code writable} and {@code depth}. A building block for drivers that
- * keep each layer's content in a directory of its own. Each record is written to a temporary file,
+ * (empty for a base layer), {@code writable} and {@code depth}; {@link LayerDirectories}'. Each record is written to a temporary file,
  * flushed and renamed over, so a crash leaves the old record or the new one, never half.
  */
-public final class LayerRecords {
+final class LayerRecords {
 
-  public static final String SUFFIX = ".properties";
-  public static final String TEMP_PREFIX = ".tmp-";
+  static final String SUFFIX = ".properties";
+  static final String TEMP_PREFIX = ".tmp-";
 
   private final String driver;
   private final String contentDir;
@@ -37,13 +36,13 @@ public final class LayerRecords {
    * @param contentDir where the driver keeps layer content ({@code dir/}, {@code subvolumes/}), for messages
    * @param dir where the records live
    */
-  public LayerRecords(String driver, String contentDir, Path dir) {
+  LayerRecords(String driver, String contentDir, Path dir) {
     this.driver = driver;
     this.contentDir = contentDir;
     this.dir = dir;
   }
 
-  public void write(LayerInfo info) throws IOException {
+  void write(LayerInfo info) throws IOException {
     Properties p = new Properties();
     p.setProperty("parent", info.parent().map(LayerId::value).orElse(""));
     p.setProperty("writable", Boolean.toString(info.writable()));
@@ -59,16 +58,16 @@ public final class LayerRecords {
     Files.move(temp, file(info.id()), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
-  public void delete(LayerId id) throws IOException {
+  void delete(LayerId id) throws IOException {
     Files.deleteIfExists(file(id));
   }
 
-  public Path file(LayerId id) {
+  Path file(LayerId id) {
     return dir.resolve(id.value() + SUFFIX);
   }
 
   /** Every record on disk, by layer id. */
-  public Map<LayerId, LayerInfo> readAll() throws IOException {
+  Map<LayerId, LayerInfo> readAll() throws IOException {
     Map<LayerId, LayerInfo> all = new HashMap<>();
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
       for (Path f : files) {

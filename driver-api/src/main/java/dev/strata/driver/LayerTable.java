@@ -12,12 +12,12 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * The layers a driver knows, plus the ones being created: a building block for drivers. A create
+ * The layers a driver knows, plus the ones being created; {@link AbstractGraphDriver}'s. A create
  * reserves its id here before the long copy or apply, so a second create of the same id fails at
  * once, the parent counts as having a child until the create ends, and the depth limit is checked
  * in one place. Not thread-safe: the driver calls it under its lock.
  */
-public final class LayerTable {
+final class LayerTable {
 
   private final String driver;
   private final Path home;
@@ -31,7 +31,7 @@ public final class LayerTable {
    * @param maxDepth the deepest stack accepted
    * @param layers the layers already on disk
    */
-  public LayerTable(String driver, Path home, int maxDepth, Map<LayerId, LayerInfo> layers) {
+  LayerTable(String driver, Path home, int maxDepth, Map<LayerId, LayerInfo> layers) {
     this.driver = driver;
     this.home = home;
     this.maxDepth = maxDepth;
@@ -39,7 +39,7 @@ public final class LayerTable {
   }
 
   /** Validates a create and holds its id until {@link #publish} or {@link #release}. */
-  public LayerInfo reserve(LayerId id, Optional<LayerId> parent, boolean writable)
+  LayerInfo reserve(LayerId id, Optional<LayerId> parent, boolean writable)
       throws AlreadyExistsException, NotFoundException, FailedPreconditionException {
     if (layers.containsKey(id) || pending.containsKey(id)) {
       throw new AlreadyExistsException(id.value(), "layer " + id + " already exists in " + home);
@@ -64,7 +64,7 @@ public final class LayerTable {
 
   /** What a create does once its id is reserved: build the layer in staging and move it into place. */
   @FunctionalInterface
-  public interface Build<T> {
+  interface Build<T> {
     T run(LayerInfo info) throws java.io.IOException;
   }
 
@@ -74,7 +74,7 @@ public final class LayerTable {
    * without {@code lock} (the driver's lock, which guards this table) so other layers' operations
    * go on meanwhile; only the table updates take it.
    */
-  public <T> T build(LayerInfo info, Object lock, Build<T> build) throws java.io.IOException {
+  <T> T build(LayerInfo info, Object lock, Build<T> build) throws java.io.IOException {
     boolean published = false;
     try {
       T result = build.run(info);
@@ -97,8 +97,8 @@ public final class LayerTable {
    *
    * @param mounts the driver's current mount references of {@code id}
    */
-  public void checkRemovable(LayerId id, int mounts) throws NotFoundException, FailedPreconditionException {
-    require(id);
+  LayerInfo checkRemovable(LayerId id, int mounts) throws NotFoundException, FailedPreconditionException {
+    LayerInfo info = require(id);
     if (mounts > 0) {
       throw new FailedPreconditionException(id.value(), "layer " + id + " is mounted (" + mounts
           + " references); unmount it before removing it");
@@ -108,22 +108,23 @@ public final class LayerTable {
       throw new FailedPreconditionException(id.value(), "layer " + id + " has child layer "
           + child.get() + "; remove " + child.get() + " first");
     }
+    return info;
   }
 
-  public void publish(LayerInfo info) {
+  void publish(LayerInfo info) {
     pending.remove(info.id());
     layers.put(info.id(), info);
   }
 
-  public void release(LayerId id) {
+  void release(LayerId id) {
     pending.remove(id);
   }
 
-  public void forget(LayerId id) {
+  void forget(LayerId id) {
     layers.remove(id);
   }
 
-  public LayerInfo require(LayerId id) throws NotFoundException {
+  LayerInfo require(LayerId id) throws NotFoundException {
     LayerInfo info = layers.get(id);
     if (info == null) {
       throw new NotFoundException(id.value(), "layer " + id + " does not exist in " + home);
@@ -131,16 +132,20 @@ public final class LayerTable {
     return info;
   }
 
-  public boolean contains(LayerId id) {
+  boolean contains(LayerId id) {
     return layers.containsKey(id);
   }
 
-  public Set<LayerId> ids() {
+  int size() {
+    return layers.size();
+  }
+
+  Set<LayerId> ids() {
     return Set.copyOf(layers.keySet());
   }
 
   /** A child of {@code id}, finished or being created; the first by id so messages are stable. */
-  public Optional<LayerId> childOf(LayerId id) {
+  Optional<LayerId> childOf(LayerId id) {
     Optional<LayerId> parent = Optional.of(id);
     return Stream.concat(layers.values().stream(), pending.values().stream())
         .filter(l -> l.parent().equals(parent))

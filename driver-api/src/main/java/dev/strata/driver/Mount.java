@@ -30,6 +30,11 @@ public record Mount(String type, String source, Path target, List<String> option
     }
   }
 
+  /** A bind mount of the directory {@code source} on {@code target}, read-only when asked. */
+  public static Mount bind(Path source, Path target, boolean readOnly) {
+    return new Mount("bind", source.toString(), target, readOnly ? List.of("bind", "ro") : List.of("bind"));
+  }
+
   /** True when the options ask for a read-only mount. */
   public boolean readOnly() {
     return options.contains("ro");

@@ -6,22 +6,22 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Mount reference counts for a driver: the first {@link #acquire} of a layer performs the mount,
+ * Mount reference counts, {@link AbstractGraphDriver}'s: the first {@link #acquire} of a layer performs the mount,
  * the last {@link #release} undoes it, and a failed mount or unmount leaves the count as it was.
  * Counts never go below zero. Thread-safe; one lock per driver instance is enough because mounting
  * is rare next to the I/O done inside a view.
  */
-public final class MountReferences {
+final class MountReferences {
 
   /** The action run on the first acquire or the last release. */
-  public interface Action {
+  interface Action {
     void run() throws IOException;
   }
 
   private final Map<LayerId, Integer> counts = new HashMap<>();
 
   /** Adds a reference, running {@code onFirst} when there was none; returns the new count. */
-  public synchronized int acquire(LayerId id, Action onFirst) throws IOException {
+  synchronized int acquire(LayerId id, Action onFirst) throws IOException {
     int current = counts.getOrDefault(id, 0);
     if (current == 0) {
       onFirst.run();
@@ -35,7 +35,7 @@ public final class MountReferences {
    *
    * @throws FailedPreconditionException if {@code id} holds no reference
    */
-  public synchronized int release(LayerId id, Action onLast) throws IOException {
+  synchronized int release(LayerId id, Action onLast) throws IOException {
     int current = counts.getOrDefault(id, 0);
     if (current == 0) {
       throw new FailedPreconditionException(id.value(), "layer " + id + " is not mounted");
@@ -49,12 +49,12 @@ public final class MountReferences {
     return current - 1;
   }
 
-  public synchronized int count(LayerId id) {
+  synchronized int count(LayerId id) {
     return counts.getOrDefault(id, 0);
   }
 
   /** Forgets a layer's references without running anything (the layer was force-removed). */
-  public synchronized void forget(LayerId id) {
+  synchronized void forget(LayerId id) {
     counts.remove(id);
   }
 }

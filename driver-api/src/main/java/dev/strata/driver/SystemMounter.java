@@ -1,8 +1,8 @@
 package dev.strata.driver;
 
-import dev.strata.driver.posix.FsMountCalls;
-import dev.strata.driver.posix.MountCalls;
-import dev.strata.driver.posix.PosixException;
+import dev.strata.posix.FsMountCalls;
+import dev.strata.posix.MountCalls;
+import dev.strata.posix.PosixException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.strata.driver.posix.FileNodes;
+import dev.strata.posix.FileNodes;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;

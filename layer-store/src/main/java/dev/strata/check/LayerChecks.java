@@ -1,10 +1,10 @@
 package dev.strata.check;
 
-import dev.strata.archive.Digest;
+import dev.strata.driver.Digest;
 import dev.strata.driver.error.CorruptException;
 import dev.strata.layer.ChainId;
-import dev.strata.layer.LayerAudit;
 import dev.strata.layer.LayerAudit.StoredLayer;
+import dev.strata.layer.LayerAudit;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

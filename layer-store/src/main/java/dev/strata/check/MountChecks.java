@@ -1,7 +1,7 @@
 package dev.strata.check;
 
-import dev.strata.layer.LayerAudit;
 import dev.strata.layer.LayerAudit.StoredWriteLayer;
+import dev.strata.layer.LayerAudit;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,14 +1,14 @@
 package dev.strata.container;
 
-import dev.strata.files.FileTrees;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.strata.files.AtomicFiles;
-import dev.strata.volume.MountSpec;
 import dev.strata.driver.error.CorruptException;
+import dev.strata.files.AtomicFiles;
+import dev.strata.files.FileTrees;
 import dev.strata.image.ImageId;
+import dev.strata.volume.MountSpec;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;

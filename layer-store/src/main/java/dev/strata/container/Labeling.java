@@ -1,6 +1,6 @@
 package dev.strata.container;
 
-import dev.strata.driver.posix.Xattrs;
+import dev.strata.posix.Xattrs;
 import dev.strata.volume.RelabelRefusals;
 import dev.strata.volume.Relabeler;
 import dev.strata.volume.SelinuxLabel;

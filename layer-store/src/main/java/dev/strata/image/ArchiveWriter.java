@@ -2,7 +2,7 @@ package dev.strata.image;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.strata.archive.Digest;
+import dev.strata.driver.Digest;
 import dev.strata.driver.error.CorruptException;
 import dev.strata.layer.ChainId;
 import java.io.BufferedOutputStream;
@@ -121,7 +121,7 @@ final class ArchiveWriter {
 
   private long writeLayer(ChainId chain, Digest diffId, ArchiveSink sink) throws IOException {
     Path file = scratch.resolve(diffId.hex());
-    MessageDigest sha256 = Blob.newSha256();
+    MessageDigest sha256 = Digest.newSha256();
     try {
       try (OutputStream out = new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 64 * 1024), sha256)) {
         layers.export(chain, out);

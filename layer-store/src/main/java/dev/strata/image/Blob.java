@@ -1,13 +1,12 @@
 package dev.strata.image;
 
-import dev.strata.archive.Digest;
+import dev.strata.driver.Digest;
 import dev.strata.driver.error.CorruptException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -38,7 +37,7 @@ record Blob(String name, Path file, Optional<Digest> digest, OptionalLong size) 
     if (digest.isEmpty() && size.isEmpty()) {
       return;
     }
-    MessageDigest sha256 = newSha256();
+    MessageDigest sha256 = Digest.newSha256();
     long length = 0;
     byte[] buffer = new byte[64 * 1024];
     try (InputStream in = Files.newInputStream(file)) {
@@ -58,11 +57,4 @@ record Blob(String name, Path file, Optional<Digest> digest, OptionalLong size) 
     }
   }
 
-  static MessageDigest newSha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
-  }
 }

@@ -1,8 +1,8 @@
 package dev.strata.image;
 
-import dev.strata.archive.Decompression;
 import dev.strata.driver.error.CorruptException;
 import dev.strata.driver.error.StorageException;
+import dev.strata.tar.Decompression;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,7 +1,7 @@
 package dev.strata.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.strata.archive.Digest;
+import dev.strata.driver.Digest;
 import dev.strata.driver.error.CorruptException;
 import java.io.IOException;
 import java.nio.file.Path;

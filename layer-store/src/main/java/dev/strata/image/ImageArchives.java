@@ -1,13 +1,13 @@
 package dev.strata.image;
 
-import dev.strata.files.FileTrees;
 import dev.strata.driver.error.AlreadyExistsException;
 import dev.strata.driver.error.CorruptException;
 import dev.strata.driver.error.InvalidArgumentException;
 import dev.strata.driver.error.NotFoundException;
+import dev.strata.driver.error.OutOfSpace;
+import dev.strata.files.FileTrees;
 import dev.strata.layer.ChainId;
 import dev.strata.layer.LayerStore;
-import dev.strata.files.DiskSpace;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -68,7 +68,7 @@ public final class ImageArchives {
     try {
       return new ArchiveLoader(images).load(archiveOrDir);
     } catch (IOException e) {
-      throw DiskSpace.translate(e, images.tmpRoot().getParent().toString(),
+      throw OutOfSpace.translate(e, images.tmpRoot().getParent().toString(),
           "loading " + archiveOrDir);
     }
   }

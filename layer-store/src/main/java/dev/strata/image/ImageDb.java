@@ -1,19 +1,19 @@
 package dev.strata.image;
 
+import dev.strata.driver.error.CorruptException;
 import dev.strata.files.AtomicFiles;
 import dev.strata.files.FileTrees;
-import dev.strata.driver.error.CorruptException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.UUID;
-import java.util.List;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 
 /**
  * The image store on disk: {@code imagedb/content/sha256/<id>} (configs, byte for byte) and

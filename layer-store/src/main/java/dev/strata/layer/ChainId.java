@@ -1,6 +1,6 @@
 package dev.strata.layer;
 
-import dev.strata.archive.Digest;
+import dev.strata.driver.Digest;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.Optional;

@@ -1,7 +1,7 @@
 package dev.strata.layer;
 
-import dev.strata.archive.Digest;
 import dev.strata.driver.Capability;
+import dev.strata.driver.Digest;
 import dev.strata.driver.LayerId;
 import dev.strata.driver.error.CorruptException;
 import java.io.FilterOutputStream;

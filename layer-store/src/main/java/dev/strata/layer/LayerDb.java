@@ -1,10 +1,10 @@
 package dev.strata.layer;
 
-import dev.strata.files.AtomicFiles;
-import dev.strata.files.FileTrees;
-import dev.strata.archive.Digest;
+import dev.strata.driver.Digest;
 import dev.strata.driver.LayerId;
 import dev.strata.driver.error.CorruptException;
+import dev.strata.files.AtomicFiles;
+import dev.strata.files.FileTrees;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.strata.layer;
 
-import dev.strata.archive.Digest;
+import dev.strata.driver.Digest;
 import dev.strata.driver.error.CorruptException;
 import java.io.IOException;
 import java.io.InputStream;

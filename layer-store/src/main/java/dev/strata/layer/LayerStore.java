@@ -1,11 +1,8 @@
 package dev.strata.layer;
 
-import dev.strata.files.DiskSpace;
-import dev.strata.files.FileTrees;
-import dev.strata.archive.ApplyResult;
-import dev.strata.archive.Change;
-import dev.strata.archive.Decompression;
-import dev.strata.archive.Digest;
+import dev.strata.driver.ApplyResult;
+import dev.strata.driver.Change;
+import dev.strata.driver.Digest;
 import dev.strata.driver.DriverConfig;
 import dev.strata.driver.GraphDriver;
 import dev.strata.driver.GraphDrivers;
@@ -15,6 +12,9 @@ import dev.strata.driver.error.CorruptException;
 import dev.strata.driver.error.FailedPreconditionException;
 import dev.strata.driver.error.InvalidArgumentException;
 import dev.strata.driver.error.NotFoundException;
+import dev.strata.driver.error.OutOfSpace;
+import dev.strata.files.FileTrees;
+import dev.strata.tar.Decompression;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -183,7 +183,7 @@ public final class LayerStore implements AutoCloseable {
     try {
       return apply(tar, parent, expectedDiffId);
     } catch (IOException e) {
-      throw DiskSpace.translate(e, root.toString(), "registering a layer");
+      throw OutOfSpace.translate(e, root.toString(), "registering a layer");
     }
   }
 
@@ -396,7 +396,7 @@ public final class LayerStore implements AutoCloseable {
         return apply(in, w.parent(), Optional.empty()); // untranslated, so a full disk names the container
       }
     } catch (IOException e) {
-      throw DiskSpace.translate(e, root.toString(), "committing container " + container);
+      throw OutOfSpace.translate(e, root.toString(), "committing container " + container);
     } finally {
       Files.deleteIfExists(tar);
     }

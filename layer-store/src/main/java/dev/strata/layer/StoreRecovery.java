@@ -1,8 +1,8 @@
 package dev.strata.layer;
 
-import dev.strata.files.FileTrees;
 import dev.strata.driver.GraphDriver;
 import dev.strata.driver.LayerId;
+import dev.strata.files.FileTrees;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package dev.strata.layer;
 
 import dev.strata.driver.error.InvalidArgumentException;
-import dev.strata.driver.posix.FileSync;
+import dev.strata.posix.FileSync;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;

@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.strata.driver.posix.FileNodes;
 import dev.strata.image.Image;
 import dev.strata.layer.InitHook;
 import dev.strata.layer.Layer;
+import dev.strata.posix.FileNodes;
 import dev.strata.volume.MountSpec;
 import dev.strata.volume.VolumeStore;
 import java.io.IOException;

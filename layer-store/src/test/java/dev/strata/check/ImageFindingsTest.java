@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.strata.driver.posix.FileNodes;
 import dev.strata.files.FileTrees;
 import dev.strata.image.Image;
 import dev.strata.layer.Layer;
+import dev.strata.posix.FileNodes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

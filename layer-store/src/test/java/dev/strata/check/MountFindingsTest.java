@@ -9,11 +9,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.strata.container.Container;
 import dev.strata.driver.Mounter;
-import dev.strata.driver.posix.FileNodes;
-import dev.strata.driver.posix.MountCalls;
 import dev.strata.files.MountTable;
 import dev.strata.layer.Layer;
 import dev.strata.layer.LayerStoreConfig;
+import dev.strata.posix.FileNodes;
+import dev.strata.posix.MountCalls;
 import dev.strata.volume.MountSpec;
 import dev.strata.volume.VolumeStore;
 import java.io.IOException;

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.strata.check.Retention.ImageHolder;
 import dev.strata.check.Retention.LayerHolders;
-import dev.strata.driver.posix.FileNodes;
 import dev.strata.image.Image;
 import dev.strata.layer.Layer;
+import dev.strata.posix.FileNodes;
 import dev.strata.volume.MountSpec;
 import dev.strata.volume.VolumeStore;
 import java.io.IOException;

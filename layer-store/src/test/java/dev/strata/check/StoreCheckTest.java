@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.strata.driver.Mounter;
-import dev.strata.driver.posix.FileNodes;
 import dev.strata.files.MountTable;
 import dev.strata.image.ImageStore;
 import dev.strata.layer.Layer;
 import dev.strata.layer.LayerStore;
 import dev.strata.layer.LayerStoreConfig;
+import dev.strata.posix.FileNodes;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -108,8 +108,8 @@ class StoreCheckTest {
   void run_withBindMountUnderRoot_reportsLeakedMountAndRepairUnmounts() throws IOException {
     Path point = Files.createDirectories(root.resolve("leak"));
     Path source = Files.createDirectories(tmp.resolve("src"));
-    new dev.strata.driver.posix.MountCalls().mount(source.toString(), point, null,
-        dev.strata.driver.posix.MountCalls.MS_BIND, null);
+    new dev.strata.posix.MountCalls().mount(source.toString(), point, null,
+        dev.strata.posix.MountCalls.MS_BIND, null);
     try {
       CheckReport report = check(true);
       assertEquals(FindingKind.LEAKED_MOUNT, report.findings().get(0).kind());

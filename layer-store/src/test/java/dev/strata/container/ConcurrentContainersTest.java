@@ -6,14 +6,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.strata.conformance.Stress;
 import dev.strata.driver.Mounter;
-import dev.strata.driver.posix.FileNodes;
-import dev.strata.driver.posix.MountCalls;
 import dev.strata.files.MountTable;
 import dev.strata.image.ImageStore;
 import dev.strata.layer.ChainId;
 import dev.strata.layer.Layer;
 import dev.strata.layer.LayerStore;
 import dev.strata.layer.LayerStoreConfig;
+import dev.strata.posix.FileNodes;
+import dev.strata.posix.MountCalls;
 import dev.strata.volume.MountSpec;
 import dev.strata.volume.Volume;
 import dev.strata.volume.VolumeFilter;

@@ -2,8 +2,8 @@ package dev.strata.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.strata.archive.Digest;
 import dev.strata.conformance.Stress;
+import dev.strata.driver.Digest;
 import dev.strata.layer.ChainId;
 import dev.strata.layer.Layer;
 import java.io.ByteArrayInputStream;

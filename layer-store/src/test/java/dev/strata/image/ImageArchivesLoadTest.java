@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.strata.archive.Digest;
+import dev.strata.driver.Digest;
 import dev.strata.image.ArchiveBuilder.Form;
 import dev.strata.image.TestLayers.Compression;
 import dev.strata.layer.ChainId;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.strata.archive.Digest;
+import dev.strata.driver.Digest;
 import dev.strata.driver.error.CorruptException;
 import dev.strata.layer.ChainId;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package dev.strata.image;
 
-import dev.strata.archive.Digest;
+import dev.strata.driver.Digest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.Collectors;

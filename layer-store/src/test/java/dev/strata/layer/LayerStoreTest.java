@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.strata.archive.Change;
-import dev.strata.archive.Digest;
+import dev.strata.driver.Change;
+import dev.strata.driver.Digest;
 import dev.strata.driver.error.AlreadyExistsException;
 import dev.strata.driver.error.CorruptException;
 import dev.strata.driver.error.FailedPreconditionException;
@@ -315,7 +315,7 @@ class LayerStoreTest {
 
   @Test
   void mount_thenReopen_keepsCountAndBindMountAcrossProcesses() throws Exception {
-    org.junit.jupiter.api.Assumptions.assumeTrue(new dev.strata.driver.posix.FileNodes().isRoot(), "bind mounts need root");
+    org.junit.jupiter.api.Assumptions.assumeTrue(new dev.strata.posix.FileNodes().isRoot(), "bind mounts need root");
     store.close();
     LayerStoreConfig bind = new LayerStoreConfig(root, Optional.of("vfs"), Map.of("vfs.bind", "true"),
         dev.strata.driver.Mounter.system());

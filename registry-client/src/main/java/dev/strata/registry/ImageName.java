@@ -1,6 +1,6 @@
 package dev.strata.registry;
 
-import dev.strata.archive.Digest;
+import dev.strata.driver.Digest;
 import dev.strata.driver.error.InvalidArgumentException;
 import dev.strata.image.Reference;
 import java.util.Objects;

@@ -1,6 +1,6 @@
 package dev.strata.registry;
 
-import dev.strata.archive.Digest;
+import dev.strata.driver.Digest;
 import java.util.List;
 import java.util.Objects;
 

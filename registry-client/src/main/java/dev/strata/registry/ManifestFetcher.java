@@ -1,7 +1,7 @@
 package dev.strata.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.strata.archive.Digest;
+import dev.strata.driver.Digest;
 import dev.strata.driver.error.CorruptException;
 import dev.strata.driver.error.NotFoundException;
 import dev.strata.driver.error.UnsupportedException;

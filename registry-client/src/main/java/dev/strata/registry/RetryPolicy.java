@@ -3,8 +3,8 @@ package dev.strata.registry;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.DoubleSupplier;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
 
 /**
  * How often and how patiently a failed request is tried again. A connection failure and the

@@ -3,7 +3,7 @@ package dev.strata.registry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.strata.archive.Digest;
+import dev.strata.driver.Digest;
 import dev.strata.driver.error.InvalidArgumentException;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package dev.strata.registry;
 
-import dev.strata.archive.Digest;
+import dev.strata.driver.Digest;
 import dev.strata.image.Image;
 import dev.strata.image.ImageStore;
 import dev.strata.layer.ChainId;

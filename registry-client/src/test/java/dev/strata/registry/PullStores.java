@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.strata.archive.Digest;
+import dev.strata.driver.Digest;
 import dev.strata.image.Image;
 import dev.strata.image.ImageStore;
 import dev.strata.layer.ChainId;

@@ -1,9 +1,9 @@
 package dev.strata.volume;
 
-import dev.strata.driver.posix.DirectoryEntries;
-import dev.strata.driver.posix.DirectoryFd;
-import dev.strata.driver.posix.PosixException;
-import dev.strata.driver.posix.Xattrs;
+import dev.strata.posix.DirectoryEntries;
+import dev.strata.posix.DirectoryFd;
+import dev.strata.posix.PosixException;
+import dev.strata.posix.Xattrs;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;

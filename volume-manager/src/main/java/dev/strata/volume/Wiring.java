@@ -1,8 +1,8 @@
 package dev.strata.volume;
 
-import dev.strata.driver.posix.LoopDevice;
-import dev.strata.driver.posix.LoopDevices;
 import dev.strata.files.TreeCopy;
+import dev.strata.posix.LoopDevice;
+import dev.strata.posix.LoopDevices;
 import java.io.IOException;
 import java.nio.file.Path;
 

@@ -1,6 +1,6 @@
 package dev.strata.volume;
 
-import dev.strata.driver.posix.Xattrs;
+import dev.strata.posix.Xattrs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strata.driver.error.InvalidArgumentException;
-import dev.strata.driver.posix.FileNodes;
-import dev.strata.driver.posix.Xattrs;
+import dev.strata.posix.FileNodes;
+import dev.strata.posix.Xattrs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strata.driver.error.InvalidArgumentException;
 import dev.strata.driver.error.NotFoundException;
-import dev.strata.driver.posix.DirectoryEntries;
-import dev.strata.driver.posix.FileNodes;
-import dev.strata.driver.posix.Xattrs;
+import dev.strata.posix.DirectoryEntries;
+import dev.strata.posix.FileNodes;
+import dev.strata.posix.Xattrs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

@@ -1,6 +1,6 @@
 package dev.strata.bench.compare;
 
-import dev.strata.driver.posix.FileSync;
+import dev.strata.posix.FileSync;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;

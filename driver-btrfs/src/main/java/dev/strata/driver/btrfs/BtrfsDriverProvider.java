@@ -1,21 +1,26 @@
 package dev.strata.driver.btrfs;
 
+import dev.strata.driver.AbstractGraphDriver.Traits;
+import dev.strata.driver.Capability;
 import dev.strata.driver.DiskUsage;
-import dev.strata.driver.LayerRecords;
 import dev.strata.driver.DriverConfig;
 import dev.strata.driver.GraphDriver;
 import dev.strata.driver.GraphDriverProvider;
+import dev.strata.driver.LayerDirectories;
 import dev.strata.driver.ProbeResult;
 import dev.strata.driver.error.InvalidArgumentException;
 import dev.strata.driver.error.UnsupportedException;
-import dev.strata.driver.posix.FileBlocks;
-import dev.strata.driver.posix.FileNodes;
-import dev.strata.driver.posix.FileSystemTypes;
-import dev.strata.driver.posix.Ioctls;
-import dev.strata.driver.posix.PosixException;
+import dev.strata.posix.FileBlocks;
+import dev.strata.posix.FileNodes;
+import dev.strata.posix.FileSystemTypes;
+import dev.strata.posix.Ioctls;
+import dev.strata.posix.PosixException;
+import dev.strata.tar.LayerDiffer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * The {@code btrfs} driver: each layer is a btrfs subvolume, a child layer a snapshot of its parent
@@ -74,15 +79,19 @@ public final class BtrfsDriverProvider implements GraphDriverProvider {
       throw new UnsupportedException(config.home().toString(), "btrfs driver cannot serve "
           + config.home() + ": " + probe.reason());
     }
-    BtrfsHome home = new BtrfsHome(config.home());
-    home.create();
     Ioctls ioctls = new Ioctls();
     Subvolumes subvolumes = new Subvolumes(ioctls);
-    LayerRecords records = new LayerRecords("btrfs", "subvolumes/", home.meta());
-    Qgroups qgroups = new Qgroups(ioctls, subvolumes, Path.of("/sys/fs/btrfs"));
-    LayerSubvolumes layers = new LayerSubvolumes(home, subvolumes, qgroups, records);
-    new Sweeper(home, layers, records).sweep();
-    return new BtrfsDriver(home, layers, qgroups, records, new DiskUsage(new FileBlocks()),
-        new FileNodes().isRoot());
+    LayerDirectories directories = LayerDirectories.open(NAME, config.home(), "subvolumes",
+        new SubvolumeTrees(subvolumes));
+    boolean root = new FileNodes().isRoot();
+    Set<Capability> caps = EnumSet.of(Capability.COPY_ON_WRITE, Capability.READ_ONLY_VIEWS);
+    if (root) {
+      // Qgroup and device-node calls need CAP_SYS_ADMIN and CAP_MKNOD.
+      caps.add(Capability.DEVICE_NODES);
+      caps.add(Capability.QUOTA);
+    }
+    Traits traits = new Traits(NAME, config.home(), BtrfsDriver.MAX_DEPTH, caps, new LayerDiffer());
+    return new BtrfsDriver(traits, directories, new Qgroups(ioctls, subvolumes, Path.of("/sys/fs/btrfs")),
+        new DiskUsage(new FileBlocks()), root);
   }
 }

@@ -1,7 +1,7 @@
 package dev.strata.driver.btrfs;
 
-import dev.strata.driver.posix.Ioctls;
-import dev.strata.driver.posix.PosixException;
+import dev.strata.posix.Ioctls;
+import dev.strata.posix.PosixException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.FileVisitResult;

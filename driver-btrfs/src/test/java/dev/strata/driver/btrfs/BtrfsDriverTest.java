@@ -1,6 +1,5 @@
 package dev.strata.driver.btrfs;
 
-import dev.strata.conformance.LoopFilesystem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -8,13 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strata.conformance.LayerTarBuilder;
+import dev.strata.conformance.LoopFilesystem;
 import dev.strata.conformance.TreeSnapshot;
 import dev.strata.driver.Capability;
 import dev.strata.driver.DriverConfig;
 import dev.strata.driver.GraphDriver;
 import dev.strata.driver.GraphDrivers;
 import dev.strata.driver.LayerId;
-import dev.strata.driver.posix.Ioctls;
+import dev.strata.posix.Ioctls;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;

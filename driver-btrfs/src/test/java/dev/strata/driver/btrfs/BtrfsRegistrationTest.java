@@ -9,7 +9,7 @@ import dev.strata.driver.DriverConfig;
 import dev.strata.driver.GraphDrivers;
 import dev.strata.driver.ProbeResult;
 import dev.strata.driver.error.UnsupportedException;
-import dev.strata.driver.posix.FileSystemTypes;
+import dev.strata.posix.FileSystemTypes;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

@@ -2,10 +2,11 @@ package dev.strata.driver.overlay2;
 
 import dev.strata.driver.LayerId;
 import dev.strata.driver.LayerInfo;
-import dev.strata.driver.posix.FileNodes;
-import dev.strata.driver.posix.Timestamp;
-import dev.strata.driver.posix.Xattrs;
+import dev.strata.driver.error.InvalidArgumentException;
 import dev.strata.files.FileTrees;
+import dev.strata.posix.FileNodes;
+import dev.strata.posix.Timestamp;
+import dev.strata.posix.Xattrs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -66,6 +67,10 @@ final class LayerBuilder {
    */
   <T> T build(LayerInfo info, OptionalInt projectId, Prepare prepare, Fill<T> fill) throws IOException {
     LayerId id = info.id();
+    if (id.value().equals(OverlayHome.LINKS)) {
+      throw new InvalidArgumentException(id.value(), "layer id 'l' is the overlay2 short-link"
+          + " directory; choose another id");
+    }
     Path staging = home.staging().resolve(id.value());
     try {
       FileTrees.delete(staging);
@@ -127,6 +132,11 @@ final class LayerBuilder {
       diffs.add(home.link(shortName));
     }
     return diffs;
+  }
+
+  /** The whiteout policy for a new layer's {@code diff/} above {@code parent}. */
+  OverlayWhiteouts whiteouts(Path diff, LayerId parent) throws IOException {
+    return new OverlayWhiteouts(nodes, xattrs, overlayPrefix, diff.toRealPath(), lowerDiffs(parent));
   }
 
   /** {@code l/SHORT -> ../<id>/diff}, relative so the home can move. */

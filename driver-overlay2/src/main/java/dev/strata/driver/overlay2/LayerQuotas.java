@@ -1,10 +1,10 @@
 package dev.strata.driver.overlay2;
 
-import dev.strata.files.ProjectQuotas;
 import dev.strata.driver.LayerId;
 import dev.strata.driver.error.InvalidArgumentException;
 import dev.strata.driver.error.UnsupportedException;
-import dev.strata.driver.posix.PosixException;
+import dev.strata.files.ProjectQuotas;
+import dev.strata.posix.PosixException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -32,6 +32,22 @@ final class LayerQuotas {
   }
 
   /**
+   * Refuses what {@link #forNewLayer} would refuse, without taking a project id.
+   *
+   * @throws InvalidArgumentException for a malformed value
+   * @throws UnsupportedException for an unknown option, or a limit where quotas cannot be had
+   */
+  void check(LayerId id, Map<String, String> options) throws InvalidArgumentException, UnsupportedException {
+    limits(id, options);
+  }
+
+  private Optional<StorageOptions.Limits> limits(LayerId id, Map<String, String> options)
+      throws InvalidArgumentException, UnsupportedException {
+    Optional<String> unsupported = support.quotas().isPresent() ? Optional.empty() : Optional.of(support.reason());
+    return StorageOptions.limits(id, options, unsupported);
+  }
+
+  /**
    * The quota {@code options} ask for, with a project id of its own; empty without {@code size=}
    * or {@code inodes=}.
    *
@@ -40,8 +56,7 @@ final class LayerQuotas {
    */
   Optional<Quota> forNewLayer(LayerId id, Map<String, String> options)
       throws InvalidArgumentException, UnsupportedException {
-    Optional<String> unsupported = support.quotas().isPresent() ? Optional.empty() : Optional.of(support.reason());
-    Optional<StorageOptions.Limits> limits = StorageOptions.limits(id, options, unsupported);
+    Optional<StorageOptions.Limits> limits = limits(id, options);
     if (limits.isEmpty()) {
       return Optional.empty();
     }

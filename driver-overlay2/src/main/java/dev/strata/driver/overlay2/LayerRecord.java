@@ -15,7 +15,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Properties;
@@ -62,6 +64,16 @@ final class LayerRecord {
       throw new CorruptException(f.toString(), "layer record " + f + " of overlay2 layer " + id
           + " is unreadable (" + e.getMessage() + "); remove the directory " + layerDir, e);
     }
+  }
+
+  /** Every layer in the home, by id: the directories that are not the home's own ({@code l}, dot names). */
+  static Map<LayerId, LayerInfo> readAll(OverlayHome home) throws IOException {
+    Map<LayerId, LayerInfo> layers = new HashMap<>();
+    for (Path dir : home.layerDirs()) {
+      LayerId id = LayerId.of(dir.getFileName().toString());
+      layers.put(id, readInfo(dir, id));
+    }
+    return layers;
   }
 
   /** The layer's xfs project id; empty for a layer without a quota. */

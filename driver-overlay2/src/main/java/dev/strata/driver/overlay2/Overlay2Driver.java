@@ -1,133 +1,61 @@
 package dev.strata.driver.overlay2;
 
-import dev.strata.files.ProjectQuotas;
+import dev.strata.driver.AbstractGraphDriver;
+import dev.strata.driver.ApplyResult;
 import dev.strata.driver.DiskUsage;
-import dev.strata.driver.LayerTable;
-import dev.strata.archive.ApplyOptions;
-import dev.strata.archive.ApplyResult;
-import dev.strata.archive.Change;
-import dev.strata.archive.DeletingWhiteouts;
-import dev.strata.archive.LayerApplier;
-import dev.strata.driver.Capability;
-import dev.strata.driver.GraphDriver;
 import dev.strata.driver.LayerId;
 import dev.strata.driver.LayerInfo;
 import dev.strata.driver.Mount;
 import dev.strata.driver.Usage;
-import dev.strata.driver.error.InvalidArgumentException;
-import dev.strata.driver.error.NotFoundException;
+import dev.strata.files.ProjectQuotas;
+import dev.strata.posix.FileBlocks;
+import dev.strata.tar.ApplyOptions;
+import dev.strata.tar.DeletingWhiteouts;
+import dev.strata.tar.LayerApplier;
+import dev.strata.tar.UpperDirDiffer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
 
-/**
- * Layers as overlayfs stacks them, in Docker's overlay2 layout ({@link OverlayHome}). One lock
- * guards the layer table; the long part of a create (applying a tar) runs outside it with the id
- * reserved in the {@link LayerTable}, which also keeps the parent from being removed.
- */
-final class Overlay2Driver implements GraphDriver {
-
-  private static final System.Logger LOG = System.getLogger(Overlay2Driver.class.getName());
-
-  private final OverlayHome home;
-  private final Settings settings;
-  private final LayerBuilder builder;
-  private final Views views;
-  private final MountPlan plan;
-  private final NativeDiff nativeDiff;
-  private final DiskUsage diskUsage;
-  private final WhiteoutsFactory whiteoutsFactory;
-  private final LayerQuotas quotas;
-
-  /** Makes the whiteout policy for one new layer's {@code diff/}. */
-  @FunctionalInterface
-  interface WhiteoutsFactory {
-    OverlayWhiteouts forLayer(Path diffRoot, List<Path> lowerDiffs);
-  }
-
-  private final Object lock = new Object();
-  private final LayerTable table;
-  private boolean closed;
+/** Layers as overlayfs stacks them, in Docker's overlay2 layout ({@link OverlayHome}). */
+final class Overlay2Driver extends AbstractGraphDriver {
 
   /** What the provider worked out at open: features, options, limits. */
   record Settings(OverlayFeatures features, MountOptions options, int maxDepth, boolean root,
       boolean nativeDiff, String mountMethod, ProjectQuotas.Support quota) {}
 
-  Overlay2Driver(OverlayHome home, Settings settings, LayerBuilder builder, Views views, MountPlan plan,
-      NativeDiff nativeDiff, DiskUsage diskUsage, WhiteoutsFactory whiteoutsFactory,
-      Map<LayerId, LayerInfo> layers, LayerQuotas quotas) {
-    this.home = home;
+  private final Settings settings;
+  private final OverlayHome home;
+  private final LayerBuilder builder;
+  private final Views views;
+  private final LayerQuotas quotas;
+  private final UpperDirDiffer upperDiffer;
+  private final DiskUsage diskUsage = new DiskUsage(new FileBlocks());
+
+  Overlay2Driver(Traits traits, Settings settings, OverlayHome home, LayerBuilder builder, Views views,
+      LayerQuotas quotas) throws IOException {
+    super(traits, LayerRecord.readAll(home));
     this.settings = settings;
+    this.home = home;
     this.builder = builder;
     this.views = views;
-    this.plan = plan;
-    this.nativeDiff = nativeDiff;
-    this.diskUsage = diskUsage;
-    this.whiteoutsFactory = whiteoutsFactory;
-    this.table = new LayerTable("overlay2", home.root(), settings.maxDepth(), layers);
     this.quotas = quotas;
+    this.upperDiffer = new UpperDirDiffer(settings.features().xattrPrefix());
   }
 
   @Override
-  public String name() {
-    return Overlay2DriverProvider.NAME;
-  }
-
-  @Override
-  public Path home() {
-    return home.root();
-  }
-
-  @Override
-  public Set<Capability> capabilities() {
-    checkOpen();
-    Set<Capability> caps = EnumSet.of(Capability.REAL_MOUNTS, Capability.READ_ONLY_VIEWS);
-    if (settings.root()) {
-      caps.add(Capability.DEVICE_NODES);
-    }
-    if (settings.nativeDiff()) {
-      caps.add(Capability.NATIVE_DIFF);
-    }
-    if (settings.quota().quotas().isPresent()) {
-      caps.add(Capability.QUOTA);
-    }
-    return Set.copyOf(caps);
-  }
-
-  @Override
-  public Map<String, String> status() {
-    checkOpen();
-    int layers;
-    synchronized (lock) {
-      checkOpen();
-      layers = table.ids().size();
-    }
-    return StatusReport.of(settings, layers);
-  }
-
-  @Override
-  public int maxDepth() {
-    return settings.maxDepth();
-  }
-
-  @Override
-  public ApplyResult createReadOnly(LayerId id, Optional<LayerId> parent, InputStream layerTar)
-      throws IOException {
+  protected ApplyResult buildReadOnly(LayerInfo layer, InputStream layerTar) throws IOException {
     ApplyOptions options = settings.root() ? ApplyOptions.privileged() : ApplyOptions.unprivileged();
-    return create(reserve(id, parent, false), diff -> {
-      if (parent.isEmpty()) {
+    return builder.build(layer, diff -> {
+      if (layer.parent().isEmpty()) {
         // Below a base layer there is nothing to hide: its whiteouts only delete.
         return new LayerApplier(options, new DeletingWhiteouts()).apply(layerTar, diff);
       }
-      OverlayWhiteouts whiteouts = whiteoutsFactory.forLayer(diff.toRealPath(), builder.lowerDiffs(parent.get()));
+      OverlayWhiteouts whiteouts = builder.whiteouts(diff, layer.parent().get());
       ApplyResult result = new LayerApplier(options, whiteouts).apply(layerTar, diff);
       whiteouts.finish();
       return result;
@@ -135,177 +63,85 @@ final class Overlay2Driver implements GraphDriver {
   }
 
   @Override
-  public void createWritable(LayerId id, Optional<LayerId> parent, Map<String, String> storageOptions)
-      throws IOException {
-    checkOpen();
-    Optional<LayerQuotas.Quota> quota = quotas.forNewLayer(id, storageOptions);
-    LayerInfo info = reserve(id, parent, true);
+  protected void checkWritableOptions(LayerId id, Map<String, String> storageOptions) throws IOException {
+    quotas.check(id, storageOptions);
+  }
+
+  @Override
+  protected void buildWritable(LayerInfo layer, Map<String, String> storageOptions) throws IOException {
+    Optional<LayerQuotas.Quota> quota = quotas.forNewLayer(layer.id(), storageOptions);
     if (quota.isEmpty()) {
-      create(info, diff -> null);
+      builder.build(layer, diff -> null);
       return;
     }
     int projectId = quota.get().projectId();
     try {
       // The layer directory, not diff/: work/ must share the project, or copy-up's rename from
       // work/ into diff/ fails with EXDEV.
-      create(info, OptionalInt.of(projectId), dir -> quotas.apply(quota.get(), dir), diff -> null);
+      builder.build(layer, OptionalInt.of(projectId), dir -> quotas.apply(quota.get(), dir), diff -> null);
     } catch (IOException | RuntimeException e) {
-      quotas.lift(id, projectId);
+      quotas.lift(layer.id(), projectId);
       throw e;
     }
   }
 
-  private LayerInfo reserve(LayerId id, Optional<LayerId> parent, boolean writable) throws IOException {
-    synchronized (lock) {
-      checkOpen();
-      if (id.value().equals(OverlayHome.LINKS)) {
-        throw new InvalidArgumentException(id.value(), "layer id 'l' is the overlay2 short-link"
-            + " directory; choose another id");
-      }
-      return table.reserve(id, parent, writable);
-    }
-  }
-
-  private <T> T create(LayerInfo info, LayerBuilder.Fill<T> fill) throws IOException {
-    return create(info, OptionalInt.empty(), dir -> { }, fill);
-  }
-
-  private <T> T create(LayerInfo info, OptionalInt projectId, LayerBuilder.Prepare prepare,
-      LayerBuilder.Fill<T> fill) throws IOException {
-    return table.build(info, lock, i -> builder.build(i, projectId, prepare, fill));
+  /** A record whose project id is unreadable refuses the removal here, before anything moves. */
+  @Override
+  protected Path detach(LayerInfo layer) throws IOException {
+    LayerRecord.readProjectId(home.layerDir(layer.id()));
+    return builder.remove(layer.id());
   }
 
   @Override
-  public void remove(LayerId id) throws IOException {
-    Path away;
-    OptionalInt projectId;
-    synchronized (lock) {
-      checkOpen();
-      table.checkRemovable(id, views.count(id));
-      projectId = LayerRecord.readProjectId(home.layerDir(id));
-      away = builder.remove(id);
-      table.forget(id);
-    }
+  protected void discard(LayerInfo layer, Path detached) throws IOException {
+    OptionalInt projectId = LayerRecord.readProjectId(detached);
     try {
-      builder.delete(away);
-    } catch (IOException e) {
-      // Safe: the layer is gone from the table and the home; .trash/ is swept on the next open.
-      LOG.log(System.Logger.Level.WARNING, "could not delete removed layer " + id + " at " + away
-          + "; it will be deleted when the driver next opens", e);
-    }
-    projectId.ifPresent(p -> quotas.lift(id, p));
-  }
-
-  @Override
-  public boolean exists(LayerId id) {
-    synchronized (lock) {
-      checkOpen();
-      return table.contains(id);
+      builder.delete(detached);
+    } finally {
+      projectId.ifPresent(p -> quotas.lift(layer.id(), p));
     }
   }
 
   @Override
-  public LayerInfo info(LayerId id) throws IOException {
-    synchronized (lock) {
-      return require(id);
-    }
+  protected Path view(LayerInfo layer) {
+    return home.merged(layer.id());
   }
 
   @Override
-  public Set<LayerId> layers() {
-    synchronized (lock) {
-      checkOpen();
-      return table.ids();
-    }
+  protected void mountView(LayerInfo layer, Path view) throws IOException {
+    views.mount(layer, view);
   }
 
   @Override
-  public List<Mount> mounts(LayerId id, Path target) throws IOException {
-    synchronized (lock) {
-      return plan.describe(require(id), target);
-    }
+  protected void unmountView(LayerInfo layer, Path view) throws IOException {
+    views.unmount(view);
   }
 
   @Override
-  public Path mount(LayerId id) throws IOException {
-    synchronized (lock) {
-      return views.mount(require(id));
-    }
+  protected List<Mount> mountsFor(LayerInfo layer, Path target) throws IOException {
+    return views.describe(layer, target);
+  }
+
+  /**
+   * The layer's own {@code diff/}, read against the parent's view for the names it holds. Off when
+   * uppers may hold metacopy files; an upper holding a redirected directory (one renamed under
+   * {@code redirect_dir=on}) needs the generic differ over mounted views.
+   */
+  @Override
+  protected Optional<OwnChanges> ownChanges(LayerInfo layer) throws IOException {
+    Path upper = home.diff(layer.id());
+    return settings.nativeDiff() && upperDiffer.canDiff(upper)
+        ? Optional.of(new OwnChanges(upperDiffer, upper))
+        : Optional.empty();
   }
 
   @Override
-  public void unmount(LayerId id) throws IOException {
-    synchronized (lock) {
-      require(id);
-      views.unmount(id);
-    }
+  protected Usage measure(LayerInfo layer) throws IOException {
+    return diskUsage.of(home.diff(layer.id()));
   }
 
   @Override
-  public int mountCount(LayerId id) {
-    synchronized (lock) {
-      checkOpen();
-      return views.count(id);
-    }
-  }
-
-  @Override
-  public Usage usage(LayerId id) throws IOException {
-    synchronized (lock) {
-      require(id);
-    }
-    try {
-      return diskUsage.of(home.diff(id));
-    } catch (NoSuchFileException e) {
-      throw new NotFoundException(id.value(), "layer " + id + " was removed while its usage was measured", e);
-    }
-  }
-
-  @Override
-  public long diff(LayerId id, OutputStream out) throws IOException {
-    LayerInfo info = info(id);
-    if (!nativeDiff.usable(info)) {
-      return GraphDriver.super.diff(id, out);
-    }
-    return nativeDiff.withParentView(this, info, lower -> nativeDiff.differ().writeDiff(lower, home.diff(id), out));
-  }
-
-  @Override
-  public List<Change> changes(LayerId id) throws IOException {
-    LayerInfo info = info(id);
-    if (!nativeDiff.usable(info)) {
-      return GraphDriver.super.changes(id);
-    }
-    return nativeDiff.withParentView(this, info, lower -> nativeDiff.differ().changes(lower, home.diff(id)));
-  }
-
-  @Override
-  public long diffSize(LayerId id) throws IOException {
-    LayerInfo info = info(id);
-    if (!nativeDiff.usable(info)) {
-      return GraphDriver.super.diffSize(id);
-    }
-    return nativeDiff.withParentView(this, info, lower -> nativeDiff.differ().diffSize(lower, home.diff(id)));
-  }
-
-  @Override
-  public void close() {
-    synchronized (lock) {
-      closed = true;
-    }
-  }
-
-  /** Caller holds {@link #lock}. */
-  private LayerInfo require(LayerId id) throws NotFoundException {
-    checkOpen();
-    return table.require(id);
-  }
-
-  private void checkOpen() {
-    synchronized (lock) {
-      if (closed) {
-        throw new IllegalStateException("overlay2 driver on " + home.root() + " is closed");
-      }
-    }
+  protected Map<String, String> facts(int layers) {
+    return StatusReport.of(settings, layers);
   }
 }

@@ -1,32 +1,29 @@
 package dev.strata.driver.overlay2;
 
-import dev.strata.files.ProjectQuotas;
-import dev.strata.files.MountTable;
-import dev.strata.driver.DiskUsage;
-import dev.strata.archive.UpperDirDiffer;
+import dev.strata.driver.AbstractGraphDriver.Traits;
+import dev.strata.driver.Capability;
 import dev.strata.driver.DriverConfig;
 import dev.strata.driver.GraphDriver;
 import dev.strata.driver.GraphDriverProvider;
-import dev.strata.driver.LayerId;
-import dev.strata.driver.LayerInfo;
 import dev.strata.driver.Mounter;
 import dev.strata.driver.ProbeResult;
 import dev.strata.driver.error.InvalidArgumentException;
 import dev.strata.driver.error.UnsupportedException;
-import dev.strata.driver.posix.DirEntryTypes;
-import dev.strata.driver.posix.FileBlocks;
-import dev.strata.driver.posix.FileNodes;
-import dev.strata.driver.posix.FsMountCalls;
-import dev.strata.driver.posix.Ioctls;
-import dev.strata.driver.posix.Quotas;
-import dev.strata.driver.posix.Xattrs;
+import dev.strata.files.MountTable;
+import dev.strata.files.ProjectQuotas;
+import dev.strata.posix.DirEntryTypes;
+import dev.strata.posix.FileNodes;
+import dev.strata.posix.FsMountCalls;
+import dev.strata.posix.Ioctls;
+import dev.strata.posix.Quotas;
+import dev.strata.posix.Xattrs;
+import dev.strata.tar.LayerDiffer;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.EnumSet;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The {@code overlay2} driver: layers stacked by the kernel's overlayfs, in Docker's overlay2
@@ -111,7 +108,6 @@ public final class Overlay2DriverProvider implements GraphDriverProvider {
     OverlayHome home = new OverlayHome(config.home());
     home.create();
     FileNodes nodes = new FileNodes();
-    Xattrs xattrs = new Xattrs();
     boolean root = nodes.isRoot();
     FsMountCalls calls = new FsMountCalls();
     OverlayFeatures features = OverlayFeatures.probe(home.staging(), root, calls, new DirEntryTypes());
@@ -130,25 +126,32 @@ public final class Overlay2DriverProvider implements GraphDriverProvider {
         new Ioctls(), new Quotas());
     Overlay2Driver.Settings settings = new Overlay2Driver.Settings(features, options, maxDepth, root,
         !options.metacopy(features), method, quota);
-    LayerBuilder builder = new LayerBuilder(home, nodes, xattrs, features.xattrPrefix(), root);
+    LayerBuilder builder = new LayerBuilder(home, nodes, new Xattrs(), features.xattrPrefix(), root);
     new Sweeper(home, MountTable.self(), config.mounter(), builder).sweep();
-    MountPlan plan = new MountPlan(home, options);
-    return new Overlay2Driver(home, settings, builder, new Views(home, plan, mounter), plan,
-        new NativeDiff(home, new UpperDirDiffer(features.xattrPrefix()), settings.nativeDiff()),
-        new DiskUsage(new FileBlocks()), (diff, lowers) -> new OverlayWhiteouts(nodes, xattrs, features.xattrPrefix(), diff, lowers),
-        readLayers(home), new LayerQuotas(quota, lastProjectId(home, quota)));
+    Traits traits = new Traits(NAME, home.root(), maxDepth, capabilities(settings), new LayerDiffer());
+    return new Overlay2Driver(traits, settings, home, builder,
+        new Views(new MountPlan(home, options), mounter), new LayerQuotas(quota, lastProjectId(home, quota)));
+  }
+
+  private static Set<Capability> capabilities(Overlay2Driver.Settings settings) {
+    Set<Capability> caps = EnumSet.of(Capability.REAL_MOUNTS, Capability.READ_ONLY_VIEWS);
+    if (settings.root()) {
+      caps.add(Capability.DEVICE_NODES);
+    }
+    if (settings.nativeDiff()) {
+      caps.add(Capability.NATIVE_DIFF);
+    }
+    if (settings.quota().quotas().isPresent()) {
+      caps.add(Capability.QUOTA);
+    }
+    return caps;
   }
 
   /** The highest project id a layer or the base holds, so that new layers get fresh ones. */
   private static int lastProjectId(OverlayHome home, ProjectQuotas.Support quota) throws IOException {
     int last = quota.quotas().map(ProjectQuotas::baseId).orElse(ProjectQuotas.DEFAULT_BASE_ID);
-    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(home.root())) {
-      for (Path dir : dirs) {
-        String name = dir.getFileName().toString();
-        if (!name.startsWith(".") && !name.equals(OverlayHome.LINKS)) {
-          last = Math.max(last, LayerRecord.readProjectId(dir).orElse(0));
-        }
-      }
+    for (Path dir : home.layerDirs()) {
+      last = Math.max(last, LayerRecord.readProjectId(dir).orElse(0));
     }
     return last;
   }
@@ -166,19 +169,5 @@ public final class Overlay2DriverProvider implements GraphDriverProvider {
       fixed += o.length() + 1;
     }
     return Math.max(1, Math.min(KERNEL_MAX_LOWERS, (MOUNT_DATA_LIMIT - fixed) / perLower));
-  }
-
-  private static Map<LayerId, LayerInfo> readLayers(OverlayHome home) throws IOException {
-    Map<LayerId, LayerInfo> layers = new HashMap<>();
-    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(home.root())) {
-      for (Path dir : dirs) {
-        String name = dir.getFileName().toString();
-        if (!name.startsWith(".") && !name.equals(OverlayHome.LINKS)) {
-          LayerId id = LayerId.of(name);
-          layers.put(id, LayerRecord.readInfo(dir, id));
-        }
-      }
-    }
-    return layers;
   }
 }

@@ -1,8 +1,8 @@
 package dev.strata.driver.overlay2;
 
-import dev.strata.driver.posix.DirEntryTypes;
-import dev.strata.driver.posix.FsMountCalls;
-import dev.strata.driver.posix.PosixException;
+import dev.strata.posix.DirEntryTypes;
+import dev.strata.posix.FsMountCalls;
+import dev.strata.posix.PosixException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

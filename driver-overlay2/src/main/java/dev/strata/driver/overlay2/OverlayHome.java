@@ -2,8 +2,11 @@ package dev.strata.driver.overlay2;
 
 import dev.strata.driver.LayerId;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The driver's directories, laid out as Docker's overlay2:
@@ -68,6 +71,20 @@ record OverlayHome(Path root) {
   /** The absolute path of a short link, as it goes into {@code lowerdir}. */
   Path link(String shortName) {
     return links().resolve(shortName);
+  }
+
+  /** The layer directories: everything in the home but {@code l/} and the dot directories. */
+  List<Path> layerDirs() throws IOException {
+    List<Path> dirs = new ArrayList<>();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
+      for (Path dir : entries) {
+        String name = dir.getFileName().toString();
+        if (!name.startsWith(".") && !name.equals(LINKS)) {
+          dirs.add(dir);
+        }
+      }
+    }
+    return dirs;
   }
 
   void create() throws IOException {

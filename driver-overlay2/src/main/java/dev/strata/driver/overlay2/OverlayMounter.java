@@ -2,8 +2,8 @@ package dev.strata.driver.overlay2;
 
 import dev.strata.driver.Mount;
 import dev.strata.driver.Mounter;
-import dev.strata.driver.posix.FsMountCalls;
-import dev.strata.driver.posix.PosixException;
+import dev.strata.posix.FsMountCalls;
+import dev.strata.posix.PosixException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;

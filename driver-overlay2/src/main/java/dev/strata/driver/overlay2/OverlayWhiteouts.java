@@ -1,10 +1,10 @@
 package dev.strata.driver.overlay2;
 
-import dev.strata.archive.DeletingWhiteouts;
-import dev.strata.archive.WhiteoutPolicy;
-import dev.strata.driver.posix.FileNodes;
-import dev.strata.driver.posix.Xattrs;
 import dev.strata.files.FileTrees;
+import dev.strata.posix.FileNodes;
+import dev.strata.posix.Xattrs;
+import dev.strata.tar.DeletingWhiteouts;
+import dev.strata.tar.WhiteoutPolicy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;

@@ -1,9 +1,9 @@
 package dev.strata.driver.overlay2;
 
-import dev.strata.files.MountTable;
 import dev.strata.driver.LayerId;
 import dev.strata.driver.Mounter;
 import dev.strata.files.FileTrees;
+import dev.strata.files.MountTable;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -45,21 +45,16 @@ final class Sweeper {
     emptyDir(home.staging());
     emptyDir(home.trash());
     Map<String, LayerId> links = new HashMap<>();
-    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(home.root())) {
-      for (Path dir : dirs) {
-        String name = dir.getFileName().toString();
-        if (name.startsWith(".") || name.equals(OverlayHome.LINKS)) {
-          continue;
-        }
-        if (!Files.exists(dir.resolve(LayerRecord.PROPERTIES))) {
-          LOG.log(System.Logger.Level.INFO, "removing layer directory without a record {0}", dir);
-          Path away = home.trash().resolve(name + "-" + UUID.randomUUID());
-          Files.move(dir, away, StandardCopyOption.ATOMIC_MOVE);
-          FileTrees.delete(away);
-          continue;
-        }
-        links.put(LayerRecord.readLink(dir), LayerId.of(name));
+    for (Path dir : home.layerDirs()) {
+      String name = dir.getFileName().toString();
+      if (!Files.exists(dir.resolve(LayerRecord.PROPERTIES))) {
+        LOG.log(System.Logger.Level.INFO, "removing layer directory without a record {0}", dir);
+        Path away = home.trash().resolve(name + "-" + UUID.randomUUID());
+        Files.move(dir, away, StandardCopyOption.ATOMIC_MOVE);
+        FileTrees.delete(away);
+        continue;
       }
+      links.put(LayerRecord.readLink(dir), LayerId.of(name));
     }
     try (DirectoryStream<Path> existing = Files.newDirectoryStream(home.links())) {
       for (Path link : existing) {

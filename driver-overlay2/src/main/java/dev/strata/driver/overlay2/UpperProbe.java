@@ -1,9 +1,9 @@
 package dev.strata.driver.overlay2;
 
-import dev.strata.driver.posix.FileNodes;
-import dev.strata.driver.posix.MountCalls;
-import dev.strata.driver.posix.PosixException;
 import dev.strata.files.FileTrees;
+import dev.strata.posix.FileNodes;
+import dev.strata.posix.MountCalls;
+import dev.strata.posix.PosixException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

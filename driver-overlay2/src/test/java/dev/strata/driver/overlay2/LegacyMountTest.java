@@ -1,6 +1,5 @@
 package dev.strata.driver.overlay2;
 
-import dev.strata.files.MountTable;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,8 +11,9 @@ import dev.strata.driver.LayerId;
 import dev.strata.driver.Mount;
 import dev.strata.driver.Mounter;
 import dev.strata.driver.error.FailedPreconditionException;
-import dev.strata.driver.posix.FileNodes;
-import dev.strata.driver.posix.MountCalls;
+import dev.strata.files.MountTable;
+import dev.strata.posix.FileNodes;
+import dev.strata.posix.MountCalls;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,21 +1,21 @@
 package dev.strata.driver.overlay2;
 
-import dev.strata.files.MountTable;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.strata.archive.Change;
-import dev.strata.archive.LayerDiffer;
 import dev.strata.conformance.LayerTarBuilder;
 import dev.strata.conformance.TreeSnapshot;
+import dev.strata.driver.Change;
 import dev.strata.driver.DriverConfig;
 import dev.strata.driver.GraphDriver;
 import dev.strata.driver.LayerId;
-import dev.strata.driver.posix.FileNodes;
-import dev.strata.driver.posix.MountCalls;
-import dev.strata.driver.posix.Xattrs;
 import dev.strata.files.FileTrees;
+import dev.strata.files.MountTable;
+import dev.strata.posix.FileNodes;
+import dev.strata.posix.MountCalls;
+import dev.strata.posix.Xattrs;
+import dev.strata.tar.LayerDiffer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

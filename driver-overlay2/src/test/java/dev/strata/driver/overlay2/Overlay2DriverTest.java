@@ -1,6 +1,5 @@
 package dev.strata.driver.overlay2;
 
-import dev.strata.files.MountTable;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,8 +13,9 @@ import dev.strata.driver.GraphDrivers;
 import dev.strata.driver.LayerId;
 import dev.strata.driver.error.InvalidArgumentException;
 import dev.strata.driver.error.UnsupportedException;
-import dev.strata.driver.posix.FileNodes;
-import dev.strata.driver.posix.MountCalls;
+import dev.strata.files.MountTable;
+import dev.strata.posix.FileNodes;
+import dev.strata.posix.MountCalls;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;

@@ -1,17 +1,17 @@
 package dev.strata.driver.overlay2;
 
-import dev.strata.conformance.LoopFilesystem;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.strata.conformance.LoopFilesystem;
 import dev.strata.driver.Capability;
 import dev.strata.driver.DriverConfig;
 import dev.strata.driver.GraphDriver;
 import dev.strata.driver.LayerId;
 import dev.strata.driver.error.InvalidArgumentException;
 import dev.strata.driver.error.UnsupportedException;
-import dev.strata.driver.posix.FileNodes;
+import dev.strata.posix.FileNodes;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;

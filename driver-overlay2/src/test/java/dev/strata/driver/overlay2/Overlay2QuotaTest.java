@@ -1,19 +1,19 @@
 package dev.strata.driver.overlay2;
 
-import dev.strata.files.ProjectQuotas;
-import dev.strata.conformance.LoopFilesystem;
-import dev.strata.files.MountTable;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.strata.conformance.LoopFilesystem;
 import dev.strata.driver.Capability;
 import dev.strata.driver.DriverConfig;
 import dev.strata.driver.GraphDriver;
 import dev.strata.driver.LayerId;
-import dev.strata.driver.posix.MountCalls;
-import dev.strata.driver.posix.Ioctls;
-import dev.strata.driver.posix.Quotas;
+import dev.strata.files.MountTable;
+import dev.strata.files.ProjectQuotas;
+import dev.strata.posix.Ioctls;
+import dev.strata.posix.MountCalls;
+import dev.strata.posix.Quotas;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;

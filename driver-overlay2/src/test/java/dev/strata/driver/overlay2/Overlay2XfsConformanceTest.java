@@ -1,7 +1,7 @@
 package dev.strata.driver.overlay2;
 
-import dev.strata.conformance.LoopFilesystem;
 import dev.strata.conformance.GraphDriverConformance;
+import dev.strata.conformance.LoopFilesystem;
 import dev.strata.driver.DriverConfig;
 import dev.strata.driver.GraphDriver;
 import java.io.IOException;

@@ -1,11 +1,11 @@
 package dev.strata.driver.overlay2;
 
-import dev.strata.conformance.LoopFilesystem;
-import dev.strata.files.ProjectQuotas;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.strata.driver.posix.Ioctls;
-import dev.strata.driver.posix.Quotas;
+import dev.strata.conformance.LoopFilesystem;
+import dev.strata.files.ProjectQuotas;
+import dev.strata.posix.Ioctls;
+import dev.strata.posix.Quotas;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

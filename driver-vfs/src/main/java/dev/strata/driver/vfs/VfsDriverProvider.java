@@ -1,18 +1,27 @@
 package dev.strata.driver.vfs;
 
-import dev.strata.files.MountTable;
-import dev.strata.files.TreeCopy;
+import dev.strata.driver.AbstractGraphDriver.Traits;
+import dev.strata.driver.Capability;
 import dev.strata.driver.DiskUsage;
-import dev.strata.driver.LayerRecords;
 import dev.strata.driver.DriverConfig;
 import dev.strata.driver.GraphDriver;
 import dev.strata.driver.GraphDriverProvider;
+import dev.strata.driver.LayerDirectories;
 import dev.strata.driver.ProbeResult;
 import dev.strata.driver.error.InvalidArgumentException;
-import dev.strata.driver.posix.FileBlocks;
-import dev.strata.driver.posix.FileNodes;
+import dev.strata.files.CopyMethod;
+import dev.strata.files.FileTrees;
+import dev.strata.files.MountTable;
+import dev.strata.files.TreeCopy;
+import dev.strata.posix.FileBlocks;
+import dev.strata.posix.FileNodes;
+import dev.strata.tar.ApplyOptions;
+import dev.strata.tar.LayerDiffer;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.Set;
 
 /**
@@ -30,6 +39,7 @@ public final class VfsDriverProvider implements GraphDriverProvider {
   static final String NAME = "vfs";
   static final String BIND_OPTION = "vfs.bind";
   private static final Set<String> OPTIONS = Set.of(BIND_OPTION);
+  private static final System.Logger LOG = System.getLogger(VfsDriverProvider.class.getName());
 
   @Override
   public String name() {
@@ -51,12 +61,40 @@ public final class VfsDriverProvider implements GraphDriverProvider {
       }
     }
     boolean bind = config.booleanOption(BIND_OPTION, false);
-    VfsHome home = new VfsHome(config.home());
-    home.create();
-    new Sweeper(home, MountTable.self(), config.mounter()).sweep();
-    TreeCopy copier = TreeCopy.detect(home.staging());
-    return new VfsDriver(home, copier, new LayerRecords("vfs", "dir/", home.meta()),
-        new ViewMounts(home, bind, config.mounter()), new DiskUsage(new FileBlocks()),
-        new FileNodes().isRoot());
+    Path home = config.home();
+    Path mnt = Files.createDirectories(home.resolve("mnt"));
+    sweepViews(home, mnt, config);
+    TreeCopy copier = TreeCopy.detect(home);
+    LayerDirectories directories = LayerDirectories.open(NAME, home, "dir", new CopiedTrees(copier));
+    boolean root = new FileNodes().isRoot();
+    Set<Capability> caps = EnumSet.noneOf(Capability.class);
+    if (copier.method() == CopyMethod.REFLINK) {
+      caps.add(Capability.COPY_ON_WRITE);
+    }
+    if (root) {
+      caps.add(Capability.DEVICE_NODES);
+    }
+    if (bind) {
+      caps.add(Capability.REAL_MOUNTS);
+      caps.add(Capability.READ_ONLY_VIEWS);
+    }
+    Traits traits = new Traits(NAME, home, VfsDriver.MAX_DEPTH, caps, new LayerDiffer());
+    VfsDriver.Settings settings = new VfsDriver.Settings(copier.method().label(), bind, config.mounter(),
+        root ? ApplyOptions.privileged() : ApplyOptions.unprivileged());
+    return new VfsDriver(traits, directories, settings, new DiskUsage(new FileBlocks()));
+  }
+
+  /** Views a previous process left mounted: nobody holds a reference to them any more. */
+  private static void sweepViews(Path home, Path mnt, DriverConfig config) throws IOException {
+    for (Path point : MountTable.self().mountPointsUnder(home)) {
+      LOG.log(System.Logger.Level.INFO, "unmounting stale vfs view {0}", point);
+      config.mounter().unmount(point);
+    }
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(mnt)) {
+      for (Path entry : entries) {
+        LOG.log(System.Logger.Level.INFO, "removing leftover {0}", entry);
+        FileTrees.delete(entry);
+      }
+    }
   }
 }

@@ -3,7 +3,7 @@ package dev.strata.driver.vfs;
 import dev.strata.conformance.GraphDriverConformance;
 import dev.strata.driver.DriverConfig;
 import dev.strata.driver.GraphDriver;
-import dev.strata.driver.posix.FileNodes;
+import dev.strata.posix.FileNodes;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;

@@ -1,7 +1,5 @@
 package dev.strata.driver.vfs;
 
-import dev.strata.files.CopyMethod;
-import dev.strata.files.MountTable;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -16,7 +14,9 @@ import dev.strata.driver.Mounter;
 import dev.strata.driver.Usage;
 import dev.strata.driver.error.InvalidArgumentException;
 import dev.strata.driver.error.UnsupportedException;
-import dev.strata.driver.posix.FileNodes;
+import dev.strata.files.CopyMethod;
+import dev.strata.files.MountTable;
+import dev.strata.posix.FileNodes;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;

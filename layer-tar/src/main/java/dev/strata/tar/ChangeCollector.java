@@ -1,0 +1,42 @@
+package dev.strata.tar;
+
+import dev.strata.driver.Change;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Turns a walk into {@code docker diff} lines: absolute paths, ancestors as modified, every deleted
+ * name (opaque or not) as one deletion.
+ */
+final class ChangeCollector implements DiffVisitor {
+
+  private final List<Change> changes = new ArrayList<>();
+
+  @Override
+  public void changed(String path, TreeEntry upper, Change.Kind kind) {
+    changes.add(new Change("/" + path, kind));
+  }
+
+  @Override
+  public void ancestor(String path, TreeEntry upper) {
+    changes.add(new Change("/" + path, Change.Kind.MODIFIED));
+  }
+
+  @Override
+  public void deleted(String path, TreeEntry lower, boolean coveredByOpaque) {
+    changes.add(new Change("/" + path, Change.Kind.DELETED));
+  }
+
+  @Override
+  public void opaque(String dir) {
+    // The deletions it stands for are reported one by one.
+  }
+
+  /** The changes sorted by path ({@link Change}'s natural order), unmodifiable. */
+  List<Change> sorted() {
+    List<Change> copy = new ArrayList<>(changes);
+    Collections.sort(copy);
+    return Collections.unmodifiableList(copy);
+  }
+}

@@ -1,0 +1,81 @@
+package dev.strata.tar;
+
+import dev.strata.posix.Xattrs;
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * {@link LayerDiffer}'s changes and diff tar, read from an overlay upper directory (a layer's own
+ * {@code diff/}) instead of from the layer's whole view: only what the layer itself holds is read,
+ * plus an {@code lstat} in the parent's view for each name the upper holds. Character devices 0/0
+ * are whiteouts, a directory with {@code <prefix>opaque} hides the parent's directory, and overlay's
+ * own attributes ({@code <prefix>*}) are not content. The result is what {@link LayerDiffer} says
+ * for the mounted layer against its mounted parent: the same changes, the same tar bytes.
+ *
+ * <pre>{@code
+ * UpperDirDiffer differ = new UpperDirDiffer("trusted.overlay.");
+ * if (differ.canDiff(layerDir.resolve("diff"))) {
+ *   differ.writeDiff(Optional.of(parentView), layerDir.resolve("diff"), out);
+ * }
+ * }</pre>
+ *
+ * <p>An upper written with {@code redirect_dir=on} or {@code metacopy=on} may hold directories
+ * whose lower content sits under another name, and files whose data sits in a lower layer; {@link
+ * #canDiff} finds them, and such a layer needs {@link LayerDiffer} over mounted views. Thread-safe.
+ */
+public final class UpperDirDiffer extends WalkingDiffer {
+
+  private final String prefix;
+  private final Xattrs xattrs = new Xattrs();
+
+  /** @param overlayXattrPrefix {@code trusted.overlay.}, or {@code user.overlay.} with userxattr */
+  public UpperDirDiffer(String overlayXattrPrefix) {
+    this.prefix = Objects.requireNonNull(overlayXattrPrefix, "overlayXattrPrefix");
+    if (!prefix.endsWith(".")) {
+      throw new IllegalArgumentException("xattr prefix must end with '.': '" + prefix + "'");
+    }
+  }
+
+  /** False when some directory of {@code upper} is a redirect or some file a metacopy. */
+  public boolean canDiff(Path upper) throws IOException {
+    checkDir(upper, "upper directory", "");
+    boolean[] plain = {true};
+    Files.walkFileTree(upper, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes a) throws IOException {
+        if (xattrs.get(dir, prefix + "redirect").isPresent()) {
+          plain[0] = false;
+          return FileVisitResult.TERMINATE;
+        }
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes a) throws IOException {
+        if (a.isRegularFile() && xattrs.get(file, prefix + "metacopy").isPresent()) {
+          plain[0] = false;
+          return FileVisitResult.TERMINATE;
+        }
+        return FileVisitResult.CONTINUE;
+      }
+    });
+    return plain[0];
+  }
+
+  @Override
+  void walk(Optional<Path> lowerView, Path upper, DiffVisitor visitor) throws IOException {
+    Objects.requireNonNull(lowerView, "lowerView");
+    checkDir(upper, "upper directory", "");
+    if (lowerView.isPresent()) {
+      checkDir(lowerView.get(), "parent view", "");
+    }
+    new TreeDiff(new TreeReader(xattrs), new TreeReader(xattrs, prefix, true), visitor,
+        prefix + "opaque", xattrs).runUpperDir(lowerView.orElse(null), upper);
+  }
+}
