@@ -18,7 +18,11 @@ public final class DiskUsage {
 
   private final FileBlocks blocks;
 
-  public DiskUsage(FileBlocks blocks) {
+  public DiskUsage() {
+    this(new FileBlocks());
+  }
+
+  DiskUsage(FileBlocks blocks) {
     this.blocks = blocks;
   }
 

@@ -15,13 +15,16 @@ import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The drivers found on the class path, by name.
  *
  * <p>Providers come from {@link ServiceLoader}. Two providers with the same name are an error that
- * names both classes; a provider that fails to load is recorded in {@link #problems()} and the rest
- * still load.
+ * names both classes; a provider that fails to load is logged and recorded, and the rest still
+ * load. {@link #survey} reports every provider: its probe of a store, or why it failed to load or
+ * to probe; {@code strata info} prints it.
  *
  * <h2>Auto-selection</h2>
  *
@@ -38,8 +41,11 @@ public final class GraphDrivers {
   /** What {@link #select} chose and the reason, for {@code strata info} and logs. */
   public record Selection(String name, String reason) {}
 
+  private static final System.Logger LOG = System.getLogger(GraphDrivers.class.getName());
+  private static final Pattern PROVIDER_CLASS = Pattern.compile("Provider (\\S+)");
+
   private final Map<String, GraphDriverProvider> providers;
-  private final List<String> problems;
+  private final List<ProviderReport> loadFailures;
 
   /** Loads providers with this class's class loader. */
   public GraphDrivers() {
@@ -49,7 +55,7 @@ public final class GraphDrivers {
   /** Uses the given providers (and reports loading problems of an iterable such as a ServiceLoader). */
   public GraphDrivers(Iterable<GraphDriverProvider> found) {
     Map<String, GraphDriverProvider> byName = new TreeMap<>();
-    List<String> trouble = new ArrayList<>();
+    List<ProviderReport> trouble = new ArrayList<>();
     var it = found.iterator();
     while (true) {
       GraphDriverProvider p;
@@ -59,7 +65,11 @@ public final class GraphDrivers {
         }
         p = it.next();
       } catch (ServiceConfigurationError e) {
-        trouble.add("driver provider failed to load: " + e.getMessage());
+        // A broken third-party provider must not take the working drivers down with it.
+        Matcher m = PROVIDER_CLASS.matcher(String.valueOf(e.getMessage()));
+        String provider = m.find() ? m.group(1) : "unknown provider";
+        LOG.log(System.Logger.Level.WARNING, "storage driver provider " + provider + " failed to load", e);
+        trouble.add(new ProviderReport(provider, ProviderReport.State.LOAD_FAILED, describe(e)));
         continue;
       }
       GraphDriverProvider previous = byName.putIfAbsent(p.name(), p);
@@ -70,7 +80,7 @@ public final class GraphDrivers {
       }
     }
     this.providers = Collections.unmodifiableMap(new LinkedHashMap<>(byName));
-    this.problems = List.copyOf(trouble);
+    this.loadFailures = List.copyOf(trouble);
   }
 
   /** Known driver names, sorted. */
@@ -78,9 +88,39 @@ public final class GraphDrivers {
     return List.copyOf(providers.keySet());
   }
 
-  /** Providers that failed to load, one line each. */
-  public List<String> problems() {
-    return problems;
+  /** Providers that failed to load. */
+  public List<ProviderReport> loadFailures() {
+    return loadFailures;
+  }
+
+  /**
+   * Every provider as it stands for a store whose driver homes live under {@code root}: each
+   * loaded one's probe of {@code root/<name>}, by name, then each that failed to load. A probe
+   * that throws is reported (and logged), not passed on.
+   */
+  public List<ProviderReport> survey(Path root) {
+    List<ProviderReport> reports = new ArrayList<>();
+    for (GraphDriverProvider p : providers.values()) {
+      reports.add(probe(p, root));
+    }
+    reports.addAll(loadFailures);
+    return List.copyOf(reports);
+  }
+
+  private static ProviderReport probe(GraphDriverProvider provider, Path root) {
+    try {
+      ProbeResult r = provider.probe(root.resolve(provider.name()));
+      return new ProviderReport(provider.name(),
+          r.supported() ? ProviderReport.State.SUPPORTED : ProviderReport.State.UNSUPPORTED, r.reason());
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "storage driver " + provider.name() + " failed to probe " + root, e);
+      return new ProviderReport(provider.name(), ProviderReport.State.PROBE_FAILED, describe(e));
+    }
+  }
+
+  private static String describe(Throwable e) {
+    String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+    return e.getCause() == null ? message : message + ": " + describe(e.getCause());
   }
 
   public Optional<GraphDriverProvider> provider(String name) {
@@ -119,8 +159,8 @@ public final class GraphDrivers {
       if (p == null) {
         continue;
       }
-      ProbeResult r = p.probe(root.resolve(name));
-      if (r.supported()) {
+      ProviderReport r = probe(p, root);
+      if (r.state() == ProviderReport.State.SUPPORTED) {
         return new Selection(name, r.reason());
       }
       reasons.add(name + ": " + r.reason());

@@ -22,8 +22,43 @@ class GraphDriversTest {
   void constructor_serviceLoaderWithBrokenProvider_reportsItAndLoadsTheRest() {
     GraphDrivers drivers = new GraphDrivers();
     assertTrue(drivers.names().contains("loadable"), drivers.names().toString());
-    assertEquals(1, drivers.problems().size(), drivers.problems().toString());
-    assertTrue(drivers.problems().get(0).contains("Broken"), drivers.problems().get(0));
+    assertEquals(1, drivers.loadFailures().size(), drivers.loadFailures().toString());
+    ProviderReport broken = drivers.loadFailures().get(0);
+    assertEquals("dev.strata.driver.TestProviders$Broken", broken.provider());
+    assertEquals(ProviderReport.State.LOAD_FAILED, broken.state());
+    assertTrue(broken.reason().contains("broken provider"), broken.reason());
+  }
+
+  @Test
+  void survey_loadedAndBrokenProviders_reportsEachProbeThenEachLoadFailure() {
+    GraphDrivers drivers = new GraphDrivers();
+
+    List<ProviderReport> reports = drivers.survey(root);
+
+    assertEquals(List.of(
+        new ProviderReport("loadable", ProviderReport.State.SUPPORTED, "loadable works here"),
+        drivers.loadFailures().get(0)), reports);
+    assertTrue(reports.get(1).describe().startsWith("failed to load: "), reports.get(1).describe());
+  }
+
+  @Test
+  void surveyAndSelect_probeThrows_reportProbeFailedAndSelectTheNext() throws IOException {
+    class Throwing extends TestProviders.Named {
+      Throwing() {
+        super("btrfs", true);
+      }
+
+      @Override
+      public ProbeResult probe(Path home) {
+        throw new IllegalStateException("probe exploded on " + home.getFileName());
+      }
+    }
+    GraphDrivers drivers = new GraphDrivers(List.of(new Throwing(), new TestProviders.Named("vfs", true)));
+
+    assertEquals(List.of(
+        new ProviderReport("btrfs", ProviderReport.State.PROBE_FAILED, "probe exploded on btrfs"),
+        new ProviderReport("vfs", ProviderReport.State.SUPPORTED, "vfs works here")), drivers.survey(root));
+    assertEquals("vfs", drivers.select(root).name());
   }
 
   @Test

@@ -14,6 +14,8 @@ import java.util.function.Predicate;
  */
 public final class DeletingWhiteouts implements WhiteoutPolicy {
 
+  public DeletingWhiteouts() {}
+
   /** Deletes {@code target}, a whole tree when it is a directory; an absent target is fine. */
   @Override
   public void whiteout(Path target) throws IOException {

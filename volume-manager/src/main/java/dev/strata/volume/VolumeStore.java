@@ -9,7 +9,6 @@ import dev.strata.driver.error.NotFoundException;
 import dev.strata.files.FileTrees;
 import dev.strata.files.MountTable;
 import dev.strata.files.ProjectQuotas;
-import dev.strata.posix.FileBlocks;
 import dev.strata.posix.Ioctls;
 import dev.strata.posix.Quotas;
 import java.io.IOException;
@@ -99,7 +98,7 @@ public final class VolumeStore implements AutoCloseable {
     VolumeFiles files = VolumeFiles.open(root.resolve("volumes"));
     MountTable table = MountTable.self();
     VolumeStore store = new VolumeStore(files, new FilesystemMounts(mounter, table, Wiring.loops()), table,
-        new Populator(Wiring.copier(files.dir())), new DiskUsage(new FileBlocks()),
+        new Populator(Wiring.copier(files.dir())), new DiskUsage(),
         ProjectQuotas.probe(files.dir().toRealPath(), table, new Ioctls(), new Quotas()), new SecureRandom(),
         Clock.systemUTC());
     try (StoreLock.Held held = store.lock.hold()) {

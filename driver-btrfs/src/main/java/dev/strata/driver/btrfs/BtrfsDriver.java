@@ -1,12 +1,11 @@
 package dev.strata.driver.btrfs;
 
-import dev.strata.driver.AbstractGraphDriver;
+import dev.strata.driver.AbstractTreeDriver;
 import dev.strata.driver.ApplyResult;
 import dev.strata.driver.DiskUsage;
 import dev.strata.driver.LayerDirectories;
 import dev.strata.driver.LayerId;
 import dev.strata.driver.LayerInfo;
-import dev.strata.driver.Mount;
 import dev.strata.driver.Usage;
 import dev.strata.tar.ApplyOptions;
 import dev.strata.tar.DeletingWhiteouts;
@@ -15,7 +14,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 
@@ -24,7 +22,7 @@ import java.util.OptionalLong;
  * SubvolumeTrees}). A view is the subvolume itself, read-only for an image layer by the
  * subvolume's own flag, so mounting only counts references.
  */
-final class BtrfsDriver extends AbstractGraphDriver {
+final class BtrfsDriver extends AbstractTreeDriver {
 
   /**
    * A snapshot costs the same at any depth, so depth is bounded only to keep stacks sane: 500
@@ -32,14 +30,12 @@ final class BtrfsDriver extends AbstractGraphDriver {
    */
   static final int MAX_DEPTH = 500;
 
-  private final LayerDirectories directories;
   private final Qgroups qgroups;
   private final DiskUsage diskUsage;
   private final boolean root;
 
   BtrfsDriver(Traits traits, LayerDirectories directories, Qgroups qgroups, DiskUsage diskUsage, boolean root) {
-    super(traits, directories.layers());
-    this.directories = directories;
+    super(traits, directories);
     this.qgroups = qgroups;
     this.diskUsage = diskUsage;
     this.root = root;
@@ -49,7 +45,7 @@ final class BtrfsDriver extends AbstractGraphDriver {
   protected ApplyResult buildReadOnly(LayerInfo layer, InputStream layerTar) throws IOException {
     ApplyOptions options = root ? ApplyOptions.privileged() : ApplyOptions.unprivileged();
     LayerApplier applier = new LayerApplier(options, new DeletingWhiteouts());
-    return directories.build(layer, staging -> applier.apply(layerTar, staging));
+    return directories().build(layer, staging -> applier.apply(layerTar, staging));
   }
 
   @Override
@@ -61,34 +57,13 @@ final class BtrfsDriver extends AbstractGraphDriver {
   @Override
   protected void buildWritable(LayerInfo layer, Map<String, String> storageOptions) throws IOException {
     OptionalLong quota = StorageOptions.quota(layer.id(), storageOptions, root);
-    directories.build(layer, staging -> {
+    directories().build(layer, staging -> {
       if (quota.isPresent()) {
         qgroups.enable(staging);
         qgroups.limit(staging, quota.getAsLong());
       }
       return null;
     });
-  }
-
-  @Override
-  protected Path detach(LayerInfo layer) throws IOException {
-    return directories.detach(layer.id());
-  }
-
-  @Override
-  protected void discard(LayerInfo layer, Path detached) throws IOException {
-    directories.discard(detached);
-  }
-
-  @Override
-  protected Path view(LayerInfo layer) {
-    return directories.layerDir(layer.id());
-  }
-
-  /** A bind mount of the subvolume, read-only for an image layer. */
-  @Override
-  protected List<Mount> mountsFor(LayerInfo layer, Path target) {
-    return List.of(Mount.bind(directories.layerDir(layer.id()), target, !layer.writable()));
   }
 
   /**
@@ -98,7 +73,7 @@ final class BtrfsDriver extends AbstractGraphDriver {
    */
   @Override
   protected Usage measure(LayerInfo layer) throws IOException {
-    Path dir = directories.layerDir(layer.id());
+    Path dir = directories().layerDir(layer.id());
     Usage walked = diskUsage.of(dir);
     OptionalLong exclusive = qgroups.exclusiveBytes(dir);
     return exclusive.isPresent() ? new Usage(exclusive.getAsLong(), walked.inodes()) : walked;

@@ -10,7 +10,6 @@ import dev.strata.driver.LayerDirectories;
 import dev.strata.driver.ProbeResult;
 import dev.strata.driver.error.InvalidArgumentException;
 import dev.strata.driver.error.UnsupportedException;
-import dev.strata.posix.FileBlocks;
 import dev.strata.posix.FileNodes;
 import dev.strata.posix.FileSystemTypes;
 import dev.strata.posix.Ioctls;
@@ -35,6 +34,9 @@ import java.util.Set;
 public final class BtrfsDriverProvider implements GraphDriverProvider {
 
   static final String NAME = "btrfs";
+
+  /** For {@link java.util.ServiceLoader}; stateless. */
+  public BtrfsDriverProvider() {}
 
   @Override
   public String name() {
@@ -92,6 +94,6 @@ public final class BtrfsDriverProvider implements GraphDriverProvider {
     }
     Traits traits = new Traits(NAME, config.home(), BtrfsDriver.MAX_DEPTH, caps, new LayerDiffer());
     return new BtrfsDriver(traits, directories, new Qgroups(ioctls, subvolumes, Path.of("/sys/fs/btrfs")),
-        new DiskUsage(new FileBlocks()), root);
+        new DiskUsage(), root);
   }
 }

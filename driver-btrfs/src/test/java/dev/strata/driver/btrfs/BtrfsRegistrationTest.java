@@ -25,7 +25,7 @@ class BtrfsRegistrationTest {
     GraphDrivers drivers = new GraphDrivers();
 
     assertTrue(drivers.names().contains("btrfs"), drivers.names().toString());
-    assertEquals(List.of(), drivers.problems());
+    assertEquals(List.of(), drivers.loadFailures());
   }
 
   @Test

@@ -91,25 +91,25 @@ final class LayerBuilder {
       }
       T result = fill.into(diff);
       String shortName = newShortName();
-      LayerRecord.writeLink(staging, shortName);
+      LayerFiles.writeLink(staging, shortName);
       if (info.parent().isPresent()) {
         Path parentDir = home.layerDir(info.parent().get());
         List<String> lowers = new ArrayList<>();
-        lowers.add(LayerRecord.readLink(parentDir));
-        lowers.addAll(LayerRecord.readLowers(parentDir));
-        LayerRecord.writeLowers(staging, lowers);
+        lowers.add(LayerFiles.readLink(parentDir));
+        lowers.addAll(LayerFiles.readLowers(parentDir));
+        LayerFiles.writeLowers(staging, lowers);
       }
       if (!info.writable()) {
-        LayerRecord.write(staging.resolve("committed"), "");
+        LayerFiles.write(staging.resolve("committed"), "");
       }
-      LayerRecord.writeInfo(staging, info, projectId);
+      LayerFiles.writeInfo(staging, info, projectId);
       Files.move(staging, home.layerDir(id), StandardCopyOption.ATOMIC_MOVE);
       link(shortName, id);
       if (info.parent().isPresent()) {
         // Docker's rule: a layer with a child is committed, and its view from now on read-only.
         Path marker = home.committed(info.parent().get());
         if (!Files.exists(marker)) {
-          LayerRecord.write(marker, "");
+          LayerFiles.write(marker, "");
         }
       }
       return result;
@@ -128,7 +128,7 @@ final class LayerBuilder {
     Path dir = home.layerDir(top);
     List<Path> diffs = new ArrayList<>();
     diffs.add(home.diff(top));
-    for (String shortName : LayerRecord.readLowers(dir)) {
+    for (String shortName : LayerFiles.readLowers(dir)) {
       diffs.add(home.link(shortName));
     }
     return diffs;
@@ -149,7 +149,7 @@ final class LayerBuilder {
   /** Takes the layer out of the home at once; its files wait in the trash for {@link #delete}. */
   Path remove(LayerId id) throws IOException {
     Path dir = home.layerDir(id);
-    String shortName = LayerRecord.readLink(dir);
+    String shortName = LayerFiles.readLink(dir);
     Path away = home.trash().resolve(id.value() + "-" + UUID.randomUUID());
     Files.move(dir, away, StandardCopyOption.ATOMIC_MOVE);
     Files.deleteIfExists(home.link(shortName));

@@ -36,13 +36,13 @@ final class MountPlan {
   List<Mount> describe(LayerInfo layer, Path target) throws IOException {
     Path dir = home.layerDir(layer.id());
     List<String> lowers = new ArrayList<>();
-    for (String s : LayerRecord.readLowers(dir)) {
+    for (String s : LayerFiles.readLowers(dir)) {
       lowers.add(home.link(s).toString());
     }
     boolean readOnly = !layer.writable() || Files.exists(home.committed(layer.id()));
     List<String> opts = new ArrayList<>();
     if (readOnly) {
-      lowers.add(0, home.link(LayerRecord.readLink(dir)).toString());
+      lowers.add(0, home.link(LayerFiles.readLink(dir)).toString());
       if (lowers.size() == 1) {
         if (!layer.writable()) {
           return List.of(new Mount("bind", home.diff(layer.id()).toString(), target, List.of("bind", "ro")));

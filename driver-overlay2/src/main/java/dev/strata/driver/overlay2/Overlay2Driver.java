@@ -8,7 +8,6 @@ import dev.strata.driver.LayerInfo;
 import dev.strata.driver.Mount;
 import dev.strata.driver.Usage;
 import dev.strata.files.ProjectQuotas;
-import dev.strata.posix.FileBlocks;
 import dev.strata.tar.ApplyOptions;
 import dev.strata.tar.DeletingWhiteouts;
 import dev.strata.tar.LayerApplier;
@@ -34,11 +33,11 @@ final class Overlay2Driver extends AbstractGraphDriver {
   private final Views views;
   private final LayerQuotas quotas;
   private final UpperDirDiffer upperDiffer;
-  private final DiskUsage diskUsage = new DiskUsage(new FileBlocks());
+  private final DiskUsage diskUsage = new DiskUsage();
 
   Overlay2Driver(Traits traits, Settings settings, OverlayHome home, LayerBuilder builder, Views views,
       LayerQuotas quotas) throws IOException {
-    super(traits, LayerRecord.readAll(home));
+    super(traits, LayerFiles.readAll(home));
     this.settings = settings;
     this.home = home;
     this.builder = builder;
@@ -88,13 +87,13 @@ final class Overlay2Driver extends AbstractGraphDriver {
   /** A record whose project id is unreadable refuses the removal here, before anything moves. */
   @Override
   protected Path detach(LayerInfo layer) throws IOException {
-    LayerRecord.readProjectId(home.layerDir(layer.id()));
+    LayerFiles.readProjectId(home.layerDir(layer.id()));
     return builder.remove(layer.id());
   }
 
   @Override
   protected void discard(LayerInfo layer, Path detached) throws IOException {
-    OptionalInt projectId = LayerRecord.readProjectId(detached);
+    OptionalInt projectId = LayerFiles.readProjectId(detached);
     try {
       builder.delete(detached);
     } finally {

@@ -50,6 +50,9 @@ public final class Overlay2DriverProvider implements GraphDriverProvider {
   private static final int MOUNT_DATA_LIMIT = 4095;
   private static final int MAX_ID_LENGTH = 128;
 
+  /** For {@link java.util.ServiceLoader}; stateless. */
+  public Overlay2DriverProvider() {}
+
   @Override
   public String name() {
     return NAME;
@@ -151,7 +154,7 @@ public final class Overlay2DriverProvider implements GraphDriverProvider {
   private static int lastProjectId(OverlayHome home, ProjectQuotas.Support quota) throws IOException {
     int last = quota.quotas().map(ProjectQuotas::baseId).orElse(ProjectQuotas.DEFAULT_BASE_ID);
     for (Path dir : home.layerDirs()) {
-      last = Math.max(last, LayerRecord.readProjectId(dir).orElse(0));
+      last = Math.max(last, LayerFiles.readProjectId(dir).orElse(0));
     }
     return last;
   }

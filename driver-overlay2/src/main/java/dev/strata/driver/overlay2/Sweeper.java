@@ -47,14 +47,14 @@ final class Sweeper {
     Map<String, LayerId> links = new HashMap<>();
     for (Path dir : home.layerDirs()) {
       String name = dir.getFileName().toString();
-      if (!Files.exists(dir.resolve(LayerRecord.PROPERTIES))) {
+      if (!Files.exists(dir.resolve(LayerFiles.PROPERTIES))) {
         LOG.log(System.Logger.Level.INFO, "removing layer directory without a record {0}", dir);
         Path away = home.trash().resolve(name + "-" + UUID.randomUUID());
         Files.move(dir, away, StandardCopyOption.ATOMIC_MOVE);
         FileTrees.delete(away);
         continue;
       }
-      links.put(LayerRecord.readLink(dir), LayerId.of(name));
+      links.put(LayerFiles.readLink(dir), LayerId.of(name));
     }
     try (DirectoryStream<Path> existing = Files.newDirectoryStream(home.links())) {
       for (Path link : existing) {

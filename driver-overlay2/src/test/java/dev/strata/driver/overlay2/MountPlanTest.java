@@ -33,9 +33,9 @@ class MountPlanTest {
   private LayerInfo layer(OverlayHome home, String id, String parent, boolean writable, int depth,
       String shortName, List<String> lowers) throws IOException {
     Path dir = Files.createDirectories(home.layerDir(LayerId.of(id)));
-    LayerRecord.writeLink(dir, shortName);
+    LayerFiles.writeLink(dir, shortName);
     if (!lowers.isEmpty()) {
-      LayerRecord.writeLowers(dir, lowers);
+      LayerFiles.writeLowers(dir, lowers);
     }
     return new LayerInfo(LayerId.of(id), Optional.ofNullable(parent).map(LayerId::of), writable, depth);
   }

@@ -142,13 +142,13 @@ class Overlay2QuotaTest {
     Path root = driver.mount(RW);
 
     assertEquals(60L * MIB, fill(root.resolve("big"), 60L * MIB));
-    assertTrue(LayerRecord.readProjectId(home.resolve("rw")).isEmpty());
+    assertTrue(LayerFiles.readProjectId(home.resolve("rw")).isEmpty());
   }
 
   @Test
   public void remove_layerWithSize_liftsItsProjectLimit() throws IOException {
     driver.createWritable(RW, Optional.empty(), Map.of("size", "50M", "inodes", "1000"));
-    int project = LayerRecord.readProjectId(home.resolve("rw")).getAsInt();
+    int project = LayerFiles.readProjectId(home.resolve("rw")).getAsInt();
     assertTrue(project > ProjectQuotas.DEFAULT_BASE_ID, "project " + project);
     assertEquals(50L * MIB / 512, limits(project)[0]);
     assertEquals(1000, limits(project)[1]);
@@ -166,8 +166,8 @@ class Overlay2QuotaTest {
     driver = new Overlay2DriverProvider().open(DriverConfig.of(home));
     driver.createWritable(LayerId.of("rw2"), Optional.empty(), Map.of("size", "10M"));
 
-    int first = LayerRecord.readProjectId(home.resolve("rw")).getAsInt();
-    int second = LayerRecord.readProjectId(home.resolve("rw2")).getAsInt();
+    int first = LayerFiles.readProjectId(home.resolve("rw")).getAsInt();
+    int second = LayerFiles.readProjectId(home.resolve("rw2")).getAsInt();
     assertEquals(first + 1, second);
   }
 

@@ -1,12 +1,11 @@
 package dev.strata.driver.vfs;
 
-import dev.strata.driver.AbstractGraphDriver;
+import dev.strata.driver.AbstractTreeDriver;
 import dev.strata.driver.ApplyResult;
 import dev.strata.driver.DiskUsage;
 import dev.strata.driver.LayerDirectories;
 import dev.strata.driver.LayerId;
 import dev.strata.driver.LayerInfo;
-import dev.strata.driver.Mount;
 import dev.strata.driver.Mounter;
 import dev.strata.driver.Usage;
 import dev.strata.driver.error.UnsupportedException;
@@ -18,7 +17,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,7 +24,7 @@ import java.util.Map;
  * the layer directory itself, or with {@code vfs.bind=true} a bind mount of it on {@code mnt/<id>},
  * read-only for image layers so that the kernel refuses writes.
  */
-final class VfsDriver extends AbstractGraphDriver {
+final class VfsDriver extends AbstractTreeDriver {
 
   /**
    * Each vfs layer stands alone on disk, so depth costs only the copy; 500 matches the deepest
@@ -37,13 +35,11 @@ final class VfsDriver extends AbstractGraphDriver {
   /** What the provider found at open. */
   record Settings(String copyLabel, boolean bind, Mounter mounter, ApplyOptions applyOptions) {}
 
-  private final LayerDirectories directories;
   private final Settings settings;
   private final DiskUsage diskUsage;
 
   VfsDriver(Traits traits, LayerDirectories directories, Settings settings, DiskUsage diskUsage) {
-    super(traits, directories.layers());
-    this.directories = directories;
+    super(traits, directories);
     this.settings = settings;
     this.diskUsage = diskUsage;
   }
@@ -51,7 +47,7 @@ final class VfsDriver extends AbstractGraphDriver {
   @Override
   protected ApplyResult buildReadOnly(LayerInfo layer, InputStream layerTar) throws IOException {
     LayerApplier applier = new LayerApplier(settings.applyOptions(), new DeletingWhiteouts());
-    return directories.build(layer, staging -> applier.apply(layerTar, staging));
+    return directories().build(layer, staging -> applier.apply(layerTar, staging));
   }
 
   @Override
@@ -64,23 +60,8 @@ final class VfsDriver extends AbstractGraphDriver {
   }
 
   @Override
-  protected void buildWritable(LayerInfo layer, Map<String, String> storageOptions) throws IOException {
-    directories.build(layer, staging -> null);
-  }
-
-  @Override
-  protected Path detach(LayerInfo layer) throws IOException {
-    return directories.detach(layer.id());
-  }
-
-  @Override
-  protected void discard(LayerInfo layer, Path detached) throws IOException {
-    directories.discard(detached);
-  }
-
-  @Override
   protected Path view(LayerInfo layer) {
-    return settings.bind() ? home().resolve("mnt").resolve(layer.id().value()) : directories.layerDir(layer.id());
+    return settings.bind() ? home().resolve("mnt").resolve(layer.id().value()) : super.view(layer);
   }
 
   @Override
@@ -90,7 +71,7 @@ final class VfsDriver extends AbstractGraphDriver {
     }
     Files.createDirectories(view);
     try {
-      settings.mounter().mount(bindMount(layer, view));
+      settings.mounter().mount(mountsFor(layer, view).get(0));
     } catch (IOException e) {
       Files.deleteIfExists(view);
       throw e;
@@ -106,17 +87,8 @@ final class VfsDriver extends AbstractGraphDriver {
   }
 
   @Override
-  protected List<Mount> mountsFor(LayerInfo layer, Path target) {
-    return List.of(bindMount(layer, target));
-  }
-
-  private Mount bindMount(LayerInfo layer, Path target) {
-    return Mount.bind(directories.layerDir(layer.id()), target, !layer.writable());
-  }
-
-  @Override
   protected Usage measure(LayerInfo layer) throws IOException {
-    return diskUsage.of(directories.layerDir(layer.id()));
+    return diskUsage.of(directories().layerDir(layer.id()));
   }
 
   @Override

@@ -13,7 +13,6 @@ import dev.strata.files.CopyMethod;
 import dev.strata.files.FileTrees;
 import dev.strata.files.MountTable;
 import dev.strata.files.TreeCopy;
-import dev.strata.posix.FileBlocks;
 import dev.strata.posix.FileNodes;
 import dev.strata.tar.ApplyOptions;
 import dev.strata.tar.LayerDiffer;
@@ -40,6 +39,9 @@ public final class VfsDriverProvider implements GraphDriverProvider {
   static final String BIND_OPTION = "vfs.bind";
   private static final Set<String> OPTIONS = Set.of(BIND_OPTION);
   private static final System.Logger LOG = System.getLogger(VfsDriverProvider.class.getName());
+
+  /** For {@link java.util.ServiceLoader}; stateless. */
+  public VfsDriverProvider() {}
 
   @Override
   public String name() {
@@ -81,7 +83,7 @@ public final class VfsDriverProvider implements GraphDriverProvider {
     Traits traits = new Traits(NAME, home, VfsDriver.MAX_DEPTH, caps, new LayerDiffer());
     VfsDriver.Settings settings = new VfsDriver.Settings(copier.method().label(), bind, config.mounter(),
         root ? ApplyOptions.privileged() : ApplyOptions.unprivileged());
-    return new VfsDriver(traits, directories, settings, new DiskUsage(new FileBlocks()));
+    return new VfsDriver(traits, directories, settings, new DiskUsage());
   }
 
   /** Views a previous process left mounted: nobody holds a reference to them any more. */

@@ -21,7 +21,7 @@ class VfsRegistrationTest {
     GraphDrivers drivers = new GraphDrivers();
 
     assertTrue(drivers.names().contains("vfs"), drivers.names().toString());
-    assertEquals(java.util.List.of(), drivers.problems());
+    assertEquals(java.util.List.of(), drivers.loadFailures());
     try (GraphDriver driver = drivers.open("vfs", DriverConfig.of(home))) {
       assertEquals("vfs", driver.name());
       assertEquals(home, driver.home());

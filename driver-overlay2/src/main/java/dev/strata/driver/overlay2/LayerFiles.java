@@ -27,14 +27,14 @@ import java.util.Properties;
  * {@code link} and {@code lower}. Each is written whole and flushed; a new layer writes them in its
  * staging directory, so the rename that publishes the layer publishes them too.
  */
-final class LayerRecord {
+final class LayerFiles {
 
   static final String PROPERTIES = "layer.properties";
   static final String LINK = "link";
   static final String LOWER = "lower";
   static final String PROJECT_ID = "project-id";
 
-  private LayerRecord() {}
+  private LayerFiles() {}
 
   static void writeInfo(Path layerDir, LayerInfo info) throws IOException {
     writeInfo(layerDir, info, OptionalInt.empty());

@@ -1,0 +1,11 @@
+/** The {@code vfs} storage driver; found through {@code ServiceLoader}, its provider the one public type. */
+module dev.strata.driver.vfs {
+  requires transitive dev.strata.driver;
+  requires dev.strata.files;
+  requires dev.strata.posix;
+  requires dev.strata.tar;
+
+  exports dev.strata.driver.vfs;
+
+  provides dev.strata.driver.GraphDriverProvider with dev.strata.driver.vfs.VfsDriverProvider;
+}
