@@ -6,6 +6,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -59,7 +61,10 @@ public abstract class AbstractGraphDriver implements GraphDriver {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(home, "home");
       Objects.requireNonNull(differ, "differ");
-      capabilities = Set.copyOf(capabilities);
+      // In declaration order, so that listings are the same from run to run.
+      EnumSet<Capability> ordered = EnumSet.noneOf(Capability.class);
+      ordered.addAll(capabilities);
+      capabilities = Collections.unmodifiableSet(ordered);
       if (maxDepth < 1) {
         throw new IllegalArgumentException("max depth of " + name + " must be at least 1: " + maxDepth);
       }
