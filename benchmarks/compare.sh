@@ -16,7 +16,10 @@
 # Environment: RUNS (5), LOOPS (mount and snapshot iterations per run, 50), LOAD_LAYERS (60),
 # LOAD_FILES (files per layer of the archive, 200), MOUNT_DEPTH (125), APPLY_DRIVER (overlay2),
 # ROWS (which groups to run, default all: "tar cstorage docker diff mount btrfs"), STRATA_WARMUPS
-# (untimed warmup runs in Strata's JVM, 1: the JIT keeps speeding Strata up for a few more).
+# (untimed warmup runs in Strata's JVM, 1: the JIT keeps speeding Strata up for a few more),
+# BEFORE (a git revision: the apply and mount rows also time Strata built from it against this
+# tree's build, JVM by JVM alternating before/after BEFORE_ROUNDS (3) times, each JVM warm and
+# timing RUNS runs, and print the ratio before/after; > 1 means this tree is faster).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 repo="$(pwd)"
@@ -63,6 +66,8 @@ say "building Strata (benchmarks, cli)"
 mvn -B -q -ntp -DskipTests -pl benchmarks,cli -am package >&2 || { say "build failed"; exit 1; }
 bench_cp="$repo/benchmarks/target/benchmarks.jar:$repo/benchmarks/target/lib/*"
 cli_jar="$repo/cli/target/strata.jar"
+BEFORE="${BEFORE:-}"
+BEFORE_ROUNDS="${BEFORE_ROUNDS:-3}"
 
 # --- scratch, filesystems and teardown ------------------------------------------------------
 work="$(mktemp -d /var/tmp/strata-compare.XXXXXX)"
@@ -112,6 +117,17 @@ if wanted btrfs && have mkfs.btrfs && have btrfs; then
   btrfs_dev="$(loop_fs btrfs "$work/btrfs.img" 4G "$btrfs_mnt")" || { btrfs_dev=""; say "cannot make the loop btrfs"; }
 fi
 
+# --- the BEFORE build ------------------------------------------------------------------------
+before_cp=""
+if [ -n "$BEFORE" ]; then
+  before_rev="$(git rev-parse --short "$BEFORE^{commit}")" || { say "BEFORE=$BEFORE is not a revision"; exit 1; }
+  say "building Strata at $before_rev (BEFORE) beside this tree"
+  mkdir -p "$work/before"
+  git archive "$before_rev" | tar -x -C "$work/before"
+  (cd "$work/before" && mvn -B -q -ntp -DskipTests -pl benchmarks -am package >&2) || { say "BEFORE build failed"; exit 1; }
+  before_cp="$work/before/benchmarks/target/benchmarks.jar:$work/before/benchmarks/target/lib/*"
+fi
+
 # --- inputs ----------------------------------------------------------------------------------
 say "preparing inputs (made once, cached under /var/tmp/strata-bench/inputs)"
 declare -A input
@@ -141,7 +157,7 @@ declare -A info
 strata_warm() {
   local line
   st=""
-  java -Dstrata.bench.warmups="$STRATA_WARMUPS" -cp "$bench_cp" dev.strata.bench.compare.Compare "$@" >"$work/compare.out" 2>>"$log" || {
+  java -Dstrata.bench.warmups="$STRATA_WARMUPS" -cp "${strata_cp:-$bench_cp}" dev.strata.bench.compare.Compare "$@" >"$work/compare.out" 2>>"$log" || {
     say "Compare $1 failed; see the log"; return 1; }
   while IFS= read -r line; do
     if [[ $line == '# '* ]]; then
@@ -158,6 +174,7 @@ median() { awk 'NF' | sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) exit 1; i
 rows=()
 skipped=()
 raw=()
+before_rows=()
 # row NAME STRATA_TIMES OTHER_TIMES KIND TARGET: KIND "faster" (ratio other/strata, met if >= TARGET),
 # "overhead" (ratio strata/other, met if <= TARGET); TARGET "-" for rows without one.
 row() {
@@ -180,6 +197,29 @@ row() {
 
 fresh() { rm -rf "$1" && mkdir -p "$1"; }
 
+# before_after NAME HOME OP ARGS...: with BEFORE set, Compare OP of the BEFORE build and of this
+# tree alternate, a fresh JVM and HOME each time, BEFORE_ROUNDS times; the row's ratio is
+# before/after (> 1: this tree is faster).
+before_after() {
+  [ -n "$before_cp" ] || return 0
+  local name=$1 home=$2 op=$3 b="" a="" r bm am ratio
+  shift 3
+  for ((r = 0; r < BEFORE_ROUNDS; r++)); do
+    rm -rf "$home"
+    strata_cp="$before_cp" strata_warm "$op" "${@/@HOME@/$home}" || { skipped+=("$name: BEFORE failed"); rm -rf "$home"; return; }
+    b+="$st"
+    rm -rf "$home"
+    strata_warm "$op" "${@/@HOME@/$home}" || { skipped+=("$name: this tree failed"); rm -rf "$home"; return; }
+    a+="$st"
+  done
+  rm -rf "$home"
+  raw+=("$name | before: $(echo $b) | after: $(echo $a)")
+  bm="$(median <<<"$b")" && am="$(median <<<"$a")" || { skipped+=("$name: no times"); return; }
+  ratio="$(awk -v b="$bm" -v a="$am" 'BEGIN { printf "%.2f", b / a }')"
+  before_rows+=("$name|$bm|$am|$ratio")
+  say "$name: before $bm ms, after $am ms, before/after $ratio"
+}
+
 # --- apply vs tar -x -------------------------------------------------------------------------
 tar_dir="$xfs/tar"
 tar_x() { tar -C "$tar_dir" -xf "$tar_in"; }
@@ -195,6 +235,7 @@ apply_row() { # NAME TAR TAR_FUNC TARGET
   ot="$(measure "$3" tar_clean)" || { skipped+=("$name: tar failed"); return; }
   row "$name" "$st" "$ot" faster "$4"
   [ "$2" = "${input[small]}" ] && [ "$APPLY_DRIVER" = overlay2 ] && small_warm="$st"
+  before_after "${name%% vs *}" "$xfs/strata-apply" apply "$APPLY_DRIVER" @HOME@ "$2" "$RUNS"
 }
 small_warm=""
 if wanted tar; then
@@ -318,6 +359,8 @@ elif have gcc && gcc -O2 -o "$baseline/overlay_mount" benchmarks/baseline/overla
     ot="$("$baseline/overlay_mount" "$work/mount.spec" "$LOOPS" "$RUNS" 2>>"$log")" \
       && row "mount ${MOUNT_DEPTH} layers x${LOOPS} vs raw fsmount" "$st" "$ot" overhead 1.2 \
       || skipped+=("mount: the C baseline failed (see the log)")
+    before_after "mount ${MOUNT_DEPTH} layers x${LOOPS}" "$xfs/strata-mount" mount overlay2 @HOME@ \
+      "$MOUNT_DEPTH" "$LOOPS" "$RUNS" "$work/mount-before-after.spec"
   else
     skipped+=("mount: Strata failed")
   fi
@@ -382,6 +425,14 @@ keep_log="benchmarks/results/compare-$stamp.log"
     echo "row|strata ms|other ms|ratio|target|met?"
     printf '%s\n' "${rows[@]}"
   } | column -t -s '|' -R 2,3,4
+  if [ ${#before_rows[@]} -gt 0 ]; then
+    echo
+    echo "before/after: Strata at $before_rev (before) and this tree (after), JVMs alternating, ${BEFORE_ROUNDS}x${RUNS} runs each"
+    {
+      echo "row|before ms|after ms|before/after"
+      printf '%s\n' "${before_rows[@]}"
+    } | column -t -s '|' -R 2,3,4
+  fi
   if [ ${#skipped[@]} -gt 0 ]; then
     echo
     echo "not measured:"
