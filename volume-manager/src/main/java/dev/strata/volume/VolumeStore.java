@@ -16,6 +16,7 @@ import java.nio.channels.FileLock;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -316,8 +317,7 @@ public final class VolumeStore implements AutoCloseable {
           continue;
         }
         try {
-          // A _data deleted by hand holds nothing, and must not stop the prune of the others.
-          long bytes = Files.exists(v.mountpoint(), LinkOption.NOFOLLOW_LINKS) ? usage.of(v.mountpoint()).bytes() : 0;
+          long bytes = reclaimable(v);
           remove(v.name(), false);
           deleted.add(v.name());
           reclaimed += bytes;
@@ -327,6 +327,19 @@ public final class VolumeStore implements AutoCloseable {
         }
       }
       return new PruneReport(deleted, reclaimed);
+    }
+  }
+
+  /**
+   * What removing {@code v} frees. A {@code _data} deleted by hand, or taken away while it is
+   * measured (the volume removed by another caller, whose own remove then wins), holds nothing and
+   * must not stop the prune of the others.
+   */
+  private long reclaimable(Volume v) throws IOException {
+    try {
+      return Files.exists(v.mountpoint(), LinkOption.NOFOLLOW_LINKS) ? usage.of(v.mountpoint()).bytes() : 0;
+    } catch (NoSuchFileException gone) {
+      return 0;
     }
   }
 
