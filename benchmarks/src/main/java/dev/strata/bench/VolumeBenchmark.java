@@ -1,7 +1,7 @@
 package dev.strata.bench;
 
 import dev.strata.bench.fixture.FileTree;
-import dev.strata.conformance.LoopFilesystem;
+import dev.strata.testing.LoopFilesystem;
 import dev.strata.posix.Xattrs;
 import dev.strata.volume.RelabelRefusals;
 import dev.strata.volume.RelabelResult;

@@ -26,7 +26,7 @@ class CheckCommandTest {
   @BeforeEach
   void load() throws IOException {
     root = tmp.resolve("root");
-    Cli.ok(root, "load", "-i", TestArchives.dockerArchive(tmp.resolve("app.tar")).toString());
+    Cli.ok(root, "load", "-i", AppImage.dockerArchive(tmp.resolve("app.tar")).toString());
   }
 
   @Test
@@ -40,7 +40,7 @@ class CheckCommandTest {
   void check_withModifiedLayer_exitsCorruptAndNamesTheChainId() throws IOException {
     // The base layer's chain id is its DiffID; only the base has /x (layer two whites it out).
     Files.writeString(layerDirWith("x").resolve("x"), "changed behind the store's back\n");
-    String chain = TestArchives.diffIds().get(0).toString();
+    String chain = AppImage.image().diffIds().get(0);
 
     Cli.Result r = Cli.run(root, "check");
     assertEquals(ExitCodes.CORRUPT, r.exit(), r.toString());

@@ -53,9 +53,9 @@ class CommandLineTest {
 
   @Test
   void create_invalidName_exitsInvalidArgument() throws Exception {
-    Cli.ok(tmp, "load", "-i", TestArchives.dockerArchive(tmp.resolve("app.tar")).toString());
+    Cli.ok(tmp, "load", "-i", AppImage.dockerArchive(tmp.resolve("app.tar")).toString());
 
-    Cli.Result r = Cli.run(tmp, "create", "--name", "../escape", TestArchives.TAG);
+    Cli.Result r = Cli.run(tmp, "create", "--name", "../escape", AppImage.TAG);
 
     assertEquals(ExitCodes.INVALID_ARGUMENT, r.exit(), r.toString());
     assertFalse(Files.exists(tmp.resolve("escape")));
@@ -71,16 +71,16 @@ class CommandLineTest {
 
   @Test
   void create_takenName_exitsAlreadyExists() throws Exception {
-    Cli.ok(tmp, "load", "-i", TestArchives.dockerArchive(tmp.resolve("app.tar")).toString());
-    Cli.ok(tmp, "create", "--name", "c1", TestArchives.TAG);
+    Cli.ok(tmp, "load", "-i", AppImage.dockerArchive(tmp.resolve("app.tar")).toString());
+    Cli.ok(tmp, "create", "--name", "c1", AppImage.TAG);
 
-    assertEquals(ExitCodes.ALREADY_EXISTS, Cli.run(tmp, "create", "--name", "c1", TestArchives.TAG).exit());
+    assertEquals(ExitCodes.ALREADY_EXISTS, Cli.run(tmp, "create", "--name", "c1", AppImage.TAG).exit());
   }
 
   @Test
   void umount_notMounted_exitsFailedPrecondition() throws Exception {
-    Cli.ok(tmp, "load", "-i", TestArchives.dockerArchive(tmp.resolve("app.tar")).toString());
-    Cli.ok(tmp, "create", "--name", "c1", TestArchives.TAG);
+    Cli.ok(tmp, "load", "-i", AppImage.dockerArchive(tmp.resolve("app.tar")).toString());
+    Cli.ok(tmp, "create", "--name", "c1", AppImage.TAG);
 
     assertEquals(ExitCodes.FAILED_PRECONDITION, Cli.run(tmp, "umount", "c1").exit());
   }

@@ -6,11 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,16 +29,16 @@ class ContainerFlowTest {
   @Test
   void loadCreateMountDiffCommitSave_intoFreshRoot_keepsImageIdAndDiffIds() throws Exception {
     Path root = tmp.resolve("root");
-    Path archive = TestArchives.dockerArchive(tmp.resolve("app.tar"));
+    Path archive = AppImage.dockerArchive(tmp.resolve("app.tar"));
 
-    assertEquals(List.of("Loaded image: " + TestArchives.TAG), Cli.ok(root, "load", "-i", archive.toString()).lines());
+    assertEquals(List.of("Loaded image: " + AppImage.TAG), Cli.ok(root, "load", "-i", archive.toString()).lines());
     List<String> images = Cli.ok(root, "images").lines();
     assertEquals(2, images.size(), images.toString());
     assertTrue(images.get(0).matches("REPOSITORY\\s+TAG\\s+IMAGE ID\\s+CREATED\\s+SIZE"), images.get(0));
-    assertTrue(images.get(1).matches("test/app\\s+1\\.0\\s+" + TestArchives.imageId().substring(7, 19) + "\\s+.*"),
+    assertTrue(images.get(1).matches("test/app\\s+1\\.0\\s+" + AppImage.id().substring(7, 19) + "\\s+.*"),
         images.get(1));
 
-    assertEquals("c1", Cli.ok(root, "create", "--name", "c1", TestArchives.TAG).lastLine());
+    assertEquals("c1", Cli.ok(root, "create", "--name", "c1", AppImage.TAG).lastLine());
     Path rootfs = Path.of(Cli.ok(root, "mount", "c1").lastLine());
     assertTrue(Files.isDirectory(rootfs), rootfs.toString());
     assertFalse(Files.exists(rootfs.resolve("x")), "layer two whites out /x");
@@ -61,14 +66,14 @@ class ContainerFlowTest {
     assertEquals(before.get("image_id"), after.get("image_id"));
     assertEquals(diffIds(root), diffIds(fresh));
     assertEquals(3, diffIds(fresh).size());
-    assertEquals(TestArchives.diffIds().get(1).toString(), diffIds(fresh).get(1));
+    assertEquals(AppImage.image().diffIds().get(1), diffIds(fresh).get(1));
   }
 
   @Test
   void commit_ofContainer_appendsDiffIdAndHistoryToSourceConfig() throws Exception {
     Path root = tmp.resolve("root");
-    Cli.ok(root, "load", "-i", TestArchives.dockerArchive(tmp.resolve("app.tar")).toString());
-    Cli.ok(root, "create", "--name", "c1", TestArchives.TAG);
+    Cli.ok(root, "load", "-i", AppImage.dockerArchive(tmp.resolve("app.tar")).toString());
+    Cli.ok(root, "create", "--name", "c1", AppImage.TAG);
     Path rootfs = Path.of(Cli.ok(root, "mount", "c1").lastLine());
     Files.writeString(rootfs.resolve("new-file"), "x\n");
     Cli.ok(root, "umount", "c1");
@@ -76,7 +81,7 @@ class ContainerFlowTest {
 
     Path saved = tmp.resolve("saved.tar");
     Cli.ok(root, "save", "-o", saved.toString(), "test/app:2.0");
-    Set<String> entries = TestArchives.entryNames(saved);
+    Set<String> entries = entryNames(saved);
     assertTrue(entries.contains("manifest.json") && entries.contains("index.json"), entries.toString());
     JsonNode layers = JSON.readTree(Cli.ok(root, "--format", "json", "layers").out());
     assertEquals(3, layers.size());
@@ -89,8 +94,8 @@ class ContainerFlowTest {
   @Test
   void export_ofContainer_holdsImageFilesAndContainerChanges() throws Exception {
     Path root = tmp.resolve("root");
-    Cli.ok(root, "load", "-i", TestArchives.dockerArchive(tmp.resolve("app.tar")).toString());
-    Cli.ok(root, "create", "--name", "c1", TestArchives.TAG);
+    Cli.ok(root, "load", "-i", AppImage.dockerArchive(tmp.resolve("app.tar")).toString());
+    Cli.ok(root, "create", "--name", "c1", AppImage.TAG);
     Path rootfs = Path.of(Cli.ok(root, "mount", "c1").lastLine());
     Files.writeString(rootfs.resolve("etc/added"), "from the container\n");
     Files.delete(rootfs.resolve("bin/sh"));
@@ -99,7 +104,7 @@ class ContainerFlowTest {
     Path out = tmp.resolve("c1.tar");
     Cli.ok(root, "export", "c1", "-o", out.toString());
 
-    Set<String> names = TestArchives.entryNames(out);
+    Set<String> names = entryNames(out);
     assertTrue(names.containsAll(List.of("etc/added", "etc/motd", "etc/hostname", "opt/new", "etc/hosts", ".dockerenv")),
         names.toString());
     assertFalse(names.contains("bin/sh") || names.contains("x") || names.contains("opt/old"), names.toString());
@@ -109,8 +114,8 @@ class ContainerFlowTest {
   @Test
   void rm_ofMountedContainer_exitsFailedPreconditionUnlessForced() throws Exception {
     Path root = tmp.resolve("root");
-    Cli.ok(root, "load", "-i", TestArchives.dockerArchive(tmp.resolve("app.tar")).toString());
-    Cli.ok(root, "create", "--name", "c1", TestArchives.TAG);
+    Cli.ok(root, "load", "-i", AppImage.dockerArchive(tmp.resolve("app.tar")).toString());
+    Cli.ok(root, "create", "--name", "c1", AppImage.TAG);
     Cli.ok(root, "mount", "c1");
 
     Cli.Result refused = Cli.run(root, "rm", "c1");
@@ -125,28 +130,28 @@ class ContainerFlowTest {
   @Test
   void create_withoutName_generatesDockerStyleName() throws Exception {
     Path root = tmp.resolve("root");
-    Cli.ok(root, "load", "-i", TestArchives.dockerArchive(tmp.resolve("app.tar")).toString());
+    Cli.ok(root, "load", "-i", AppImage.dockerArchive(tmp.resolve("app.tar")).toString());
 
-    String name = Cli.ok(root, "create", TestArchives.TAG).lastLine();
+    String name = Cli.ok(root, "create", AppImage.TAG).lastLine();
 
     assertTrue(name.matches("[a-z]+_[a-z]+"), name);
     JsonNode ps = JSON.readTree(Cli.ok(root, "--format", "json", "ps").out());
     assertEquals(name, ps.get(0).get("name").asText());
-    assertEquals(TestArchives.imageId(), ps.get(0).get("image_id").asText());
-    assertEquals(TestArchives.TAG, ps.get(0).get("image").asText());
+    assertEquals(AppImage.id(), ps.get(0).get("image_id").asText());
+    assertEquals(AppImage.TAG, ps.get(0).get("image").asText());
   }
 
   @Test
   void container_record_isWrittenUnderRootContainers() throws Exception {
     Path root = tmp.resolve("root");
-    Cli.ok(root, "load", "-i", TestArchives.dockerArchive(tmp.resolve("app.tar")).toString());
-    Cli.ok(root, "create", "--name", "c1", TestArchives.TAG);
+    Cli.ok(root, "load", "-i", AppImage.dockerArchive(tmp.resolve("app.tar")).toString());
+    Cli.ok(root, "create", "--name", "c1", AppImage.TAG);
     Cli.ok(root, "mount", "c1");
 
     JsonNode record = JSON.readTree(root.resolve("containers/c1/container.json").toFile());
 
     assertEquals("c1", record.get("name").asText());
-    assertEquals(TestArchives.imageId(), record.get("image").asText());
+    assertEquals(AppImage.id(), record.get("image").asText());
     assertEquals(1, JSON.readTree(Cli.ok(root, "--format", "json", "ps").out()).get(0).get("mounts").asInt());
     Cli.ok(root, "umount", "c1");
     Cli.ok(root, "rm", "c1");
@@ -176,5 +181,17 @@ class ContainerFlowTest {
     try (var entries = Files.list(dir)) {
       return entries.map(p -> p.getFileName().toString()).sorted().toList();
     }
+  }
+
+  /** The entry names of a tar, directories without their trailing slash. */
+  private static Set<String> entryNames(Path tar) throws IOException {
+    Set<String> names = new TreeSet<>();
+    try (InputStream in = Files.newInputStream(tar); TarArchiveInputStream entries = new TarArchiveInputStream(in)) {
+      for (TarArchiveEntry e = entries.getNextEntry(); e != null; e = entries.getNextEntry()) {
+        String name = e.getName();
+        names.add(name.endsWith("/") ? name.substring(0, name.length() - 1) : name);
+      }
+    }
+    return names;
   }
 }

@@ -182,8 +182,8 @@ class CrashInjectionTest {
     String outcome;
     try {
       outcome = scenario.outcome(state);
-      StoreState.ImageRow base = state.images().get(TestArchives.TAG);
-      assertTrue(base != null && base.id().equals(TestArchives.imageId()), "the image loaded before is kept");
+      StoreState.ImageRow base = state.images().get(AppImage.TAG);
+      assertTrue(base != null && base.id().equals(AppImage.id()), "the image loaded before is kept");
     } catch (AssertionError e) {
       throw new AssertionError(context + ": " + e.getMessage(), e);
     }

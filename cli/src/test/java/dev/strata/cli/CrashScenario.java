@@ -1,9 +1,8 @@
 package dev.strata.cli;
 
-
 /**
  * One operation to kill: how to put a root in the state before it, the command line, and what
- * may be seen after a kill. Every prepared root also holds {@link TestArchives#TAG}, the image
+ * may be seen after a kill. Every prepared root also holds {@link AppImage#TAG}, the image
  * committed earlier that no crash may lose.
  */
 interface CrashScenario {

@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strata.driver.Digest;
+import dev.strata.testing.ArchiveBuilder.Form;
+import dev.strata.testing.ArchiveBuilder;
+import dev.strata.testing.LayerTarBuilder;
+import dev.strata.testing.SampleImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,19 +44,19 @@ final class CrashScenarios {
     Random random = new Random(7);
     for (int i = 0; i < BIG_LAYERS; i++) {
       int layer = i;
-      layers.add(TestArchives.tar(t -> {
-        TestArchives.dir(t, "big" + layer + "/");
-        for (int f = 0; f < FILES_PER_LAYER; f++) {
-          TestArchives.file(t, "big" + layer + "/f" + f, bytes(random, FILE_SIZE), 0644);
-        }
-      }));
+      LayerTarBuilder tar = new LayerTarBuilder().dir("big" + layer, 0755);
+      for (int f = 0; f < FILES_PER_LAYER; f++) {
+        tar.file("big" + layer + "/f" + f, bytes(random, FILE_SIZE), 0644);
+      }
+      layers.add(tar.build());
     }
     String ids = layers.stream().map(l -> "\"" + Digest.sha256Of(l) + "\"").collect(Collectors.joining(","));
     byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"created\":\"2024-01-02T03:04:05Z\","
         + "\"config\":{},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[" + ids + "]}}").getBytes(StandardCharsets.UTF_8);
     Files.createDirectories(dir);
-    Path archive = TestArchives.dockerArchive(dir.resolve("big.tar"), config, layers, BIG_TAG);
-    Files.write(dir.resolve("app.tar"), Files.readAllBytes(TestArchives.dockerArchive(dir.resolve("app-tmp.tar"))));
+    Path archive = new ArchiveBuilder(Form.LEGACY).image(new SampleImage(layers, config, List.of(BIG_TAG)))
+        .writeTar(dir.resolve("big.tar"));
+    AppImage.dockerArchive(dir.resolve("app.tar"));
     return new CrashScenarios(archive, Digest.sha256Of(config).toString());
   }
 
@@ -91,14 +95,14 @@ final class CrashScenarios {
       @Override
       public void prepare(StoreState s) throws IOException {
         super.prepare(s);
-        s.ok("create", "--name", "c1", TestArchives.TAG);
+        s.ok("create", "--name", "c1", AppImage.TAG);
         writeInto(s, "c1", 6, 1024 * 1024);
         diff = s.diff("c1");
       }
 
       @Override
       public String outcome(StoreState s) {
-        assertEquals(Map.of("c1", TestArchives.TAG), s.containers(), "the container a commit reads is never touched");
+        assertEquals(Map.of("c1", AppImage.TAG), s.containers(), "the container a commit reads is never touched");
         assertEquals(diff, s.diff("c1"));
         StoreState.ImageRow committed = s.images().get("test/app:2.0");
         if (committed == null) {
@@ -120,7 +124,7 @@ final class CrashScenarios {
       @Override
       public void prepare(StoreState s) throws IOException {
         super.prepare(s);
-        s.ok("create", "--name", "c1", "-v", "data:/data", TestArchives.TAG);
+        s.ok("create", "--name", "c1", "-v", "data:/data", AppImage.TAG);
         writeInto(s, "c1", 4, 512 * 1024);
         diff = s.diff("c1");
       }
@@ -130,7 +134,7 @@ final class CrashScenarios {
         Map<String, String> containers = s.containers();
         StoreState.VolumeRow data = s.volume("data").orElseThrow(() -> new AssertionError("rm never removes a named volume"));
         if (containers.containsKey("c1")) {
-          assertEquals(TestArchives.TAG, containers.get("c1"), "the record survives with the container");
+          assertEquals(AppImage.TAG, containers.get("c1"), "the record survives with the container");
           assertEquals(diff, s.diff("c1"));
           assertEquals(1, data.references());
           return "kept";
@@ -194,13 +198,13 @@ final class CrashScenarios {
   }
 
   CrashScenario createWithVolumes() {
-    return new Scenario("create -v", "create", "--name", "c2", "-v", "data:/data", "-v", "/anon", TestArchives.TAG) {
+    return new Scenario("create -v", "create", "--name", "c2", "-v", "data:/data", "-v", "/anon", AppImage.TAG) {
       @Override
       public String outcome(StoreState s) {
         Map<String, String> containers = s.containers();
         Map<String, StoreState.VolumeRow> volumes = s.volumes();
         if (containers.containsKey("c2")) {
-          assertEquals(Map.of("c2", TestArchives.TAG), containers);
+          assertEquals(Map.of("c2", AppImage.TAG), containers);
           assertEquals(2, volumes.size(), "the named and the anonymous volume: " + volumes);
           volumes.values().forEach(v -> assertEquals(1, v.references(), volumes.toString()));
           return "created";
@@ -217,7 +221,7 @@ final class CrashScenarios {
     Map<String, StoreState.ImageRow> images = s.images();
     StoreState.ImageRow big = images.get(BIG_TAG);
     if (big == null) {
-      assertEquals(List.of(TestArchives.TAG), List.copyOf(images.keySet()), "no image but the base");
+      assertEquals(List.of(AppImage.TAG), List.copyOf(images.keySet()), "no image but the base");
       assertEquals(2, s.layerCount(), "no layer of " + BIG_TAG + " is left");
       return absent;
     }

@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.strata.testing.ArchiveBuilder.Form;
+import dev.strata.testing.ArchiveBuilder;
+import dev.strata.testing.SampleImage;
+import dev.strata.testing.SampleLayers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,30 +26,30 @@ class ImageCommandsTest {
   @Test
   void load_ociLayoutDirectory_printsLoadedTag() throws Exception {
     Path root = tmp.resolve("root");
-    Path layout = TestArchives.ociLayout(tmp.resolve("layout"));
+    Path layout = new ArchiveBuilder(Form.OCI).image(AppImage.image()).writeDirectory(tmp.resolve("layout"));
 
     Cli.Result r = Cli.ok(root, "load", "-i", layout.toString());
 
     assertEquals(List.of("Loaded image: test/app:1.0"), r.lines());
-    assertEquals(TestArchives.imageId(), images(root).get(0).get("image_id").asText());
+    assertEquals(AppImage.id(), images(root).get(0).get("image_id").asText());
   }
 
   @Test
   void load_untaggedImage_printsLoadedImageId() throws Exception {
     Path root = tmp.resolve("root");
-    Path archive = TestArchives.dockerArchive(tmp.resolve("app.tar"));
+    Path archive = AppImage.dockerArchive(tmp.resolve("app.tar"));
     Cli.ok(root, "load", "-i", archive.toString());
-    Cli.ok(root, "save", "-o", tmp.resolve("by-id.tar").toString(), TestArchives.imageId());
+    Cli.ok(root, "save", "-o", tmp.resolve("by-id.tar").toString(), AppImage.id());
 
     Cli.Result r = Cli.ok(tmp.resolve("fresh"), "load", "-i", tmp.resolve("by-id.tar").toString());
 
-    assertEquals(List.of("Loaded image ID: " + TestArchives.imageId()), r.lines());
+    assertEquals(List.of("Loaded image ID: " + AppImage.id()), r.lines());
   }
 
   @Test
   void images_formatJson_parsesWithFullIdsAndByteSizes() throws Exception {
     Path root = tmp.resolve("root");
-    Cli.ok(root, "load", "-i", TestArchives.dockerArchive(tmp.resolve("app.tar")).toString());
+    Cli.ok(root, "load", "-i", AppImage.dockerArchive(tmp.resolve("app.tar")).toString());
 
     JsonNode images = images(root);
 
@@ -53,8 +57,8 @@ class ImageCommandsTest {
     JsonNode image = images.get(0);
     assertEquals("test/app", image.get("repository").asText());
     assertEquals("1.0", image.get("tag").asText());
-    assertEquals(TestArchives.imageId(), image.get("image_id").asText());
-    assertEquals("2024-01-02T03:04:05Z", image.get("created").asText());
+    assertEquals(AppImage.id(), image.get("image_id").asText());
+    assertEquals("2024-01-02T03:04:05.123456789Z", image.get("created").asText());
     assertTrue(image.get("size").isNumber());
     assertEquals(2, image.get("layers").asInt());
   }
@@ -62,17 +66,17 @@ class ImageCommandsTest {
   @Test
   void layers_formatJsonAndTree_showStackWithImage() throws Exception {
     Path root = tmp.resolve("root");
-    Cli.ok(root, "load", "-i", TestArchives.dockerArchive(tmp.resolve("app.tar")).toString());
+    Cli.ok(root, "load", "-i", AppImage.dockerArchive(tmp.resolve("app.tar")).toString());
 
     JsonNode layers = JSON.readTree(Cli.ok(root, "--format", "json", "layers").out());
     List<String> tree = Cli.ok(root, "layers").lines();
 
     assertEquals(2, layers.size());
-    assertEquals(TestArchives.diffIds().get(0).toString(), layers.get(0).get("chain_id").asText());
+    assertEquals(AppImage.image().diffIds().get(0), layers.get(0).get("chain_id").asText());
     assertTrue(layers.get(0).get("parent").isNull());
     assertEquals(layers.get(0).get("chain_id"), layers.get(1).get("parent"));
     assertEquals(List.of("test/app:1.0"), JSON.convertValue(layers.get(1).get("images"), List.class));
-    String base = TestArchives.diffIds().get(0).hex().substring(0, 12);
+    String base = AppImage.image().diffIds().get(0).substring("sha256:".length()).substring(0, 12);
     assertTrue(tree.get(0).startsWith(base + "  diff " + base), tree.toString());
     assertTrue(tree.get(1).startsWith("└── ") && tree.get(1).endsWith("image test/app:1.0"), tree.toString());
   }
@@ -102,19 +106,19 @@ class ImageCommandsTest {
   @Test
   void import_layerTar_keepsItsDiffId() throws Exception {
     Path root = tmp.resolve("root");
-    Path tar = Files.write(tmp.resolve("layer.tar"), TestArchives.base());
+    Path tar = Files.write(tmp.resolve("layer.tar"), SampleLayers.base());
 
     Cli.ok(root, "import", tar.toString(), "-t", "base:latest");
 
     JsonNode layers = JSON.readTree(Cli.ok(root, "--format", "json", "layers").out());
-    assertEquals(TestArchives.diffIds().get(0).toString(), layers.get(0).get("diff_id").asText());
+    assertEquals(AppImage.image().diffIds().get(0), layers.get(0).get("diff_id").asText());
     assertEquals("base", images(root).get(0).get("repository").asText());
   }
 
   @Test
   void import_invalidTag_exitsInvalidArgumentAndRegistersNothing() throws Exception {
     Path root = tmp.resolve("root");
-    Path tar = Files.write(tmp.resolve("layer.tar"), TestArchives.base());
+    Path tar = Files.write(tmp.resolve("layer.tar"), SampleLayers.base());
 
     Cli.Result r = Cli.run(root, "import", tar.toString(), "-t", "UPPER/Case");
 
@@ -125,18 +129,18 @@ class ImageCommandsTest {
   @Test
   void rmi_imageInUse_exitsFailedPreconditionThenWorksAfterRm() throws Exception {
     Path root = tmp.resolve("root");
-    Cli.ok(root, "load", "-i", TestArchives.dockerArchive(tmp.resolve("app.tar")).toString());
-    Cli.ok(root, "create", "--name", "c1", TestArchives.TAG);
+    Cli.ok(root, "load", "-i", AppImage.dockerArchive(tmp.resolve("app.tar")).toString());
+    Cli.ok(root, "create", "--name", "c1", AppImage.TAG);
 
-    Cli.Result refused = Cli.run(root, "rmi", TestArchives.TAG);
+    Cli.Result refused = Cli.run(root, "rmi", AppImage.TAG);
     assertEquals(ExitCodes.FAILED_PRECONDITION, refused.exit(), refused.toString());
     assertEquals(1, refused.err().lines().count(), refused.err());
     assertTrue(refused.err().contains("c1"), refused.err());
 
     Cli.ok(root, "rm", "c1");
-    Cli.Result removed = Cli.ok(root, "rmi", "-f", TestArchives.TAG);
-    assertEquals("Untagged: " + TestArchives.TAG, removed.lines().get(0));
-    assertEquals("Deleted: " + TestArchives.imageId(), removed.lines().get(1));
+    Cli.Result removed = Cli.ok(root, "rmi", "-f", AppImage.TAG);
+    assertEquals("Untagged: " + AppImage.TAG, removed.lines().get(0));
+    assertEquals("Deleted: " + AppImage.id(), removed.lines().get(1));
     assertEquals(0, images(root).size());
     assertEquals(0, JSON.readTree(Cli.ok(root, "--format", "json", "layers").out()).size());
   }
@@ -144,10 +148,10 @@ class ImageCommandsTest {
   @Test
   void rmi_forceWhileInUse_removesImageAndContainerStillCommits() throws Exception {
     Path root = tmp.resolve("root");
-    Cli.ok(root, "load", "-i", TestArchives.dockerArchive(tmp.resolve("app.tar")).toString());
-    Cli.ok(root, "create", "--name", "c1", TestArchives.TAG);
+    Cli.ok(root, "load", "-i", AppImage.dockerArchive(tmp.resolve("app.tar")).toString());
+    Cli.ok(root, "create", "--name", "c1", AppImage.TAG);
 
-    Cli.ok(root, "rmi", "-f", TestArchives.TAG);
+    Cli.ok(root, "rmi", "-f", AppImage.TAG);
 
     assertEquals(0, images(root).size());
     String id = Cli.ok(root, "commit", "c1", "rescued:1").lastLine();
@@ -170,9 +174,9 @@ class ImageCommandsTest {
   @Test
   void load_layerNotMatchingDiffId_exitsCorruptAndLoadsNothing() throws Exception {
     Path root = tmp.resolve("root");
-    byte[] config = TestArchives.config();
-    Path archive = TestArchives.dockerArchive(tmp.resolve("bad.tar"), config,
-        List.of(TestArchives.base(), TestArchives.base()));
+    SampleImage lying = new SampleImage(List.of(SampleLayers.base(), SampleLayers.base()), AppImage.image().config(),
+        List.of(AppImage.TAG));
+    Path archive = new ArchiveBuilder(Form.LEGACY).image(lying).writeTar(tmp.resolve("bad.tar"));
 
     Cli.Result r = Cli.run(root, "load", "-i", archive.toString());
 

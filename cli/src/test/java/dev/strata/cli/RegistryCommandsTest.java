@@ -28,9 +28,9 @@ class RegistryCommandsTest {
   @Test
   void tag_localImage_listedUnderBothNames() throws Exception {
     Path root = tmp.resolve("root");
-    Cli.ok(root, "load", "-i", TestArchives.dockerArchive(tmp.resolve("app.tar")).toString());
+    Cli.ok(root, "load", "-i", AppImage.dockerArchive(tmp.resolve("app.tar")).toString());
 
-    Cli.Result r = Cli.ok(root, "tag", TestArchives.TAG, "localhost:5000/team/app:2");
+    Cli.Result r = Cli.ok(root, "tag", AppImage.TAG, "localhost:5000/team/app:2");
 
     assertEquals("", r.out());
     JsonNode images = JSON.readTree(Cli.ok(root, "--format", "json", "images").out());
@@ -101,8 +101,8 @@ class RegistryCommandsTest {
       String host = registry.host();
       String ref = host + "/test/app:1.0";
       List<String> reg = List.of("--auth-file", auth.toString(), "--insecure-registry", host);
-      Cli.ok(source, "load", "-i", TestArchives.dockerArchive(tmp.resolve("app.tar")).toString());
-      Cli.ok(source, "tag", TestArchives.TAG, ref);
+      Cli.ok(source, "load", "-i", AppImage.dockerArchive(tmp.resolve("app.tar")).toString());
+      Cli.ok(source, "tag", AppImage.TAG, ref);
       Cli.ok(source, args("login", reg, "-u", "bob", "-p", SECRET, host));
 
       Cli.Result push = Cli.ok(source, args("push", reg, ref));
@@ -119,7 +119,7 @@ class RegistryCommandsTest {
       assertTrue(pull.lines().contains("Digest: " + digest), pull.toString());
       assertEquals("Status: Downloaded newer image for " + ref, pull.lastLine());
       JsonNode pulled = JSON.readTree(Cli.ok(target, "--format", "json", "images").out());
-      assertEquals(TestArchives.imageId(), pulled.get(0).get("image_id").asText());
+      assertEquals(AppImage.id(), pulled.get(0).get("image_id").asText());
 
       Cli.Result again = Cli.ok(source, args("push", reg, ref));
       assertEquals(2, again.lines().stream().filter(l -> l.endsWith(": Layer already exists")).count(), again.toString());

@@ -36,7 +36,7 @@ class VolumeWalkthroughTest {
   void load() throws IOException {
     assumeTrue(new FileNodes().isRoot(), "volume mounts need root");
     root = tmp.resolve("root");
-    Cli.ok(root, "load", "-i", TestArchives.dockerArchive(tmp.resolve("app.tar")).toString());
+    Cli.ok(root, "load", "-i", AppImage.dockerArchive(tmp.resolve("app.tar")).toString());
   }
 
   @AfterEach
@@ -53,14 +53,14 @@ class VolumeWalkthroughTest {
 
   @Test
   void namedVolume_dataWrittenInContainer_survivesContainerRemoval() throws Exception {
-    Cli.ok(root, "create", "--name", "c1", "-v", "data:/data", TestArchives.TAG);
+    Cli.ok(root, "create", "--name", "c1", "-v", "data:/data", AppImage.TAG);
     Path rootfs = Path.of(Cli.ok(root, "mount", "c1").lastLine());
     Files.writeString(rootfs.resolve("data/kept.txt"), "precious\n");
     Cli.ok(root, "umount", "c1");
     Cli.ok(root, "rm", "-v", "c1");
 
     assertEquals("precious\n", Files.readString(root.resolve("volumes/data/_data/kept.txt")));
-    Cli.ok(root, "create", "--name", "c2", "-v", "data:/data", TestArchives.TAG);
+    Cli.ok(root, "create", "--name", "c2", "-v", "data:/data", AppImage.TAG);
     Path again = Path.of(Cli.ok(root, "mount", "c2").lastLine());
     assertEquals("precious\n", Files.readString(again.resolve("data/kept.txt")));
     Cli.ok(root, "umount", "c2");
@@ -69,8 +69,8 @@ class VolumeWalkthroughTest {
 
   @Test
   void sharedVolume_twoMountedContainers_seeEachOthersWritesLive() throws Exception {
-    Cli.ok(root, "create", "--name", "a1", "-v", "shared:/s", TestArchives.TAG);
-    Cli.ok(root, "create", "--name", "b1", "--mount", "type=volume,source=shared,target=/mnt/s", TestArchives.TAG);
+    Cli.ok(root, "create", "--name", "a1", "-v", "shared:/s", AppImage.TAG);
+    Cli.ok(root, "create", "--name", "b1", "--mount", "type=volume,source=shared,target=/mnt/s", AppImage.TAG);
     Path a = Path.of(Cli.ok(root, "mount", "a1").lastLine());
     Path b = Path.of(Cli.ok(root, "mount", "b1").lastLine());
     Files.writeString(a.resolve("s/from-a"), "A");
@@ -95,7 +95,7 @@ class VolumeWalkthroughTest {
     Path shared = Files.createDirectories(tmp.resolve("host-shared"));
     Files.writeString(shared.resolve("f"), "x");
     Path priv = Files.createDirectories(tmp.resolve("host-private"));
-    Cli.ok(root, "create", "--name", "z1", "-v", shared + ":/shared:z", "-v", priv + ":/private:Z", TestArchives.TAG);
+    Cli.ok(root, "create", "--name", "z1", "-v", shared + ":/shared:z", "-v", priv + ":/private:Z", AppImage.TAG);
     Path rootfs = Path.of(Cli.ok(root, "mount", "z1").lastLine());
     try {
       assertEquals("system_u:object_r:container_file_t:s0", label(shared));
@@ -111,7 +111,7 @@ class VolumeWalkthroughTest {
 
   @Test
   void emptyVolume_overImageDirectory_isPopulatedOnce() throws Exception {
-    Cli.ok(root, "create", "--name", "p1", "-v", "etcvol:/etc", TestArchives.TAG);
+    Cli.ok(root, "create", "--name", "p1", "-v", "etcvol:/etc", AppImage.TAG);
     Path rootfs = Path.of(Cli.ok(root, "mount", "p1").lastLine());
     Path data = root.resolve("volumes/etcvol/_data");
     assertEquals("base\n", Files.readString(data.resolve("hostname")));
@@ -123,7 +123,7 @@ class VolumeWalkthroughTest {
     assertFalse(Files.exists(data.resolve("motd")), "populated once, not again");
     Cli.ok(root, "umount", "p1");
 
-    Cli.ok(root, "create", "--name", "p2", "-v", "fresh:/etc:nocopy", TestArchives.TAG);
+    Cli.ok(root, "create", "--name", "p2", "-v", "fresh:/etc:nocopy", AppImage.TAG);
     Cli.ok(root, "mount", "p2");
     assertEquals(List.of(), List.of(data.resolveSibling("../fresh/_data").normalize().toFile().list()));
     Cli.ok(root, "umount", "p2");
@@ -133,7 +133,7 @@ class VolumeWalkthroughTest {
   @Test
   void tmpfsAndReadOnly_mountedAsAskedAndGoneAfterUmount() throws Exception {
     Cli.ok(root, "create", "--name", "t1", "--tmpfs", "/run:size=1m,mode=1777", "-v", "ro-vol:/ro:ro",
-        TestArchives.TAG);
+        AppImage.TAG);
     Path rootfs = Path.of(Cli.ok(root, "mount", "t1").lastLine());
     MountTable.Entry run = MountTable.self().holding(rootfs.resolve("run")).orElseThrow();
     assertEquals("tmpfs", run.fsType());
@@ -153,7 +153,7 @@ class VolumeWalkthroughTest {
     calls.mount("tmpfs", host, "tmpfs", 0, "size=1m");
     try {
       Cli.ok(root, "create", "--name", "ro1", "-v", host.getParent() + ":/h:ro",
-          "--mount", "type=bind,src=" + host.getParent() + ",dst=/w,readonly,bind-recursive=writable", TestArchives.TAG);
+          "--mount", "type=bind,src=" + host.getParent() + ",dst=/w,readonly,bind-recursive=writable", AppImage.TAG);
       Path rootfs = Path.of(Cli.ok(root, "mount", "ro1").lastLine());
       try {
         assertThrows(FileSystemException.class, () -> Files.writeString(rootfs.resolve("h/sub/x"), "x"));
@@ -171,7 +171,7 @@ class VolumeWalkthroughTest {
 
   @Test
   void rmWithVolumes_removesAnonymousKeepsNamed() throws Exception {
-    Cli.ok(root, "create", "--name", "r1", "-v", "/anon", "-v", "named:/named", TestArchives.TAG);
+    Cli.ok(root, "create", "--name", "r1", "-v", "/anon", "-v", "named:/named", AppImage.TAG);
     List<String> before = Cli.ok(root, "volume", "ls", "-q").lines();
     assertEquals(2, before.size(), before.toString());
     Cli.ok(root, "rm", "-v", "r1");
@@ -180,13 +180,13 @@ class VolumeWalkthroughTest {
 
   @Test
   void create_withBadSpec_failsAndChangesNothing() throws Exception {
-    Cli.Result bad = Cli.run(root, "create", "--name", "bad", "-v", "/a:/b:z,Z", TestArchives.TAG);
+    Cli.Result bad = Cli.run(root, "create", "--name", "bad", "-v", "/a:/b:z,Z", AppImage.TAG);
     assertEquals(ExitCodes.INVALID_ARGUMENT, bad.exit(), bad.toString());
-    Cli.Result dup = Cli.run(root, "create", "--name", "bad", "-v", "v1:/x", "--tmpfs", "/x", TestArchives.TAG);
+    Cli.Result dup = Cli.run(root, "create", "--name", "bad", "-v", "v1:/x", "--tmpfs", "/x", AppImage.TAG);
     assertEquals(ExitCodes.INVALID_ARGUMENT, dup.exit(), dup.toString());
     assertTrue(dup.err().contains("Duplicate mount point: /x"), dup.err());
     Cli.Result missing = Cli.run(root, "create", "--name", "bad", "--mount",
-        "type=bind,source=" + tmp.resolve("nope") + ",target=/x", TestArchives.TAG);
+        "type=bind,source=" + tmp.resolve("nope") + ",target=/x", AppImage.TAG);
     assertEquals(ExitCodes.FAILED_PRECONDITION, missing.exit(), missing.toString());
     assertTrue(missing.err().contains("bind source path does not exist"), missing.err());
     assertFalse(Files.exists(root.resolve("containers/bad")), "no container created by a refused create");

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.strata.conformance.TreeSnapshot.Times;
-import dev.strata.conformance.TreeSnapshot.Type;
 import dev.strata.driver.Capability;
 import dev.strata.driver.GraphDriver;
 import dev.strata.driver.LayerInfo;
@@ -14,35 +12,24 @@ import dev.strata.driver.error.AlreadyExistsException;
 import dev.strata.driver.error.FailedPreconditionException;
 import dev.strata.driver.error.NotFoundException;
 import dev.strata.driver.error.UnsupportedException;
+import dev.strata.testing.LayerTarBuilder;
+import dev.strata.testing.TreeSnapshot.Times;
+import dev.strata.testing.TreeSnapshot.Type;
+import dev.strata.testing.TreeSnapshot;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Creating, identifying, removing and reopening layers [moby graphtest, containerd testsuite]. */
-public abstract class LifecycleContract extends ConformanceSupport {
-
-  /** A small tree with a little of everything, owned by 1:2 in places when run as root. */
-  static LayerTarBuilder richBase() {
-    return new LayerTarBuilder()
-        .dir("etc", 0755)
-        .file("etc/hosts", "127.0.0.1 localhost\n", 0644)
-        .file("etc/shadow", "root:*:19000::::::\n", 0640).owner(0, 42)
-        .dir("home", 0755)
-        .dir("home/user", 0750).owner(1000, 1000)
-        .file("home/user/notes", "keep me", 0600).owner(1000, 1000).xattr("user.tag", "blue")
-        .symlink("home/user/hosts", "../../etc/hosts")
-        .dir("bin", 0755)
-        .file("bin/tool", "#!/bin/sh\necho tool\n", 0755)
-        .hardlink("bin/tool-alias", "bin/tool")
-        .dir("tmp", 01777);
-  }
+public interface LifecycleContract extends DriverContract {
 
   @Test
-  public void createReadOnly_emptyTar_yieldsEmptyRoot0755() throws IOException {
+  default void createReadOnly_emptyTar_yieldsEmptyRoot0755() throws IOException {
     readOnly("base", null, new LayerTarBuilder());
 
     assertTrue(driver().exists(id("base")));
@@ -50,11 +37,11 @@ public abstract class LifecycleContract extends ConformanceSupport {
     assertEquals(Set.of("/"), view.paths());
     assertEquals(Type.DIR, view.get("/").type());
     assertEquals(0755, view.get("/").mode());
-    assertEquals(Files.getAttribute(scratch, "unix:uid"), view.get("/").uid());
+    assertEquals(Files.getAttribute(scratch(), "unix:uid"), view.get("/").uid());
   }
 
   @Test
-  public void createWritable_noParent_yieldsEmptyRoot0755() throws IOException {
+  default void createWritable_noParent_yieldsEmptyRoot0755() throws IOException {
     writable("rw", null);
 
     TreeSnapshot view = snapshot("rw");
@@ -63,7 +50,7 @@ public abstract class LifecycleContract extends ConformanceSupport {
   }
 
   @Test
-  public void createReadOnly_baseWithStickyDirAndSetuidFile_keepsModesOwnerAndEntryCount()
+  default void createReadOnly_baseWithStickyDirAndSetuidFile_keepsModesOwnerAndEntryCount()
       throws IOException {
     assumeRoot("the tar's owner 1:2 can only be restored by root");
     LayerTarBuilder tar = new LayerTarBuilder()
@@ -84,8 +71,8 @@ public abstract class LifecycleContract extends ConformanceSupport {
   }
 
   @Test
-  public void createWritable_childOfBase_viewIdenticalToParent() throws IOException {
-    readOnly("base", null, richBase());
+  default void createWritable_childOfBase_viewIdenticalToParent() throws IOException {
+    readOnly("base", null, ContractLayers.richBase());
 
     writable("child", "base");
 
@@ -93,8 +80,8 @@ public abstract class LifecycleContract extends ConformanceSupport {
   }
 
   @Test
-  public void createReadOnly_emptyTarOnParent_viewIdenticalToParent() throws IOException {
-    readOnly("base", null, richBase());
+  default void createReadOnly_emptyTarOnParent_viewIdenticalToParent() throws IOException {
+    readOnly("base", null, ContractLayers.richBase());
 
     readOnly("child", "base", new LayerTarBuilder());
 
@@ -102,7 +89,7 @@ public abstract class LifecycleContract extends ConformanceSupport {
   }
 
   @Test
-  public void createWritable_chainABC_grandchildSeesEveryLayer() throws IOException {
+  default void createWritable_chainABC_grandchildSeesEveryLayer() throws IOException {
     var ref = newReference();
     LayerTarBuilder a = new LayerTarBuilder().dir("d", 0755).file("d/a", "from A", 0644);
     LayerTarBuilder b = new LayerTarBuilder().dir("d", 0755).file("d/b", "from B", 0644)
@@ -118,7 +105,7 @@ public abstract class LifecycleContract extends ConformanceSupport {
   }
 
   @Test
-  public void createReadOnly_existingId_throwsAlreadyExistsAndKeepsLayer() throws IOException {
+  default void createReadOnly_existingId_throwsAlreadyExistsAndKeepsLayer() throws IOException {
     readOnly("base", null, new LayerTarBuilder().file("f", "original", 0644));
     TreeSnapshot before = snapshot("base");
 
@@ -129,14 +116,14 @@ public abstract class LifecycleContract extends ConformanceSupport {
   }
 
   @Test
-  public void createWritable_existingId_throwsAlreadyExists() throws IOException {
+  default void createWritable_existingId_throwsAlreadyExists() throws IOException {
     writable("rw", null);
 
     assertThrows(AlreadyExistsException.class, () -> writable("rw", null));
   }
 
   @Test
-  public void createReadOnly_missingParent_throwsNotFoundAndCreatesNothing() throws IOException {
+  default void createReadOnly_missingParent_throwsNotFoundAndCreatesNothing() throws IOException {
     assertThrows(NotFoundException.class, () -> readOnly("child", "nope", new LayerTarBuilder()));
 
     assertFalse(driver().exists(id("child")));
@@ -144,14 +131,14 @@ public abstract class LifecycleContract extends ConformanceSupport {
   }
 
   @Test
-  public void createWritable_missingParent_throwsNotFound() throws IOException {
+  default void createWritable_missingParent_throwsNotFound() throws IOException {
     assertThrows(NotFoundException.class, () -> writable("child", "nope"));
 
     assertFalse(driver().exists(id("child")));
   }
 
   @Test
-  public void remove_layerWithChild_throwsFailedPreconditionNamingChild() throws IOException {
+  default void remove_layerWithChild_throwsFailedPreconditionNamingChild() throws IOException {
     readOnly("base", null, new LayerTarBuilder());
     writable("kid", "base");
 
@@ -163,7 +150,7 @@ public abstract class LifecycleContract extends ConformanceSupport {
   }
 
   @Test
-  public void remove_middleOfChain_throwsFailedPreconditionThenLeafFirstSucceeds() throws IOException {
+  default void remove_middleOfChain_throwsFailedPreconditionThenLeafFirstSucceeds() throws IOException {
     readOnly("A", null, new LayerTarBuilder());
     readOnly("B", "A", new LayerTarBuilder());
     readOnly("C", "B", new LayerTarBuilder());
@@ -177,7 +164,7 @@ public abstract class LifecycleContract extends ConformanceSupport {
   }
 
   @Test
-  public void remove_mountedLayer_throwsFailedPrecondition() throws IOException {
+  default void remove_mountedLayer_throwsFailedPrecondition() throws IOException {
     writable("rw", null);
     driver().mount(id("rw"));
 
@@ -190,8 +177,8 @@ public abstract class LifecycleContract extends ConformanceSupport {
   }
 
   @Test
-  public void remove_existingLayer_existsFalseAndInfoNotFound() throws IOException {
-    readOnly("base", null, richBase());
+  default void remove_existingLayer_existsFalseAndInfoNotFound() throws IOException {
+    readOnly("base", null, ContractLayers.richBase());
 
     driver().remove(id("base"));
 
@@ -201,12 +188,12 @@ public abstract class LifecycleContract extends ConformanceSupport {
   }
 
   @Test
-  public void remove_missingLayer_throwsNotFound() throws IOException {
+  default void remove_missingLayer_throwsNotFound() throws IOException {
     assertThrows(NotFoundException.class, () -> driver().remove(id("ghost")));
   }
 
   @Test
-  public void remove_thenCreateSameId_isANewLayer() throws IOException {
+  default void remove_thenCreateSameId_isANewLayer() throws IOException {
     readOnly("x", null, new LayerTarBuilder().file("old", "old", 0644));
     driver().remove(id("x"));
 
@@ -216,7 +203,7 @@ public abstract class LifecycleContract extends ConformanceSupport {
   }
 
   @Test
-  public void info_chain_reportsParentWritableAndDepth() throws IOException {
+  default void info_chain_reportsParentWritableAndDepth() throws IOException {
     readOnly("A", null, new LayerTarBuilder());
     readOnly("B", "A", new LayerTarBuilder());
     writable("C", "B");
@@ -227,7 +214,7 @@ public abstract class LifecycleContract extends ConformanceSupport {
   }
 
   @Test
-  public void layers_afterCreatesAndRemoves_isExactLiveSet() throws IOException {
+  default void layers_afterCreatesAndRemoves_isExactLiveSet() throws IOException {
     readOnly("A", null, new LayerTarBuilder());
     writable("B", "A");
     writable("C", "A");
@@ -238,14 +225,21 @@ public abstract class LifecycleContract extends ConformanceSupport {
   }
 
   @Test
-  public void close_twice_isNoOp() throws IOException {
+  default void close_twice_isNoOp() throws IOException {
+    writable("rw", null);
     GraphDriver d = driver();
     d.close();
+    List<String> closedOnce = homeContents();
+
     d.close();
+
+    assertEquals(closedOnce, homeContents(), "the second close changed the home");
+    assertThrows(IllegalStateException.class, () -> d.exists(id("rw")), "usable after the second close");
+    assertEquals(Set.of(id("rw")), reopen().layers());
   }
 
   @Test
-  public void methods_afterClose_throwIllegalState() throws IOException {
+  default void methods_afterClose_throwIllegalState() throws IOException {
     writable("rw", null);
     GraphDriver d = driver();
     d.close();
@@ -262,8 +256,8 @@ public abstract class LifecycleContract extends ConformanceSupport {
   }
 
   @Test
-  public void open_sameHomeAgain_keepsLayersParentsAndContent() throws IOException {
-    readOnly("base", null, richBase());
+  default void open_sameHomeAgain_keepsLayersParentsAndContent() throws IOException {
+    readOnly("base", null, ContractLayers.richBase());
     readOnly("app", "base", new LayerTarBuilder().file("app", "binary", 0755));
     writable("ctr", "app");
     edit("ctr", root -> Files.writeString(root.resolve("etc/motd"), "written before restart"));
@@ -279,7 +273,7 @@ public abstract class LifecycleContract extends ConformanceSupport {
   }
 
   @Test
-  public void createWritable_beyondMaxDepth_throwsFailedPrecondition() throws IOException {
+  default void createWritable_beyondMaxDepth_throwsFailedPrecondition() throws IOException {
     int max = driver().maxDepth();
     org.junit.jupiter.api.Assumptions.assumeTrue(max <= 1000, "maxDepth " + max + " is too deep to build here");
     writable("d1", null);
@@ -296,7 +290,7 @@ public abstract class LifecycleContract extends ConformanceSupport {
   }
 
   @Test
-  public void createWritable_sizeOption_acceptedExactlyWhenQuotaDeclared() throws IOException {
+  default void createWritable_sizeOption_acceptedExactlyWhenQuotaDeclared() throws IOException {
     boolean quota = declares(Capability.QUOTA);
     Map<String, String> size = Map.of("size", "64M");
 

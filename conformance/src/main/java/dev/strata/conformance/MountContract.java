@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.strata.conformance.TreeSnapshot.Times;
 import dev.strata.driver.Capability;
 import dev.strata.driver.Mount;
 import dev.strata.driver.Mounter;
@@ -14,6 +13,9 @@ import dev.strata.driver.error.FailedPreconditionException;
 import dev.strata.driver.error.NotFoundException;
 import dev.strata.driver.error.UnsupportedException;
 import dev.strata.files.MountTable;
+import dev.strata.testing.LayerTarBuilder;
+import dev.strata.testing.TreeSnapshot.Times;
+import dev.strata.testing.TreeSnapshot;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -30,12 +32,12 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Mount reference counts, views, capabilities that must be true, usage, concurrency. */
-public abstract class MountContract extends DiffContract {
+public interface MountContract extends DriverContract {
 
-  private static final int THREADS = 8;
+  int THREADS = 8;
 
   @Test
-  public void mount_nTimes_needsNUnmounts() throws IOException {
+  default void mount_nTimes_needsNUnmounts() throws IOException {
     writable("rw", null);
 
     Path first = driver().mount(id("rw"));
@@ -54,7 +56,7 @@ public abstract class MountContract extends DiffContract {
   }
 
   @Test
-  public void remove_mountedLayerForced_unmountsAndRemoves() throws IOException {
+  default void remove_mountedLayerForced_unmountsAndRemoves() throws IOException {
     writable("rw", null);
     Path view = driver().mount(id("rw"));
     Files.writeString(view.resolve("f"), "content");
@@ -64,12 +66,12 @@ public abstract class MountContract extends DiffContract {
 
     assertFalse(driver().exists(id("rw")));
     assertEquals(0, driver().mountCount(id("rw")));
-    assertEquals(List.of(), MountTable.self().mountPointsUnder(home));
+    assertEquals(List.of(), MountTable.self().mountPointsUnder(home()));
     assertThrows(NotFoundException.class, () -> driver().remove(id("rw"), true));
   }
 
   @Test
-  public void remove_unmountedLayerNotForced_removes() throws IOException {
+  default void remove_unmountedLayerNotForced_removes() throws IOException {
     writable("rw", null);
 
     driver().remove(id("rw"), false);
@@ -78,7 +80,7 @@ public abstract class MountContract extends DiffContract {
   }
 
   @Test
-  public void remove_parentForced_throwsFailedPreconditionAndKeepsMount() throws IOException {
+  default void remove_parentForced_throwsFailedPreconditionAndKeepsMount() throws IOException {
     writable("parent", null);
     writable("child", "parent");
     driver().mount(id("parent"));
@@ -90,7 +92,7 @@ public abstract class MountContract extends DiffContract {
   }
 
   @Test
-  public void unmount_notMounted_throwsFailedPrecondition() throws IOException {
+  default void unmount_notMounted_throwsFailedPrecondition() throws IOException {
     writable("rw", null);
 
     assertThrows(FailedPreconditionException.class, () -> driver().unmount(id("rw")));
@@ -101,13 +103,13 @@ public abstract class MountContract extends DiffContract {
   }
 
   @Test
-  public void mount_missingLayer_throwsNotFound() throws IOException {
+  default void mount_missingLayer_throwsNotFound() throws IOException {
     assertThrows(NotFoundException.class, () -> driver().mount(id("ghost")));
-    assertThrows(NotFoundException.class, () -> driver().mounts(id("ghost"), scratch));
+    assertThrows(NotFoundException.class, () -> driver().mounts(id("ghost"), scratch()));
   }
 
   @Test
-  public void mount_concurrentFrom8Threads_endsAtZero() throws Exception {
+  default void mount_concurrentFrom8Threads_endsAtZero() throws Exception {
     readOnly("base", null, new LayerTarBuilder().file("f", "content", 0644));
     writable("rw", "base");
     CountDownLatch start = new CountDownLatch(1);
@@ -133,7 +135,7 @@ public abstract class MountContract extends DiffContract {
   }
 
   @Test
-  public void createAndRemove_concurrentSiblingsFrom8Threads_leaveOnlyBase() throws Exception {
+  default void createAndRemove_concurrentSiblingsFrom8Threads_leaveOnlyBase() throws Exception {
     readOnly("base", null, new LayerTarBuilder().file("f", "content", 0644));
     CountDownLatch start = new CountDownLatch(1);
     List<Callable<Void>> work = new ArrayList<>();
@@ -158,7 +160,7 @@ public abstract class MountContract extends DiffContract {
   }
 
   @Test
-  public void capabilities_readOnlyViews_matchWhetherViewRejectsWrites() throws IOException {
+  default void capabilities_readOnlyViews_matchWhetherViewRejectsWrites() throws IOException {
     readOnly("ro", null, new LayerTarBuilder().file("f", "image content", 0644));
     boolean declared = declares(Capability.READ_ONLY_VIEWS);
 
@@ -181,7 +183,7 @@ public abstract class MountContract extends DiffContract {
   }
 
   @Test
-  public void capabilities_deviceNodes_matchWhetherDeviceTarApplies() throws IOException {
+  default void capabilities_deviceNodes_matchWhetherDeviceTarApplies() throws IOException {
     boolean declared = declares(Capability.DEVICE_NODES);
     LayerTarBuilder tar = new LayerTarBuilder().charDevice("null", 0666, 1, 3);
 
@@ -195,11 +197,11 @@ public abstract class MountContract extends DiffContract {
   }
 
   @Test
-  public void mounts_performedWithSystemMounter_presentTheView() throws IOException {
+  default void mounts_performedWithSystemMounter_presentTheView() throws IOException {
     assumeRoot("mount(2)");
-    readOnly("base", null, LifecycleContract.richBase());
+    readOnly("base", null, ContractLayers.richBase());
     writable("rw", "base");
-    Path target = Files.createDirectory(scratch.resolve("target"));
+    Path target = Files.createDirectory(scratch().resolve("target"));
 
     List<Mount> mounts = driver().mounts(id("rw"), target);
     Mounter mounter = Mounter.system();
@@ -219,7 +221,7 @@ public abstract class MountContract extends DiffContract {
   }
 
   @Test
-  public void usage_layerWithKnownContent_countsItsBytesAndInodes() throws IOException {
+  default void usage_layerWithKnownContent_countsItsBytesAndInodes() throws IOException {
     byte[] blob = new byte[300 * 1024];
     new Random(7).nextBytes(blob);
     readOnly("base", null, new LayerTarBuilder().dir("d", 0755).file("d/blob", blob, 0644)

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strata.driver.GraphDriver;
 import dev.strata.files.MountTable;
+import dev.strata.testing.LayerTarBuilder;
+import dev.strata.testing.Stress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,14 +24,14 @@ import org.junit.jupiter.api.Test;
  * (about 20,000 operations over read-only layers and a writable one); {@code -Dstrata.soak=true}
  * multiplies the rounds (see {@link Stress}).
  */
-public abstract class StressContract extends MountContract {
+public interface StressContract extends DriverContract {
 
-  private static final int STRESS_THREADS = 64;
-  private static final int CI_ROUNDS = 160;
-  private static final List<String> SHARED = List.of("base", "mid", "side", "rw");
+  int STRESS_THREADS = 64;
+  int CI_ROUNDS = 160;
+  List<String> SHARED = List.of("base", "mid", "side", "rw");
 
   @Test
-  public void mount_64ThreadsOnSharedLayers_exactCountsSamePathsNothingLeftMounted() throws Exception {
+  default void mount_64ThreadsOnSharedLayers_exactCountsSamePathsNothingLeftMounted() throws Exception {
     readOnly("base", null, new LayerTarBuilder().file("f", "base", 0644));
     readOnly("mid", "base", new LayerTarBuilder().file("g", "mid", 0644));
     readOnly("side", "base", new LayerTarBuilder().file("g", "side", 0644));
@@ -71,7 +73,7 @@ public abstract class StressContract extends MountContract {
   }
 
   @Test
-  public void mount_concurrentFirstMounts_allSeeOnePathAndOneCount() throws Exception {
+  default void mount_concurrentFirstMounts_allSeeOnePathAndOneCount() throws Exception {
     readOnly("base", null, new LayerTarBuilder().file("f", "base", 0644));
     writable("rw", "base");
     GraphDriver driver = driver();

@@ -3,10 +3,12 @@ package dev.strata.conformance;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.strata.conformance.TreeSnapshot.Times;
 import dev.strata.driver.Capability;
 import dev.strata.files.FileTrees;
 import dev.strata.posix.FileNodes;
+import dev.strata.testing.LayerTarBuilder;
+import dev.strata.testing.TreeSnapshot.Times;
+import dev.strata.testing.TreeSnapshot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * checkSnapshots]. Layers come from tars ({@link LayerTarBuilder#applyTo} builds the reference) or
  * from plain file operations on a mounted writable layer ({@link #editBoth}).
  */
-public abstract class UnionContract extends LifecycleContract {
+public interface UnionContract extends DriverContract {
 
   private static LayerTarBuilder tree() {
     return new LayerTarBuilder()
@@ -54,7 +56,7 @@ public abstract class UnionContract extends LifecycleContract {
   }
 
   @Test
-  public void view_overwriteContentAndModeInUpper_matchesReference() throws IOException {
+  default void view_overwriteContentAndModeInUpper_matchesReference() throws IOException {
     Path ref = base();
     stack("upper", "base", new LayerTarBuilder()
         .dir("a", 0711)
@@ -65,7 +67,7 @@ public abstract class UnionContract extends LifecycleContract {
   }
 
   @Test
-  public void view_fileAndDirDeletedByWhiteouts_matchesReference() throws IOException {
+  default void view_fileAndDirDeletedByWhiteouts_matchesReference() throws IOException {
     Path ref = base();
     stack("upper", "base", new LayerTarBuilder()
         .whiteout("a/gone")
@@ -78,7 +80,7 @@ public abstract class UnionContract extends LifecycleContract {
   }
 
   @Test
-  public void view_fileAndDirDeletedInMountedWritable_matchesReference() throws IOException {
+  default void view_fileAndDirDeletedInMountedWritable_matchesReference() throws IOException {
     Path ref = base();
     writable("rw", "base");
 
@@ -94,7 +96,7 @@ public abstract class UnionContract extends LifecycleContract {
   }
 
   @Test
-  public void view_opaqueDirsAtSeveralDepths_hideOldChildren() throws IOException {
+  default void view_opaqueDirsAtSeveralDepths_hideOldChildren() throws IOException {
     Path ref = base();
     stack("upper", "base", new LayerTarBuilder()
         .dir("x", 0755)
@@ -114,7 +116,7 @@ public abstract class UnionContract extends LifecycleContract {
   }
 
   @Test
-  public void view_rmRfThenMkdirInMountedWritable_hidesOldChildrenAtEveryDepth() throws IOException {
+  default void view_rmRfThenMkdirInMountedWritable_hidesOldChildrenAtEveryDepth() throws IOException {
     Path ref = base();
     writable("rw", "base");
 
@@ -135,7 +137,7 @@ public abstract class UnionContract extends LifecycleContract {
   }
 
   @Test
-  public void view_chownNestedTreeOverLayers_matchesReference() throws IOException {
+  default void view_chownNestedTreeOverLayers_matchesReference() throws IOException {
     assumeRoot("chown to other users");
     Path ref = base();
     FileNodes nodes = new FileNodes();
@@ -152,7 +154,7 @@ public abstract class UnionContract extends LifecycleContract {
   }
 
   @Test
-  public void view_chownRemoveRecreateOverThreeLayers_keepsPermissions() throws IOException {
+  default void view_chownRemoveRecreateOverThreeLayers_keepsPermissions() throws IOException {
     assumeRoot("chown to other users");
     Path ref = newReference();
     FileNodes nodes = new FileNodes();
@@ -177,7 +179,7 @@ public abstract class UnionContract extends LifecycleContract {
   }
 
   @Test
-  public void view_renamesInMountedWritable_matchReference() throws IOException {
+  default void view_renamesInMountedWritable_matchReference() throws IOException {
     Path ref = base();
     writable("rw", "base");
 
@@ -195,7 +197,7 @@ public abstract class UnionContract extends LifecycleContract {
   }
 
   @Test
-  public void view_128LayersWithOverwriteInEveryLayer_matchesReference() throws IOException {
+  default void view_128LayersWithOverwriteInEveryLayer_matchesReference() throws IOException {
     Path ref = newReference();
     String parent = null;
     for (int i = 1; i <= 128; i++) {
@@ -213,7 +215,7 @@ public abstract class UnionContract extends LifecycleContract {
   }
 
   @Test
-  public void view_hardlinksWithinLayer_shareOneInodeAndSurviveIntoChild() throws IOException {
+  default void view_hardlinksWithinLayer_shareOneInodeAndSurviveIntoChild() throws IOException {
     Path ref = newReference();
     stack("base", null, new LayerTarBuilder()
         .dir("d", 0755)
@@ -235,7 +237,7 @@ public abstract class UnionContract extends LifecycleContract {
   }
 
   @Test
-  public void view_symlinksXattrsAndOddNames_matchReference() throws IOException {
+  default void view_symlinksXattrsAndOddNames_matchReference() throws IOException {
     Path ref = newReference();
     String longName = "n".repeat(200);
     StringBuilder deep = new StringBuilder("deep");
@@ -258,7 +260,7 @@ public abstract class UnionContract extends LifecycleContract {
   }
 
   @Test
-  public void view_devicesFifoStickyAndSetuidInParent_surviveIntoChild() throws IOException {
+  default void view_devicesFifoStickyAndSetuidInParent_surviveIntoChild() throws IOException {
     assumeRoot("device nodes and setuid files owned by others");
     assumeCapability(Capability.DEVICE_NODES);
     Path ref = newReference();
@@ -279,7 +281,7 @@ public abstract class UnionContract extends LifecycleContract {
   }
 
   @Test
-  public void view_writesInWritableChild_doNotReachParent() throws IOException {
+  default void view_writesInWritableChild_doNotReachParent() throws IOException {
     Path ref = base();
     writable("rw", "base");
 

@@ -11,6 +11,8 @@ import dev.strata.posix.MountCalls;
 import dev.strata.posix.PosixException;
 import dev.strata.posix.Timestamp;
 import dev.strata.posix.Xattrs;
+import dev.strata.testing.TreeSnapshot.Times;
+import dev.strata.testing.TreeSnapshot;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -132,7 +134,7 @@ class TreeCopyIntoTest {
 
       copier.copyInto(src, dst);
 
-      assertEquals(TreeListing.of(src), TreeListing.of(dst));
+      TreeSnapshot.ofCopy(dst).assertMatches(TreeSnapshot.ofCopy(src), Times.EXACT);
       assertEquals("tmpfs", Files.getFileStore(dst).type());
     } finally {
       mounts.umount(dst, MountCalls.MNT_DETACH);

@@ -163,14 +163,14 @@ final class DockerEngine implements AutoCloseable {
   }
 
   /** What {@code docker export} shows of a container made from {@code image}. */
-  FileTree exportTree(String image) throws IOException {
+  ComparableRootfs exportTree(String image) throws IOException {
     // Never started: the command only has to exist, as an image from scratch names none.
     return exportContainer(create(image, "/bin/sh"));
   }
 
-  FileTree exportContainer(String container) throws IOException {
+  ComparableRootfs exportContainer(String container) throws IOException {
     try (InputStream in = client.copyArchiveFromContainerCmd(container, "/").exec()) {
-      return FileTree.fromTar(in);
+      return ComparableRootfs.fromTar(in);
     }
   }
 

@@ -36,8 +36,8 @@ class DockerToStrataTest {
   private static final StrataRoots roots = new StrataRoots();
   private static String features;
   private static String tall;
-  private static FileTree featuresTree;
-  private static FileTree tallTree;
+  private static ComparableRootfs featuresTree;
+  private static ComparableRootfs tallTree;
   @TempDir static Path archives;
 
   @BeforeAll
@@ -63,7 +63,7 @@ class DockerToStrataTest {
   /** The comparisons below mean something only if Docker's side holds every case. */
   @Test
   void export_ofFeaturesImage_holdsEveryCaseCompared() {
-    Map<String, FileTree.Entry> e = featuresTree.entries();
+    Map<String, ComparableRootfs.Entry> e = featuresTree.entries();
     assertFalse(e.containsKey("/data/gone"));
     assertFalse(e.containsKey("/data/deleted-file"));
     assertFalse(e.containsKey("/data/replaced/sub"));
@@ -73,7 +73,7 @@ class DockerToStrataTest {
     assertEquals("/links/a", e.get("/links/absolute").linkTarget());
     assertEquals("../data/keep/file", e.get("/links/relative").linkTarget());
     assertEquals("/nowhere/at/all", e.get("/links/dangling").linkTarget());
-    assertEquals(FileTree.Type.FIFO, e.get("/data/fifo").type());
+    assertEquals(ComparableRootfs.Type.FIFO, e.get("/data/fifo").type());
     assertEquals(04755, e.get("/data/setuid").mode());
     assertEquals(02711, e.get("/data/setgid").mode());
     assertEquals(01777, e.get("/data/sticky").mode());
@@ -94,14 +94,14 @@ class DockerToStrataTest {
   @ValueSource(strings = {"vfs", "overlay2", "btrfs"})
   void mount_ofFeaturesImage_equalsDockerExport(String driver, @TempDir Path dir) throws IOException {
     assertTrue(featuresTree.size() > 20_000, "export too small: " + featuresTree.size());
-    FileTree mounted = mountedTree(driver, dir, "features.tar", features);
+    ComparableRootfs mounted = mountedTree(driver, dir, "features.tar", features);
     assertEquals(List.of(), featuresTree.differencesFrom(mounted));
   }
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"vfs", "overlay2", "btrfs"})
   void mount_ofSixtyLayerImage_equalsDockerExport(String driver, @TempDir Path dir) throws IOException {
-    FileTree mounted = mountedTree(driver, dir, "tall.tar", tall);
+    ComparableRootfs mounted = mountedTree(driver, dir, "tall.tar", tall);
     assertEquals(List.of(), tallTree.differencesFrom(mounted));
   }
 
@@ -128,7 +128,7 @@ class DockerToStrataTest {
     assertEquals(before.getRootFS().getLayers(), after.getRootFS().getLayers());
   }
 
-  private FileTree mountedTree(String driver, Path dir, String archive, String tag) throws IOException {
+  private ComparableRootfs mountedTree(String driver, Path dir, String archive, String tag) throws IOException {
     try (LayerStore layers = LayerStore.open(LayerStoreConfig.of(roots.rootFor(driver, dir), driver));
         ImageStore images = ImageStore.open(layers)) {
       new ImageArchives(images).load(archives.resolve(archive));
@@ -136,7 +136,7 @@ class DockerToStrataTest {
       layers.createWriteLayer("interop", image.top(), InitHook.none(), Map.of());
       Path mounted = layers.mount("interop");
       try {
-        return FileTree.fromDirectory(mounted);
+        return ComparableRootfs.fromDirectory(mounted);
       } finally {
         layers.unmount("interop");
         layers.removeWriteLayer("interop");

@@ -73,7 +73,7 @@ class RegistryInteropTest {
     docker.tag(built, repository, "1");
     docker.push(repository, "1");
     InspectImageResponse dockers = docker.inspect(built);
-    FileTree exported = docker.exportTree(built);
+    ComparableRootfs exported = docker.exportTree(built);
 
     StrataCli strata = new StrataCli(dir.resolve("strata"), DRIVER);
     strata.run(registryArgs(dir, "pull", repository + ":1"));

@@ -15,7 +15,7 @@ import java.util.Map;
  * its DiffIDs (Docker's {@code RootFS.Layers}) and the tree a fresh container of it mounts, without
  * init files.
  */
-record StrataImage(String id, List<String> diffIds, FileTree tree) {
+record StrataImage(String id, List<String> diffIds, ComparableRootfs tree) {
 
   StrataImage {
     diffIds = List.copyOf(diffIds);
@@ -30,7 +30,7 @@ record StrataImage(String id, List<String> diffIds, FileTree tree) {
       Path mounted = layers.mount("inspect");
       try {
         return new StrataImage(image.id().toString(),
-            image.diffIds().stream().map(Object::toString).toList(), FileTree.fromDirectory(mounted));
+            image.diffIds().stream().map(Object::toString).toList(), ComparableRootfs.fromDirectory(mounted));
       } finally {
         layers.unmount("inspect");
         layers.removeWriteLayer("inspect");

@@ -1,6 +1,6 @@
 package dev.strata.interop;
 
-import dev.strata.conformance.LoopFilesystem;
+import dev.strata.testing.LoopFilesystem;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

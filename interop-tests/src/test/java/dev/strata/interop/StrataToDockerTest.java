@@ -68,8 +68,8 @@ class StrataToDockerTest {
 
     docker.load(archive, committed);
 
-    FileTree dockers = docker.exportTree(committed);
-    FileTree ours = committedTree(strata, committed);
+    ComparableRootfs dockers = docker.exportTree(committed);
+    ComparableRootfs ours = committedTree(strata, committed);
     assertTrue(ours.entries().containsKey("/new-fifo"), "the changes are in the commit");
     assertEquals(List.of(), dockers.differencesFrom(ours));
     assertEquals(new TreeSet<>(ours.entries().keySet()), listedByRunningContainer(committed));
@@ -83,7 +83,7 @@ class StrataToDockerTest {
         .withStartupCheckStrategy(new OneShotStartupCheckStrategy().withTimeout(Duration.ofSeconds(60)))) {
       lister.start();
       return lister.getLogs(OutputFrame.OutputType.STDOUT).lines()
-          .filter(path -> !path.equals("/") && !FileTree.excluded(path))
+          .filter(path -> !path.equals("/") && !ComparableRootfs.excluded(path))
           .collect(Collectors.toCollection(TreeSet::new));
     }
   }
@@ -118,14 +118,14 @@ class StrataToDockerTest {
   }
 
   /** A fresh container of the committed image, without init files, as Strata mounts it. */
-  private static FileTree committedTree(StrataCli strata, String image) throws IOException {
+  private static ComparableRootfs committedTree(StrataCli strata, String image) throws IOException {
     try (LayerStore layers = LayerStore.open(LayerStoreConfig.of(strata.root(), strata.driver()));
         ImageStore images = ImageStore.open(layers)) {
       Image committed = images.get(image);
       layers.createWriteLayer("view", committed.top(), InitHook.none(), Map.of());
       Path mounted = layers.mount("view");
       try {
-        return FileTree.fromDirectory(mounted);
+        return ComparableRootfs.fromDirectory(mounted);
       } finally {
         layers.unmount("view");
         layers.removeWriteLayer("view");

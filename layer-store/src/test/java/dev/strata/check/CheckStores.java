@@ -9,9 +9,8 @@ import dev.strata.layer.ChainId;
 import dev.strata.layer.Layer;
 import dev.strata.layer.LayerStore;
 import dev.strata.layer.LayerStoreConfig;
+import dev.strata.testing.LayerTarBuilder;
 import dev.strata.volume.VolumeStore;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,8 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
  * The stores of one vfs root, opened as a runtime would, for making a store and then breaking it
@@ -67,7 +64,7 @@ final class CheckStores implements AutoCloseable {
 
   /** Registers a one-file layer on {@code parent}; the store keeps it only while an image holds it. */
   Layer layer(Optional<ChainId> parent, String file, String content) throws IOException {
-    return layers.register(new ByteArrayInputStream(tar(file, content)), parent, Optional.empty());
+    return layers.register(new LayerTarBuilder().file(file, content, 0644).stream(), parent, Optional.empty());
   }
 
   /** Adds an image of {@code stack} (bottom first) with {@code tags}, and drops the registration references. */
@@ -93,21 +90,6 @@ final class CheckStores implements AutoCloseable {
     images.close();
     volumes.close();
     layers.close();
-  }
-
-  static byte[] tar(String name, String content) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (TarArchiveOutputStream out = new TarArchiveOutputStream(bytes)) {
-      byte[] data = content.getBytes(StandardCharsets.UTF_8);
-      TarArchiveEntry e = new TarArchiveEntry(name);
-      e.setSize(data.length);
-      e.setMode(0100644);
-      e.setModTime(1_600_000_000_000L);
-      out.putArchiveEntry(e);
-      out.write(data);
-      out.closeArchiveEntry();
-    }
-    return bytes.toByteArray();
   }
 
   /** The findings of {@code kind}, by subject. */

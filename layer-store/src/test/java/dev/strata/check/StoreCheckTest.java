@@ -12,7 +12,7 @@ import dev.strata.layer.Layer;
 import dev.strata.layer.LayerStore;
 import dev.strata.layer.LayerStoreConfig;
 import dev.strata.posix.FileNodes;
-import java.io.ByteArrayInputStream;
+import dev.strata.testing.LayerTarBuilder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,7 +37,8 @@ class StoreCheckTest {
     root = tmp.resolve("root");
     try (LayerStore layers = LayerStore.open(config())) {
       ImageStore images = ImageStore.open(layers);
-      Layer layer = layers.register(new ByteArrayInputStream(CheckStores.tar("hello.txt", "hello")), Optional.empty(), Optional.empty());
+      Layer layer = layers.register(new LayerTarBuilder().file("hello.txt", "hello", 0644).stream(), Optional.empty(),
+          Optional.empty());
       String cfg = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{},\"rootfs\":{\"type\":\"layers\","
           + "\"diff_ids\":[\"" + layer.diffId() + "\"]}}";
       images.add(cfg.getBytes(StandardCharsets.UTF_8), List.of("test/app:1"));

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.strata.conformance.Stress;
 import dev.strata.driver.Mounter;
 import dev.strata.files.MountTable;
 import dev.strata.image.ImageStore;
@@ -14,12 +13,13 @@ import dev.strata.layer.LayerStore;
 import dev.strata.layer.LayerStoreConfig;
 import dev.strata.posix.FileNodes;
 import dev.strata.posix.MountCalls;
+import dev.strata.testing.LayerTarBuilder;
+import dev.strata.testing.Stress;
 import dev.strata.volume.MountSpec;
 import dev.strata.volume.Volume;
 import dev.strata.volume.VolumeFilter;
 import dev.strata.volume.VolumeStore;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,8 +29,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -223,21 +221,7 @@ class ConcurrentContainersTest {
   }
 
   /** {@code /etc/hostname}. */
-  private static byte[] layerTar() throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
-      TarArchiveEntry dir = new TarArchiveEntry("etc/");
-      dir.setMode(040755);
-      tar.putArchiveEntry(dir);
-      tar.closeArchiveEntry();
-      byte[] content = "etc/hostname\n".getBytes(StandardCharsets.UTF_8);
-      TarArchiveEntry e = new TarArchiveEntry("etc/hostname");
-      e.setMode(0100644);
-      e.setSize(content.length);
-      tar.putArchiveEntry(e);
-      tar.write(content);
-      tar.closeArchiveEntry();
-    }
-    return bytes.toByteArray();
+  private static byte[] layerTar() {
+    return new LayerTarBuilder().dir("etc", 0755).file("etc/hostname", "etc/hostname\n", 0644).build();
   }
 }

@@ -16,19 +16,17 @@ import dev.strata.layer.LayerStore;
 import dev.strata.layer.LayerStoreConfig;
 import dev.strata.posix.FileNodes;
 import dev.strata.posix.MountCalls;
+import dev.strata.testing.LayerTarBuilder;
 import dev.strata.volume.MountSpec;
 import dev.strata.volume.VolumeFilter;
 import dev.strata.volume.VolumeStore;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -171,25 +169,11 @@ class ContainerStoreTest {
   }
 
   /** {@code /etc/hostname} and {@code /var/lib/app/seed}. */
-  private static byte[] layerTar() throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
-      for (String dir : List.of("etc/", "var/", "var/lib/", "var/lib/app/")) {
-        TarArchiveEntry e = new TarArchiveEntry(dir);
-        e.setMode(040755);
-        tar.putArchiveEntry(e);
-        tar.closeArchiveEntry();
-      }
-      for (String file : List.of("etc/hostname", "var/lib/app/seed")) {
-        byte[] content = (file + "\n").getBytes(StandardCharsets.UTF_8);
-        TarArchiveEntry e = new TarArchiveEntry(file);
-        e.setMode(0100644);
-        e.setSize(content.length);
-        tar.putArchiveEntry(e);
-        tar.write(content);
-        tar.closeArchiveEntry();
-      }
-    }
-    return bytes.toByteArray();
+  private static byte[] layerTar() {
+    return new LayerTarBuilder()
+        .dir("etc", 0755).dir("var", 0755).dir("var/lib", 0755).dir("var/lib/app", 0755)
+        .file("etc/hostname", "etc/hostname\n", 0644)
+        .file("var/lib/app/seed", "var/lib/app/seed\n", 0644)
+        .build();
   }
 }

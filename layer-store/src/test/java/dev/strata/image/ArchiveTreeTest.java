@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.strata.driver.error.CorruptException;
 import dev.strata.driver.error.InvalidArgumentException;
 import dev.strata.driver.error.NotFoundException;
+import dev.strata.testing.LayerTarBuilder;
+import dev.strata.testing.RawTar;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,8 +18,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,11 +27,8 @@ class ArchiveTreeTest {
 
   @Test
   void open_tarWithDotSlashNames_findsFilesAndDeletesStagingOnClose() throws Exception {
-    Path tar = write("a.tar", TestLayers.tar(t -> {
-      TestLayers.dir(t, "./");
-      TestLayers.file(t, "./manifest.json", "[]", 0644);
-      TestLayers.dir(t, "./blobs/");
-    }));
+    Path tar = write("a.tar", new LayerTarBuilder().dir(".", 0755).file("./manifest.json", "[]", 0644)
+        .dir("./blobs", 0755).build());
     Path staging;
     try (ArchiveTree tree = ArchiveTree.open(tar, tmp.resolve("tmp"))) {
       assertTrue(tree.has("manifest.json"));
@@ -45,7 +42,7 @@ class ArchiveTreeTest {
 
   @Test
   void open_entryWithDotDot_throwsCorruptAndLeavesNoStaging() throws Exception {
-    Path tar = write("evil.tar", TestLayers.tar(t -> TestLayers.file(t, "../../evil", "x", 0644)));
+    Path tar = write("evil.tar", new RawTar().file("../../evil", "x").end());
     CorruptException e = assertThrows(CorruptException.class, () -> ArchiveTree.open(tar, tmp.resolve("tmp")));
     assertTrue(e.getMessage().contains("../../evil"), e.getMessage());
     assertEquals(List.of(), list(tmp.resolve("tmp")));
@@ -54,37 +51,20 @@ class ArchiveTreeTest {
 
   @Test
   void open_absoluteEntry_throwsCorrupt() throws Exception {
-    Path tar = write("evil.tar", TestLayers.tar(t -> {
-      TarArchiveEntry entry = new TarArchiveEntry("/tmp/strata-evil", true);
-      entry.setSize(1);
-      t.putArchiveEntry(entry);
-      t.write('x');
-      t.closeArchiveEntry();
-    }));
+    Path tar = write("evil.tar", new RawTar().file("/tmp/strata-evil", "x").end());
     assertThrows(CorruptException.class, () -> ArchiveTree.open(tar, tmp.resolve("tmp")));
   }
 
   @Test
   void open_symlinkOutside_throwsCorrupt() throws Exception {
-    Path tar = write("evil.tar", TestLayers.tar(t -> {
-      TarArchiveEntry link = new TarArchiveEntry("escape", TarConstants.LF_SYMLINK);
-      link.setLinkName("../../../etc");
-      t.putArchiveEntry(link);
-      t.closeArchiveEntry();
-    }));
+    Path tar = write("evil.tar", new RawTar().symlink("escape", "../../../etc").end());
     assertThrows(CorruptException.class, () -> ArchiveTree.open(tar, tmp.resolve("tmp")));
   }
 
   @Test
   void open_symlinkThroughDirectoryThenFile_neverWritesOutside() throws Exception {
     Path outside = Files.createDirectories(tmp.resolve("outside"));
-    Path tar = write("evil.tar", TestLayers.tar(t -> {
-      TarArchiveEntry link = new TarArchiveEntry("d", TarConstants.LF_SYMLINK);
-      link.setLinkName(".");
-      t.putArchiveEntry(link);
-      t.closeArchiveEntry();
-      TestLayers.file(t, "d/x", "x", 0644);
-    }));
+    Path tar = write("evil.tar", new RawTar().symlink("d", ".").file("d/x", "x").end());
     try (ArchiveTree tree = ArchiveTree.open(tar, tmp.resolve("tmp"))) {
       assertTrue(tree.has("d/x"));
     }
@@ -93,17 +73,8 @@ class ArchiveTreeTest {
 
   @Test
   void file_legacySharedLayerSymlink_resolvesInsideTheArchive() throws Exception {
-    Path tar = write("shared.tar", TestLayers.tar(t -> {
-      TestLayers.file(t, "aaa/layer.tar", "layer bytes", 0644);
-      TarArchiveEntry link = new TarArchiveEntry("bbb/layer.tar", TarConstants.LF_SYMLINK);
-      link.setLinkName("../aaa/layer.tar");
-      t.putArchiveEntry(link);
-      t.closeArchiveEntry();
-      TarArchiveEntry hard = new TarArchiveEntry("ccc/layer.tar", TarConstants.LF_LINK);
-      hard.setLinkName("aaa/layer.tar");
-      t.putArchiveEntry(hard);
-      t.closeArchiveEntry();
-    }));
+    Path tar = write("shared.tar", new LayerTarBuilder().file("aaa/layer.tar", "layer bytes", 0644)
+        .symlink("bbb/layer.tar", "../aaa/layer.tar").hardlink("ccc/layer.tar", "aaa/layer.tar").build());
     try (ArchiveTree tree = ArchiveTree.open(tar, tmp.resolve("tmp"))) {
       assertEquals("layer bytes", Files.readString(tree.file("bbb/layer.tar", "layer")));
       assertEquals("layer bytes", Files.readString(tree.file("ccc/layer.tar", "layer")));
@@ -112,17 +83,13 @@ class ArchiveTreeTest {
 
   @Test
   void open_deviceEntry_throwsCorrupt() throws Exception {
-    Path tar = write("dev.tar", TestLayers.tar(t -> {
-      TarArchiveEntry dev = new TarArchiveEntry("null", TarConstants.LF_CHR);
-      t.putArchiveEntry(dev);
-      t.closeArchiveEntry();
-    }));
+    Path tar = write("dev.tar", new LayerTarBuilder().charDevice("null", 0644, 0, 0).build());
     assertThrows(CorruptException.class, () -> ArchiveTree.open(tar, tmp.resolve("tmp")));
   }
 
   @Test
   void open_truncatedTar_throwsCorruptAndLeavesNoStaging() throws Exception {
-    byte[] whole = TestLayers.tar(t -> TestLayers.file(t, "big", new byte[100_000], 0644));
+    byte[] whole = new LayerTarBuilder().file("big", new byte[100_000], 0644).build();
     Path tar = write("cut.tar", Arrays.copyOf(whole, 50_000));
     assertThrows(CorruptException.class, () -> ArchiveTree.open(tar, tmp.resolve("tmp")));
     assertEquals(List.of(), list(tmp.resolve("tmp")));
@@ -130,8 +97,7 @@ class ArchiveTreeTest {
 
   @Test
   void open_truncatedGzip_throwsCorrupt() throws Exception {
-    byte[] whole = TestLayers.compress(TestLayers.tar(t -> TestLayers.file(t, "big", randomish(100_000), 0644)),
-        TestLayers.Compression.GZIP);
+    byte[] whole = new LayerTarBuilder().file("big", randomish(100_000), 0644).buildGzip();
     Path tar = write("cut.tar.gz", Arrays.copyOf(whole, whole.length / 2));
     assertThrows(CorruptException.class, () -> ArchiveTree.open(tar, tmp.resolve("tmp")));
   }

@@ -1,5 +1,7 @@
 package dev.strata.image;
 
+import static dev.strata.image.SampleImageIds.diffIds;
+import static dev.strata.image.SampleImageIds.imageId;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -11,6 +13,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strata.driver.Digest;
 import dev.strata.driver.error.CorruptException;
 import dev.strata.layer.ChainId;
+import dev.strata.testing.SampleImage;
+import dev.strata.testing.SampleLayers;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -35,8 +39,8 @@ class ArchiveWriterTest {
 
   @Test
   void write_tar_readsBackAsBothDockerArchiveAndOciLayout() throws Exception {
-    TestImage one = TestImage.twoLayers("busybox:latest", "busybox:1.36");
-    TestImage two = TestImage.of(List.of(TestLayers.base(), TestLayers.single("two")), "two");
+    SampleImage one = SampleImage.twoLayers("busybox:latest", "busybox:1.36");
+    SampleImage two = SampleImage.of(List.of(SampleLayers.base(), SampleLayers.single("two")), "two");
     Path tar = writeTar(List.of(saved(one), saved(two)));
 
     try (ArchiveTree tree = ArchiveTree.open(tar, tmp.resolve("tmp"))) {
@@ -50,7 +54,7 @@ class ArchiveWriterTest {
         assertEquals(List.of(), read.get(1).tags());
         ArchiveLoader.verifyBlobs(read);
         for (int i = 0; i < 2; i++) {
-          assertEquals(one.diffIds().get(i), Digest.sha256Of(Files.readAllBytes(read.get(0).layers().get(i).file())));
+          assertEquals(diffIds(one).get(i), Digest.sha256Of(Files.readAllBytes(read.get(0).layers().get(i).file())));
         }
       }
     }
@@ -59,7 +63,7 @@ class ArchiveWriterTest {
 
   @Test
   void write_tar_hasDockerLayoutAndEndsCleanly() throws Exception {
-    TestImage image = TestImage.twoLayers("app:v1");
+    SampleImage image = SampleImage.twoLayers("app:v1");
     Path tar = writeTar(List.of(saved(image)));
     List<String> names = new ArrayList<>();
     try (TarArchiveInputStream in = new TarArchiveInputStream(Files.newInputStream(tar))) {
@@ -67,16 +71,16 @@ class ArchiveWriterTest {
         names.add(e.getName());
       }
     }
-    String id = image.id().digest().hex();
+    String id = imageId(image).digest().hex();
     assertTrue(names.containsAll(List.of("oci-layout", "blobs/", "blobs/sha256/", "blobs/sha256/" + id,
-        "blobs/sha256/" + image.diffIds().get(0).hex(), "blobs/sha256/" + image.diffIds().get(1).hex(),
+        "blobs/sha256/" + diffIds(image).get(0).hex(), "blobs/sha256/" + diffIds(image).get(1).hex(),
         "index.json", "manifest.json", "repositories")), names.toString());
     JsonNode manifest = new ObjectMapper().readTree(read(tar, "manifest.json"));
     assertEquals("blobs/sha256/" + id, manifest.get(0).get("Config").asText());
     assertEquals("app:v1", manifest.get(0).get("RepoTags").get(0).asText());
-    assertEquals("blobs/sha256/" + image.diffIds().get(1).hex(), manifest.get(0).get("Layers").get(1).asText());
+    assertEquals("blobs/sha256/" + diffIds(image).get(1).hex(), manifest.get(0).get("Layers").get(1).asText());
     JsonNode repositories = new ObjectMapper().readTree(read(tar, "repositories"));
-    assertEquals(image.diffIds().get(1).hex(), repositories.get("app").get("v1").asText());
+    assertEquals(diffIds(image).get(1).hex(), repositories.get("app").get("v1").asText());
     JsonNode index = new ObjectMapper().readTree(read(tar, "index.json"));
     assertEquals("docker.io/library/app:v1",
         index.get("manifests").get(0).get("annotations").get("io.containerd.image.name").asText());
@@ -85,13 +89,13 @@ class ArchiveWriterTest {
 
   @Test
   void write_untaggedImage_hasNullRepoTags() throws Exception {
-    Path tar = writeTar(List.of(saved(TestImage.twoLayers())));
+    Path tar = writeTar(List.of(saved(SampleImage.twoLayers())));
     assertNull(new ObjectMapper().readTree(read(tar, "manifest.json")).get(0).get("RepoTags").textValue());
   }
 
   @Test
   void write_sameImagesTwice_givesSameBytes() throws Exception {
-    TestImage image = TestImage.twoLayers("app:v1");
+    SampleImage image = SampleImage.twoLayers("app:v1");
     byte[] first = Files.readAllBytes(writeTar(List.of(saved(image))));
     Files.delete(tmp.resolve("out.tar"));
     assertArrayEquals(first, Files.readAllBytes(writeTar(List.of(saved(image)))));
@@ -99,9 +103,9 @@ class ArchiveWriterTest {
 
   @Test
   void write_layerExportNotMatchingDiffId_throwsCorrupt() throws Exception {
-    TestImage image = TestImage.twoLayers("app:v1");
+    SampleImage image = SampleImage.twoLayers("app:v1");
     SavedImage saved = saved(image);
-    layers.put(ImageConfig.chainIds(image.diffIds()).get(1), TestLayers.single("other"));
+    layers.put(ImageConfig.chainIds(diffIds(image)).get(1), SampleLayers.single("other"));
     OutputStream sink = new ByteArrayOutputStream();
     Path scratch = Files.createDirectories(tmp.resolve("scratch"));
     CorruptException e = assertThrows(CorruptException.class,
@@ -112,7 +116,7 @@ class ArchiveWriterTest {
 
   @Test
   void write_directory_isALoadableLayout() throws Exception {
-    TestImage image = TestImage.twoLayers("app:v1");
+    SampleImage image = SampleImage.twoLayers("app:v1");
     Path scratch = Files.createDirectories(tmp.resolve("scratch"));
     Path dir = Files.createDirectories(tmp.resolve("layout"));
     new ArchiveWriter(this::export, scratch).write(List.of(saved(image)), new DirectorySink(dir));
@@ -123,8 +127,8 @@ class ArchiveWriterTest {
     }
   }
 
-  private SavedImage saved(TestImage image) throws IOException {
-    List<ChainId> chains = ImageConfig.chainIds(image.diffIds());
+  private SavedImage saved(SampleImage image) throws IOException {
+    List<ChainId> chains = ImageConfig.chainIds(diffIds(image));
     for (int i = 0; i < chains.size(); i++) {
       layers.put(chains.get(i), image.layers().get(i));
     }
@@ -132,7 +136,7 @@ class ArchiveWriterTest {
     for (String tag : image.tags()) {
       tags.add(Reference.parse(tag));
     }
-    return new SavedImage(image.id(), image.config(), image.diffIds(), tags.stream().sorted().toList());
+    return new SavedImage(imageId(image), image.config(), diffIds(image), tags.stream().sorted().toList());
   }
 
   private void export(ChainId chain, OutputStream out) throws IOException {

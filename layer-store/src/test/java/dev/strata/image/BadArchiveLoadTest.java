@@ -1,5 +1,6 @@
 package dev.strata.image;
 
+import static dev.strata.image.SampleImageIds.imageId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,9 +9,13 @@ import dev.strata.driver.Digest;
 import dev.strata.driver.error.CorruptException;
 import dev.strata.driver.error.InvalidArgumentException;
 import dev.strata.driver.error.StorageException;
-import dev.strata.image.ArchiveBuilder.Form;
-import dev.strata.image.TestLayers.Compression;
-import dev.strata.tar.SurroundingsSnapshot;
+import dev.strata.testing.ArchiveBuilder.Form;
+import dev.strata.testing.ArchiveBuilder;
+import dev.strata.testing.LayerCompression;
+import dev.strata.testing.RawTar;
+import dev.strata.testing.SampleImage;
+import dev.strata.testing.SampleLayers;
+import dev.strata.testing.SurroundingsSnapshot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +51,7 @@ class BadArchiveLoadTest {
   @BeforeEach
   void loadAnImageSharingTheBase() throws Exception {
     stores = Stores.open(tmp.resolve("root"));
-    TestImage existing = TestImage.of(List.of(TestLayers.base(), TestLayers.single("existing")), "existing", "existing:1");
+    SampleImage existing = SampleImage.of(List.of(SampleLayers.base(), SampleLayers.single("existing")), "existing", "existing:1");
     stores.archives.load(new ArchiveBuilder(Form.BLOBS).image(existing).writeDirectory(tmp.resolve("existing")));
     countsBefore = stores.layerCounts();
     canary = Files.createDirectories(tmp.resolve("canary/etc"));
@@ -62,14 +67,14 @@ class BadArchiveLoadTest {
   @Test
   void load_missingLayerBlob_throwsCorrupt() throws Exception {
     Path dir = blobsArchive();
-    Files.delete(dir.resolve("blobs/sha256/" + TestLayers.diffId(TestLayers.second()).hex()));
+    Files.delete(dir.resolve("blobs/sha256/" + Digest.sha256Of(SampleLayers.second()).hex()));
     refused(CorruptException.class, dir, "missing");
   }
 
   @Test
   void load_layerBlobNotMatchingItsDigest_throwsCorrupt() throws Exception {
     Path dir = blobsArchive();
-    Path layer = dir.resolve("blobs/sha256/" + TestLayers.diffId(TestLayers.second()).hex());
+    Path layer = dir.resolve("blobs/sha256/" + Digest.sha256Of(SampleLayers.second()).hex());
     byte[] bytes = Files.readAllBytes(layer);
     bytes[700] ^= 0x20;
     Files.write(layer, bytes);
@@ -78,18 +83,18 @@ class BadArchiveLoadTest {
 
   @Test
   void load_legacyLayerNotMatchingDiffId_throwsCorruptAfterRollingBackTheLayersBelow() throws Exception {
-    TestImage image = TestImage.of(List.of(TestLayers.single("fresh base"), TestLayers.second()), "legacy", "bad:1");
+    SampleImage image = SampleImage.of(List.of(SampleLayers.single("fresh base"), SampleLayers.second()), "legacy", "bad:1");
     Path dir = new ArchiveBuilder(Form.LEGACY).image(image).writeDirectory(tmp.resolve("bad"));
     String manifest = Files.readString(dir.resolve("manifest.json"));
     String topLayer = manifest.replaceAll("(?s).*\"([0-9a-f]{64}/layer\\.tar)\"\\]\\}\\]\\s*", "$1");
-    Files.write(dir.resolve(topLayer), TestLayers.single("not the promised layer"));
+    Files.write(dir.resolve(topLayer), SampleLayers.single("not the promised layer"));
     refused(CorruptException.class, dir, "rootfs.diff_ids[1]");
   }
 
   @Test
   void load_configDiffIdsDisagreeWithLayers_throwsCorrupt() throws Exception {
-    TestImage honest = TestImage.twoLayers("bad:1");
-    TestImage lying = new TestImage(List.of(TestLayers.base(), TestLayers.single("other")), honest.config(), honest.tags());
+    SampleImage honest = SampleImage.twoLayers("bad:1");
+    SampleImage lying = new SampleImage(List.of(SampleLayers.base(), SampleLayers.single("other")), honest.config(), honest.tags());
     refused(CorruptException.class, new ArchiveBuilder(Form.LEGACY).image(lying).writeDirectory(tmp.resolve("bad")), "");
   }
 
@@ -124,12 +129,12 @@ class BadArchiveLoadTest {
   @Test
   void load_malformedConfigJson_throwsCorrupt() throws Exception {
     Path dir = blobsArchive();
-    TestImage image = TestImage.twoLayers();
+    SampleImage image = SampleImage.twoLayers();
     byte[] broken = "{\"rootfs\": {\"type\": \"layers\", \"diff_ids\": [".getBytes();
     Digest digest = Digest.sha256Of(broken);
     Files.write(dir.resolve("blobs/sha256/" + digest.hex()), broken);
     String manifest = Files.readString(dir.resolve("manifest.json"));
-    Files.writeString(dir.resolve("manifest.json"), manifest.replace(image.id().digest().hex(), digest.hex()));
+    Files.writeString(dir.resolve("manifest.json"), manifest.replace(imageId(image).digest().hex(), digest.hex()));
     refused(CorruptException.class, dir, "not valid JSON");
   }
 
@@ -151,35 +156,33 @@ class BadArchiveLoadTest {
 
   @Test
   void load_layerCountNotMatchingDiffIds_throwsCorrupt() throws Exception {
-    TestImage image = TestImage.twoLayers("bad:1");
-    TestImage short1 = new TestImage(List.of(TestLayers.base()), image.config(), image.tags());
+    SampleImage image = SampleImage.twoLayers("bad:1");
+    SampleImage short1 = new SampleImage(List.of(SampleLayers.base()), image.config(), image.tags());
     refused(CorruptException.class, new ArchiveBuilder(Form.OCI).image(short1).writeDirectory(tmp.resolve("bad")),
         "rootfs.diff_ids");
   }
 
   @Test
   void load_ociZstdLayerThatDoesNotDecompressToItsDiffId_throwsCorrupt() throws Exception {
-    TestImage image = TestImage.twoLayers("bad:1");
-    TestImage lying = new TestImage(List.of(TestLayers.base(), TestLayers.single("swapped")), image.config(), image.tags());
-    Path dir = new ArchiveBuilder(Form.OCI).compression(Compression.ZSTD).image(lying).writeDirectory(tmp.resolve("bad"));
+    SampleImage image = SampleImage.twoLayers("bad:1");
+    SampleImage lying = new SampleImage(List.of(SampleLayers.base(), SampleLayers.single("swapped")), image.config(), image.tags());
+    Path dir = new ArchiveBuilder(Form.OCI).compression(LayerCompression.ZSTD).image(lying).writeDirectory(tmp.resolve("bad"));
     refused(CorruptException.class, dir, "");
   }
 
   @Test
   void load_secondImageBad_leavesTheFirstUnloadedToo() throws Exception {
-    TestImage good = TestImage.of(List.of(TestLayers.single("good")), "good", "good:1");
-    TestImage honest = TestImage.twoLayers("bad:1");
-    TestImage lying = new TestImage(List.of(TestLayers.base(), TestLayers.single("other")), honest.config(), honest.tags());
+    SampleImage good = SampleImage.of(List.of(SampleLayers.single("good")), "good", "good:1");
+    SampleImage honest = SampleImage.twoLayers("bad:1");
+    SampleImage lying = new SampleImage(List.of(SampleLayers.base(), SampleLayers.single("other")), honest.config(), honest.tags());
     refused(CorruptException.class,
         new ArchiveBuilder(Form.LEGACY).image(good).image(lying).writeDirectory(tmp.resolve("bad")), "");
   }
 
   @Test
   void load_hostileOuterTar_throwsCorrupt() throws Exception {
-    Path tar = Files.write(tmp.resolve("evil.tar"), TestLayers.tar(t -> {
-      TestLayers.file(t, "manifest.json", "[]", 0644);
-      TestLayers.file(t, "../../escape", "x", 0644);
-    }));
+    Path tar = Files.write(tmp.resolve("evil.tar"),
+        new RawTar().file("manifest.json", "[]").file("../../escape", "x").end());
     refused(CorruptException.class, tar, "escapes");
   }
 
@@ -206,11 +209,11 @@ class BadArchiveLoadTest {
   }
 
   private Path blobsArchive() throws IOException {
-    return new ArchiveBuilder(Form.BLOBS).image(TestImage.twoLayers("bad:1")).writeDirectory(tmp.resolve("bad"));
+    return new ArchiveBuilder(Form.BLOBS).image(SampleImage.twoLayers("bad:1")).writeDirectory(tmp.resolve("bad"));
   }
 
   private Path legacyArchive() throws IOException {
-    return new ArchiveBuilder(Form.LEGACY).image(TestImage.twoLayers("bad:1")).writeDirectory(tmp.resolve("bad"));
+    return new ArchiveBuilder(Form.LEGACY).image(SampleImage.twoLayers("bad:1")).writeDirectory(tmp.resolve("bad"));
   }
 
   private static void replaceLayerPath(Path dir, String path) throws IOException {
@@ -227,7 +230,7 @@ class BadArchiveLoadTest {
   }
 
   private Path ociArchive() throws IOException {
-    return new ArchiveBuilder(Form.OCI).image(TestImage.twoLayers("bad:1")).writeDirectory(tmp.resolve("bad"));
+    return new ArchiveBuilder(Form.OCI).image(SampleImage.twoLayers("bad:1")).writeDirectory(tmp.resolve("bad"));
   }
 
   private static final java.util.regex.Pattern DESCRIPTOR_DIGEST =
@@ -299,19 +302,19 @@ class BadArchiveLoadTest {
   @Test
   void load_ociLayerNotMatchingItsDigest_throwsCorrupt() throws Exception {
     Path dir = ociArchive();
-    Path layer = dir.resolve("blobs/sha256/" + TestLayers.diffId(TestLayers.second()).hex());
+    Path layer = dir.resolve("blobs/sha256/" + Digest.sha256Of(SampleLayers.second()).hex());
     byte[] bytes = Files.readAllBytes(layer);
     bytes[700] ^= 0x20;
     Files.write(layer, bytes);
-    refused(CorruptException.class, dir, TestLayers.diffId(TestLayers.second()).hex());
+    refused(CorruptException.class, dir, Digest.sha256Of(SampleLayers.second()).hex());
   }
 
   @Test
   void load_ociLayerSizeLying_throwsCorrupt() throws Exception {
     Path dir = ociArchive();
-    long size = TestLayers.second().length;
+    long size = SampleLayers.second().length;
     editOciManifest(dir, m -> m.replace("\"size\":" + size + "}", "\"size\":" + (size - 512) + "}"));
-    refused(CorruptException.class, dir, TestLayers.diffId(TestLayers.second()).hex());
+    refused(CorruptException.class, dir, Digest.sha256Of(SampleLayers.second()).hex());
   }
 
   @Test
@@ -337,11 +340,11 @@ class BadArchiveLoadTest {
   @Test
   void load_layerSymlinkedToOutsideFile_throwsInvalidArgument() throws Exception {
     Path dir = blobsArchive();
-    Path layer = dir.resolve("blobs/sha256/" + TestLayers.diffId(TestLayers.second()).hex());
+    Path layer = dir.resolve("blobs/sha256/" + Digest.sha256Of(SampleLayers.second()).hex());
     Files.copy(layer, canary.resolve("layer.tar"));
     Files.delete(layer);
     Files.createSymbolicLink(layer, canary.resolve("layer.tar"));
-    refused(InvalidArgumentException.class, dir, TestLayers.diffId(TestLayers.second()).hex());
+    refused(InvalidArgumentException.class, dir, Digest.sha256Of(SampleLayers.second()).hex());
   }
 
   @Test
@@ -355,55 +358,41 @@ class BadArchiveLoadTest {
   @Test
   void load_directoryWhereLayerExpected_throwsCorrupt() throws Exception {
     Path dir = blobsArchive();
-    Path layer = dir.resolve("blobs/sha256/" + TestLayers.diffId(TestLayers.second()).hex());
+    Path layer = dir.resolve("blobs/sha256/" + Digest.sha256Of(SampleLayers.second()).hex());
     Files.delete(layer);
     Files.createDirectory(layer);
-    refused(CorruptException.class, dir, TestLayers.diffId(TestLayers.second()).hex());
+    refused(CorruptException.class, dir, Digest.sha256Of(SampleLayers.second()).hex());
   }
 
   @Test
   void load_directoryWhereLayerExpectedInATar_throwsCorrupt() throws Exception {
     Path dir = blobsArchive();
-    Path layer = dir.resolve("blobs/sha256/" + TestLayers.diffId(TestLayers.second()).hex());
+    Path layer = dir.resolve("blobs/sha256/" + Digest.sha256Of(SampleLayers.second()).hex());
     Files.delete(layer);
     Files.createDirectories(layer.resolve("inner"));
     refused(CorruptException.class, ArchiveBuilder.tarOf(dir, tmp.resolve("bad.tar"), false),
-        TestLayers.diffId(TestLayers.second()).hex());
+        Digest.sha256Of(SampleLayers.second()).hex());
   }
 
   @Test
   void load_honestArchiveWithHostileLayer_throwsCorruptAndWritesNothingOutside() throws Exception {
-    byte[] hostile = TestLayers.tar(t -> TestLayers.file(t, "../../canary/etc/passwd", "pwned", 0644));
-    TestImage image = TestImage.of(List.of(TestLayers.base(), hostile), "hostile", "bad:1");
+    byte[] hostile = new RawTar().file("../../canary/etc/passwd", "pwned").end();
+    SampleImage image = SampleImage.of(List.of(SampleLayers.base(), hostile), "hostile", "bad:1");
     refused(CorruptException.class, new ArchiveBuilder(Form.OCI).image(image).writeDirectory(tmp.resolve("bad")),
         "../../canary/etc/passwd");
   }
 
   @Test
   void load_outerTarWithSymlinkThenWriteThrough_throwsCorrupt() throws Exception {
-    Path tar = tmp.resolve("evil.tar");
-    try (var out = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(Files.newOutputStream(tar))) {
-      var link = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("blobs",
-          org.apache.commons.compress.archivers.tar.TarConstants.LF_SYMLINK);
-      link.setLinkName(canary.toString());
-      out.putArchiveEntry(link);
-      out.closeArchiveEntry();
-      TestLayers.file(out, "blobs/etc/passwd", "pwned", 0644);
-      TestLayers.file(out, "manifest.json", "[]", 0644);
-    }
+    Path tar = Files.write(tmp.resolve("evil.tar"), new RawTar().symlink("blobs", canary.toString())
+        .file("blobs/etc/passwd", "pwned").file("manifest.json", "[]").end());
     refused(CorruptException.class, tar, "symlink 'blobs'");
   }
 
   @Test
   void load_outerTarWithHardlinkToOutside_throwsCorrupt() throws Exception {
-    Path tar = tmp.resolve("evil.tar");
-    try (var out = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(Files.newOutputStream(tar))) {
-      var link = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("manifest.json",
-          org.apache.commons.compress.archivers.tar.TarConstants.LF_LINK);
-      link.setLinkName("../../canary/etc/passwd");
-      out.putArchiveEntry(link);
-      out.closeArchiveEntry();
-    }
+    Path tar = Files.write(tmp.resolve("evil.tar"),
+        new RawTar().hardlink("manifest.json", "../../canary/etc/passwd").end());
     refused(CorruptException.class, tar, "manifest.json");
   }
 }

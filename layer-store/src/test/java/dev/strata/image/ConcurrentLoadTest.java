@@ -1,11 +1,16 @@
 package dev.strata.image;
 
+import static dev.strata.image.SampleImageIds.diffIds;
+import static dev.strata.image.SampleImageIds.imageId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.strata.conformance.Stress;
 import dev.strata.driver.Digest;
 import dev.strata.layer.ChainId;
 import dev.strata.layer.Layer;
+import dev.strata.testing.ArchiveBuilder;
+import dev.strata.testing.SampleImage;
+import dev.strata.testing.SampleLayers;
+import dev.strata.testing.Stress;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,10 +37,10 @@ class ConcurrentLoadTest {
 
   @Test
   void load_sameArchiveFrom8Threads_oneCopyOfEachLayerAndOneImageReference() throws Exception {
-    TestImage image = TestImage.of(List.of(TestLayers.base(), TestLayers.second(), TestLayers.single("top")),
+    SampleImage image = SampleImage.of(List.of(SampleLayers.base(), SampleLayers.second(), SampleLayers.single("top")),
         "three layers", "app:v1");
     Path archive = new ArchiveBuilder(ArchiveBuilder.Form.LEGACY).image(image).writeTar(tmp, false);
-    List<ChainId> chains = ImageConfig.chainIds(image.diffIds());
+    List<ChainId> chains = ImageConfig.chainIds(diffIds(image));
     int rounds = Stress.iterations(5);
 
     try (Stores s = Stores.open(tmp.resolve("root"))) {
@@ -47,7 +52,7 @@ class ConcurrentLoadTest {
           }
         });
 
-        assertEquals(Set.of(image.id()), ids, "round " + round);
+        assertEquals(Set.of(imageId(image)), ids, "round " + round);
         assertEquals(1, s.images.images().size());
         assertEquals(Map.of(chains.get(0).toString(), 0, chains.get(1).toString(), 0, chains.get(2).toString(), 1),
             s.layerCounts(), "round " + round + ": the image holds one reference on its top layer, nothing else does");
@@ -62,14 +67,14 @@ class ConcurrentLoadTest {
 
   @Test
   void load_twoImagesSharingLayersFrom8Threads_sharedLayersOnceAndEachImageOneReference() throws Exception {
-    TestImage one = TestImage.of(List.of(TestLayers.base(), TestLayers.single("one")), "one", "one:v1");
-    TestImage two = TestImage.of(List.of(TestLayers.base(), TestLayers.single("two")), "two", "two:v1");
+    SampleImage one = SampleImage.of(List.of(SampleLayers.base(), SampleLayers.single("one")), "one", "one:v1");
+    SampleImage two = SampleImage.of(List.of(SampleLayers.base(), SampleLayers.single("two")), "two", "two:v1");
     Path archiveOne = new ArchiveBuilder(ArchiveBuilder.Form.LEGACY).image(one).writeTar(
         Files.createDirectory(tmp.resolve("one")), false);
     Path archiveTwo = new ArchiveBuilder(ArchiveBuilder.Form.OCI).image(two).writeTar(
         Files.createDirectory(tmp.resolve("two")), false);
-    List<ChainId> chainsOne = ImageConfig.chainIds(one.diffIds());
-    List<ChainId> chainsTwo = ImageConfig.chainIds(two.diffIds());
+    List<ChainId> chainsOne = ImageConfig.chainIds(diffIds(one));
+    List<ChainId> chainsTwo = ImageConfig.chainIds(diffIds(two));
     int rounds = Stress.iterations(5);
 
     try (Stores s = Stores.open(tmp.resolve("root"))) {
@@ -91,10 +96,10 @@ class ConcurrentLoadTest {
 
   @Test
   void register_sameLayerFrom8Threads_oneLayerHoldingEveryReference() throws Exception {
-    byte[] base = TestLayers.base();
-    byte[] child = TestLayers.second();
-    Digest baseDiff = TestLayers.diffId(base);
-    Digest childDiff = TestLayers.diffId(child);
+    byte[] base = SampleLayers.base();
+    byte[] child = SampleLayers.second();
+    Digest baseDiff = Digest.sha256Of(base);
+    Digest childDiff = Digest.sha256Of(child);
     int perThread = Stress.iterations(10);
 
     try (Stores s = Stores.open(tmp.resolve("root"))) {
@@ -133,12 +138,12 @@ class ConcurrentLoadTest {
 
   @Test
   void registerAndRelease_interleavedOnSharedParentFrom8Threads_leaveNothing() throws Exception {
-    byte[] base = TestLayers.base();
+    byte[] base = SampleLayers.base();
     int perThread = Stress.iterations(15);
 
     try (Stores s = Stores.open(tmp.resolve("root"))) {
       Stress.run(THREADS, Stress.deadline(Duration.ofSeconds(40)), thread -> {
-        byte[] mine = TestLayers.single("thread-" + thread);
+        byte[] mine = SampleLayers.single("thread-" + thread);
         for (int i = 0; i < perThread; i++) {
           Layer b = s.layers.register(new ByteArrayInputStream(base), Optional.empty(), Optional.empty());
           Layer c = s.layers.register(new ByteArrayInputStream(mine), Optional.of(b.chainId()), Optional.empty());

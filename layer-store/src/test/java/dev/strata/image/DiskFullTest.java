@@ -4,11 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.strata.conformance.LoopFilesystem;
 import dev.strata.driver.error.FailedPreconditionException;
-import dev.strata.image.ArchiveBuilder.Form;
 import dev.strata.layer.InitHook;
 import dev.strata.layer.Layer;
+import dev.strata.testing.ArchiveBuilder.Form;
+import dev.strata.testing.ArchiveBuilder;
+import dev.strata.testing.LayerTarBuilder;
+import dev.strata.testing.LoopFilesystem;
+import dev.strata.testing.SampleImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -64,7 +67,7 @@ class DiskFullTest {
   private static byte[] randomLayer(String name, int mib, long seed) {
     byte[] content = new byte[mib * MIB];
     new Random(seed).nextBytes(content);
-    return TestLayers.tar(t -> TestLayers.file(t, name, content, 0644));
+    return new LayerTarBuilder().file(name, content, 0644).build();
   }
 
   private long free() throws IOException {
@@ -93,7 +96,7 @@ class DiskFullTest {
   private Layer held(byte[] tar, String tag) throws IOException {
     Layer layer = stores.layers.register(new ByteArrayInputStream(tar), Optional.empty(), Optional.empty());
     try {
-      stores.images.add(TestImage.of(List.of(tar), tag, tag).config(), List.of(tag));
+      stores.images.add(SampleImage.of(List.of(tar), tag, tag).config(), List.of(tag));
     } finally {
       stores.layers.release(layer.chainId());
     }
@@ -173,7 +176,7 @@ class DiskFullTest {
 
   @Test
   void load_archiveLargerThanTheFreeSpace_throwsFailedPreconditionAndWorksAfterFreeing() throws IOException {
-    TestImage image = TestImage.of(List.of(randomLayer("one", 8, 3), randomLayer("two", 8, 4)), "big", "big:1");
+    SampleImage image = SampleImage.of(List.of(randomLayer("one", 8, 3), randomLayer("two", 8, 4)), "big", "big:1");
     Path archive = new ArchiveBuilder(Form.BLOBS).image(image).writeTar(tmp.resolve("scratch"), false);
     Path filler = fillLeaving(12L * MIB);
     List<String> tree = storeTree();

@@ -1,16 +1,21 @@
 package dev.strata.image;
 
+import static dev.strata.image.SampleImageIds.diffIds;
+import static dev.strata.image.SampleImageIds.imageId;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strata.driver.Digest;
-import dev.strata.image.ArchiveBuilder.Form;
-import dev.strata.image.TestLayers.Compression;
 import dev.strata.layer.ChainId;
 import dev.strata.layer.InitHook;
 import dev.strata.layer.Layer;
+import dev.strata.testing.ArchiveBuilder.Form;
+import dev.strata.testing.ArchiveBuilder;
+import dev.strata.testing.LayerCompression;
+import dev.strata.testing.SampleImage;
+import dev.strata.testing.SampleLayers;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -39,26 +44,26 @@ class ImageArchivesLoadTest {
   @ParameterizedTest
   @MethodSource("formsAndPackagings")
   void load_archive_listsImageWithTagsAndRegistersItsLayers(Form form, Packaging packaging) throws Exception {
-    TestImage image = TestImage.twoLayers("busybox:latest", "busybox:1.36");
+    SampleImage image = SampleImage.twoLayers("busybox:latest", "busybox:1.36");
     Path archive = write(new ArchiveBuilder(form).image(image), packaging);
     try (Stores s = Stores.open(tmp.resolve("root"))) {
       List<Image> loaded = s.archives.load(archive);
 
       assertEquals(1, loaded.size());
       Image img = loaded.get(0);
-      assertEquals(image.id(), img.id());
-      assertEquals(image.diffIds(), img.diffIds());
+      assertEquals(imageId(image), img.id());
+      assertEquals(diffIds(image), img.diffIds());
       assertEquals(List.of(Reference.parse("busybox:1.36"), Reference.parse("busybox:latest")), img.tags());
       assertEquals(2, img.layerCount());
       assertEquals(List.of(img), s.images.images());
       assertArrayEquals(image.config(), s.images.config(img.id()));
 
-      List<ChainId> chains = ImageConfig.chainIds(image.diffIds());
+      List<ChainId> chains = ImageConfig.chainIds(diffIds(image));
       assertEquals(Optional.of(chains.get(1)), img.top());
       Layer base = s.layers.get(chains.get(0)).orElseThrow();
       Layer top = s.layers.get(chains.get(1)).orElseThrow();
-      assertEquals(image.diffIds().get(0), base.diffId());
-      assertEquals(image.diffIds().get(1), top.diffId());
+      assertEquals(diffIds(image).get(0), base.diffId());
+      assertEquals(diffIds(image).get(1), top.diffId());
       assertEquals(Optional.of(chains.get(0)), top.parent());
       assertEquals(2, s.layers.layers().size());
       assertEquals(1, s.layers.references(top.chainId()), "the image holds one reference on its top layer");
@@ -69,13 +74,13 @@ class ImageArchivesLoadTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Compression.class)
-  void load_ociLayerCompressed_reExportsTheUncompressedBytes(Compression compression) throws Exception {
-    TestImage image = TestImage.twoLayers("app:v1");
+  @EnumSource(LayerCompression.class)
+  void load_ociLayerCompressed_reExportsTheUncompressedBytes(LayerCompression compression) throws Exception {
+    SampleImage image = SampleImage.twoLayers("app:v1");
     Path archive = write(new ArchiveBuilder(Form.OCI).compression(compression).image(image), Packaging.TAR);
     try (Stores s = Stores.open(tmp.resolve("root"))) {
       s.archives.load(archive);
-      List<ChainId> chains = ImageConfig.chainIds(image.diffIds());
+      List<ChainId> chains = ImageConfig.chainIds(diffIds(image));
       for (int i = 0; i < 2; i++) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         s.layers.export(chains.get(i), out);
@@ -86,20 +91,20 @@ class ImageArchivesLoadTest {
 
   @Test
   void load_nestedIndexWithDockerMediaTypes_loadsTheAmd64Image() throws Exception {
-    TestImage image = TestImage.twoLayers("app:v1");
+    SampleImage image = SampleImage.twoLayers("app:v1");
     Path archive = write(new ArchiveBuilder(Form.OCI).nestedIndex().dockerMediaTypes()
-        .compression(Compression.GZIP).image(image), Packaging.DIRECTORY);
+        .compression(LayerCompression.GZIP).image(image), Packaging.DIRECTORY);
     try (Stores s = Stores.open(tmp.resolve("root"))) {
-      assertEquals(image.id(), s.archives.load(archive).get(0).id());
-      assertEquals(image.id(), s.images.get("app:v1").id());
+      assertEquals(imageId(image), s.archives.load(archive).get(0).id());
+      assertEquals(imageId(image), s.images.get("app:v1").id());
     }
   }
 
   @Test
   void load_twoLayerImage_containerSeesWhiteoutAndOpaqueDirectoryApplied() throws Exception {
-    TestImage image = TestImage.twoLayers("app:v1");
+    SampleImage image = SampleImage.twoLayers("app:v1");
     try (Stores s = Stores.open(tmp.resolve("root"))) {
-      Image img = s.archives.load(write(new ArchiveBuilder(Form.OCI).compression(Compression.GZIP).image(image),
+      Image img = s.archives.load(write(new ArchiveBuilder(Form.OCI).compression(LayerCompression.GZIP).image(image),
           Packaging.TAR)).get(0);
       s.layers.createWriteLayer("c1", img.top(), InitHook.none(), Map.of());
       Path rootfs = s.layers.mount("c1");
@@ -118,7 +123,7 @@ class ImageArchivesLoadTest {
 
   @Test
   void load_twice_keepsOneImageAndExactCounts() throws Exception {
-    TestImage image = TestImage.twoLayers("busybox");
+    SampleImage image = SampleImage.twoLayers("busybox");
     Path archive = write(new ArchiveBuilder(Form.BLOBS).image(image), Packaging.TAR);
     try (Stores s = Stores.open(tmp.resolve("root"))) {
       s.archives.load(archive);
@@ -132,8 +137,8 @@ class ImageArchivesLoadTest {
 
   @Test
   void load_sameImageFromAnotherFormWithMoreTags_addsTags() throws Exception {
-    TestImage first = TestImage.twoLayers("busybox");
-    TestImage again = new TestImage(first.layers(), first.config(), List.of("busybox:stable"));
+    SampleImage first = SampleImage.twoLayers("busybox");
+    SampleImage again = new SampleImage(first.layers(), first.config(), List.of("busybox:stable"));
     try (Stores s = Stores.open(tmp.resolve("root"))) {
       s.archives.load(new ArchiveBuilder(Form.LEGACY).image(first).writeTar(Files.createDirectories(tmp.resolve("a")), false));
       s.archives.load(new ArchiveBuilder(Form.OCI).image(again).writeTar(Files.createDirectories(tmp.resolve("b")), true));
@@ -145,36 +150,36 @@ class ImageArchivesLoadTest {
 
   @Test
   void load_severalImagesSharingABase_eachHoldsItsTop() throws Exception {
-    TestImage one = TestImage.twoLayers("one:1");
-    TestImage two = TestImage.of(List.of(TestLayers.base(), TestLayers.single("two")), "two", "two:2");
+    SampleImage one = SampleImage.twoLayers("one:1");
+    SampleImage two = SampleImage.of(List.of(SampleLayers.base(), SampleLayers.single("two")), "two", "two:2");
     Path archive = write(new ArchiveBuilder(Form.LEGACY).image(one).image(two), Packaging.TAR);
     try (Stores s = Stores.open(tmp.resolve("root"))) {
       List<Image> loaded = s.archives.load(archive);
-      assertEquals(List.of(one.id(), two.id()), loaded.stream().map(Image::id).toList());
+      assertEquals(List.of(imageId(one), imageId(two)), loaded.stream().map(Image::id).toList());
       assertEquals(3, s.layers.layers().size());
       assertEquals(1, s.layers.references(loaded.get(0).top().orElseThrow()));
       assertEquals(1, s.layers.references(loaded.get(1).top().orElseThrow()));
-      assertEquals(0, s.layers.references(new ChainId(one.diffIds().get(0))));
+      assertEquals(0, s.layers.references(new ChainId(diffIds(one).get(0))));
     }
   }
 
   @Test
   void load_tagHeldByAnotherImage_movesTagAndKeepsTheOldImageUntagged() throws Exception {
-    TestImage old = TestImage.of(List.of(TestLayers.single("old")), "old", "app:v1");
-    TestImage fresh = TestImage.of(List.of(TestLayers.single("new")), "new", "app:v1");
+    SampleImage old = SampleImage.of(List.of(SampleLayers.single("old")), "old", "app:v1");
+    SampleImage fresh = SampleImage.of(List.of(SampleLayers.single("new")), "new", "app:v1");
     try (Stores s = Stores.open(tmp.resolve("root"))) {
       s.archives.load(write(new ArchiveBuilder(Form.BLOBS).image(old), Packaging.DIRECTORY, "a"));
       s.archives.load(write(new ArchiveBuilder(Form.BLOBS).image(fresh), Packaging.DIRECTORY, "b"));
-      assertEquals(fresh.id(), s.images.get("app:v1").id());
-      assertEquals(List.of(), s.images.get(old.id().toString()).tags());
+      assertEquals(imageId(fresh), s.images.get("app:v1").id());
+      assertEquals(List.of(), s.images.get(imageId(old).toString()).tags());
       assertEquals(2, s.images.images().size());
     }
   }
 
   @Test
   void load_thenRestart_restoresImagesTagsAndCounts() throws Exception {
-    TestImage image = TestImage.twoLayers("busybox", "example.com/x/y:2");
-    Path archive = write(new ArchiveBuilder(Form.OCI).compression(Compression.ZSTD).image(image), Packaging.TAR);
+    SampleImage image = SampleImage.twoLayers("busybox", "example.com/x/y:2");
+    Path archive = write(new ArchiveBuilder(Form.OCI).compression(LayerCompression.ZSTD).image(image), Packaging.TAR);
     Path root = tmp.resolve("root");
     List<Image> before;
     var counts = new java.util.TreeMap<String, Integer>();
@@ -186,13 +191,13 @@ class ImageArchivesLoadTest {
     try (Stores s = Stores.open(root)) {
       assertEquals(before, s.images.images());
       assertEquals(counts, s.layerCounts());
-      assertArrayEquals(image.config(), s.images.config(image.id()));
+      assertArrayEquals(image.config(), s.images.config(imageId(image)));
     }
   }
 
   @Test
   void load_exportOfEachLayer_hashesToItsDiffId() throws Exception {
-    TestImage image = TestImage.twoLayers("busybox");
+    SampleImage image = SampleImage.twoLayers("busybox");
     try (Stores s = Stores.open(tmp.resolve("root"))) {
       Image img = s.archives.load(write(new ArchiveBuilder(Form.LEGACY).image(image), Packaging.TAR_GZ)).get(0);
       for (int i = 0; i < img.layerCount(); i++) {

@@ -1,5 +1,7 @@
 package dev.strata.image;
 
+import static dev.strata.image.SampleImageIds.diffIds;
+import static dev.strata.image.SampleImageIds.imageId;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,8 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.strata.driver.Digest;
 import dev.strata.driver.error.AlreadyExistsException;
 import dev.strata.driver.error.NotFoundException;
-import dev.strata.image.ArchiveBuilder.Form;
-import dev.strata.image.TestLayers.Compression;
+import dev.strata.testing.ArchiveBuilder.Form;
+import dev.strata.testing.ArchiveBuilder;
+import dev.strata.testing.LayerCompression;
+import dev.strata.testing.SampleImage;
+import dev.strata.testing.SampleLayers;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,11 +34,11 @@ class ImageArchivesSaveTest {
   @ParameterizedTest
   @EnumSource(Form.class)
   void save_loadedImage_reloadsIntoAFreshStoreWithTheSameIdAndDiffIds(Form form) throws Exception {
-    TestImage image = TestImage.twoLayers("busybox:latest");
+    SampleImage image = SampleImage.twoLayers("busybox:latest");
     Path saved = tmp.resolve("saved.tar");
     Image original;
     try (Stores s = Stores.open(tmp.resolve("one"))) {
-      original = s.archives.load(new ArchiveBuilder(form).compression(form == Form.OCI ? Compression.GZIP : Compression.PLAIN)
+      original = s.archives.load(new ArchiveBuilder(form).compression(form == Form.OCI ? LayerCompression.GZIP : LayerCompression.PLAIN)
           .image(image).writeTar(Files.createDirectories(tmp.resolve("in")), false)).get(0);
       var counts = s.layerCounts();
       try (OutputStream out = Files.newOutputStream(saved)) {
@@ -44,7 +49,7 @@ class ImageArchivesSaveTest {
     try (Stores s = Stores.open(tmp.resolve("two"))) {
       Image reloaded = s.archives.load(saved).get(0);
       assertEquals(original.id(), reloaded.id());
-      assertEquals(image.diffIds(), reloaded.diffIds());
+      assertEquals(diffIds(image), reloaded.diffIds());
       assertEquals(List.of(Reference.parse("busybox")), reloaded.tags());
       assertArrayEquals(image.config(), s.images.config(reloaded.id()));
     }
@@ -52,10 +57,10 @@ class ImageArchivesSaveTest {
 
   @Test
   void save_layerEntries_hashToTheirDiffIds() throws Exception {
-    TestImage image = TestImage.twoLayers("app:v1");
+    SampleImage image = SampleImage.twoLayers("app:v1");
     Path saved = tmp.resolve("saved.tar");
     try (Stores s = Stores.open(tmp.resolve("root"))) {
-      s.archives.load(new ArchiveBuilder(Form.OCI).compression(Compression.ZSTD).image(image).writeDirectory(tmp.resolve("in")));
+      s.archives.load(new ArchiveBuilder(Form.OCI).compression(LayerCompression.ZSTD).image(image).writeDirectory(tmp.resolve("in")));
       try (OutputStream out = Files.newOutputStream(saved)) {
         s.archives.save(List.of("app:v1"), out);
       }
@@ -68,20 +73,20 @@ class ImageArchivesSaveTest {
         }
       }
     }
-    for (Digest diffId : image.diffIds()) {
+    for (Digest diffId : diffIds(image)) {
       assertEquals(diffId, entries.get("blobs/sha256/" + diffId.hex()));
     }
-    assertEquals(image.id().digest(), entries.get("blobs/sha256/" + image.id().digest().hex()));
+    assertEquals(imageId(image).digest(), entries.get("blobs/sha256/" + imageId(image).digest().hex()));
   }
 
   @Test
   void save_byId_writesTheImageUntagged() throws Exception {
-    TestImage image = TestImage.twoLayers("app:v1");
+    SampleImage image = SampleImage.twoLayers("app:v1");
     Path saved = tmp.resolve("saved.tar");
     try (Stores s = Stores.open(tmp.resolve("one"))) {
       s.archives.load(new ArchiveBuilder(Form.BLOBS).image(image).writeDirectory(tmp.resolve("in")));
       try (OutputStream out = Files.newOutputStream(saved)) {
-        s.archives.save(List.of(image.id().shortId()), out);
+        s.archives.save(List.of(imageId(image).shortId()), out);
       }
     }
     try (Stores s = Stores.open(tmp.resolve("two"))) {
@@ -102,7 +107,7 @@ class ImageArchivesSaveTest {
 
   @Test
   void saveOciLayout_directory_reloadsAsOciLayout() throws Exception {
-    TestImage image = TestImage.twoLayers("app:v1");
+    SampleImage image = SampleImage.twoLayers("app:v1");
     Path layout = tmp.resolve("layout");
     try (Stores s = Stores.open(tmp.resolve("one"))) {
       s.archives.load(new ArchiveBuilder(Form.LEGACY).image(image).writeDirectory(tmp.resolve("in")));
@@ -112,15 +117,15 @@ class ImageArchivesSaveTest {
     Files.delete(layout.resolve("manifest.json"));
     try (Stores s = Stores.open(tmp.resolve("two"))) {
       Image reloaded = s.archives.load(layout).get(0);
-      assertEquals(image.id(), reloaded.id());
+      assertEquals(imageId(image), reloaded.id());
       assertEquals(List.of(Reference.parse("app:v1")), reloaded.tags());
     }
   }
 
   @Test
   void save_twoImagesSharingABase_roundTripsBoth() throws Exception {
-    TestImage one = TestImage.twoLayers("one:1");
-    TestImage two = TestImage.of(List.of(TestLayers.base(), TestLayers.single("two")), "two", "two:2");
+    SampleImage one = SampleImage.twoLayers("one:1");
+    SampleImage two = SampleImage.of(List.of(SampleLayers.base(), SampleLayers.single("two")), "two", "two:2");
     Path saved = tmp.resolve("saved.tar.gz");
     try (Stores s = Stores.open(tmp.resolve("one"))) {
       s.archives.load(new ArchiveBuilder(Form.LEGACY).image(one).image(two).writeDirectory(tmp.resolve("in")));
@@ -131,7 +136,7 @@ class ImageArchivesSaveTest {
     }
     try (Stores s = Stores.open(tmp.resolve("two"))) {
       List<Image> loaded = s.archives.load(saved);
-      assertEquals(List.of(one.id(), two.id()), loaded.stream().map(Image::id).toList());
+      assertEquals(List.of(imageId(one), imageId(two)), loaded.stream().map(Image::id).toList());
       assertEquals(3, s.layers.layers().size());
     }
   }

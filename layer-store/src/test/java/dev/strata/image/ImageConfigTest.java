@@ -1,5 +1,6 @@
 package dev.strata.image;
 
+import static dev.strata.image.SampleImageIds.diffIds;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.strata.driver.Digest;
 import dev.strata.driver.error.CorruptException;
 import dev.strata.layer.ChainId;
+import dev.strata.testing.SampleImage;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -17,16 +19,16 @@ class ImageConfigTest {
 
   @Test
   void parse_dockerConfig_readsDiffIdsCreatedAndId() throws Exception {
-    TestImage image = TestImage.twoLayers();
+    SampleImage image = SampleImage.twoLayers();
     ImageConfig config = ImageConfig.parse(image.config(), "config");
-    assertEquals(image.diffIds(), config.diffIds());
+    assertEquals(diffIds(image), config.diffIds());
     assertEquals(Instant.parse("2024-01-02T03:04:05.123456789Z"), config.created());
     assertEquals(ImageId.ofConfig(image.config()), config.id());
   }
 
   @Test
   void chainIds_twoLayers_followTheOciRule() {
-    List<Digest> diffIds = TestImage.twoLayers().diffIds();
+    List<Digest> diffIds = diffIds(SampleImage.twoLayers());
     List<ChainId> chains = ImageConfig.chainIds(diffIds);
     assertEquals(new ChainId(diffIds.get(0)), chains.get(0));
     String text = diffIds.get(0) + " " + diffIds.get(1);

@@ -1,5 +1,7 @@
 package dev.strata.image;
 
+import static dev.strata.image.SampleImageIds.diffIds;
+import static dev.strata.image.SampleImageIds.imageId;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,6 +15,8 @@ import dev.strata.driver.error.NotFoundException;
 import dev.strata.layer.ChainId;
 import dev.strata.layer.InitHook;
 import dev.strata.layer.LayerAudit;
+import dev.strata.testing.SampleImage;
+import dev.strata.testing.SampleLayers;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,17 +35,17 @@ class ImageStoreTest {
   @Test
   void add_registeredLayers_holdsOneReferenceOnTheTopLayerOnly() throws Exception {
     try (Stores s = Stores.open(tmp)) {
-      TestImage image = TestImage.twoLayers();
+      SampleImage image = SampleImage.twoLayers();
       List<ChainId> chains = register(s, image);
       Image added = s.images.add(image.config(), List.of("busybox"));
       s.layers.release(chains.get(1)); // the registration's own reference, as a load drops it
 
-      assertEquals(image.id(), added.id());
+      assertEquals(imageId(image), added.id());
       assertEquals(Optional.of(chains.get(1)), added.top());
       assertEquals(Instant.parse("2024-01-02T03:04:05.123456789Z"), added.created());
       assertEquals(1, s.layers.references(chains.get(1)));
       assertEquals(0, s.layers.references(chains.get(0)));
-      assertTrue(Files.isRegularFile(s.layers.metadataRoot().resolve("imagedb/content/sha256/" + image.id().digest().hex())));
+      assertTrue(Files.isRegularFile(s.layers.metadataRoot().resolve("imagedb/content/sha256/" + imageId(image).digest().hex())));
       assertTrue(Files.readString(s.layers.metadataRoot().resolve("repositories.json")).contains("\"busybox:latest\""));
     }
   }
@@ -49,8 +53,8 @@ class ImageStoreTest {
   @Test
   void add_twoImagesOverTheSameLayers_holdOneReferenceEach() throws Exception {
     try (Stores s = Stores.open(tmp)) {
-      TestImage a = TestImage.twoLayers();
-      TestImage b = TestImage.of(a.layers(), "same layers, other config");
+      SampleImage a = SampleImage.twoLayers();
+      SampleImage b = SampleImage.of(a.layers(), "same layers, other config");
       List<ChainId> chains = register(s, a);
       s.images.add(a.config(), List.of("a"));
       s.images.add(b.config(), List.of("b"));
@@ -66,7 +70,7 @@ class ImageStoreTest {
   @Test
   void add_topLayerNotRegistered_throwsNotFoundAndAddsNothing() throws Exception {
     try (Stores s = Stores.open(tmp)) {
-      assertThrows(NotFoundException.class, () -> s.images.add(TestImage.twoLayers().config(), List.of("x")));
+      assertThrows(NotFoundException.class, () -> s.images.add(SampleImage.twoLayers().config(), List.of("x")));
       assertEquals(List.of(), s.images.images());
     }
   }
@@ -74,7 +78,7 @@ class ImageStoreTest {
   @Test
   void add_invalidTag_throwsInvalidArgument() throws Exception {
     try (Stores s = Stores.open(tmp)) {
-      TestImage image = TestImage.twoLayers();
+      SampleImage image = SampleImage.twoLayers();
       register(s, image);
       assertThrows(InvalidArgumentException.class, () -> s.images.add(image.config(), List.of("Busybox")));
       assertEquals(List.of(), s.images.images());
@@ -91,54 +95,54 @@ class ImageStoreTest {
   @Test
   void remove_tagOfImageWithOtherTags_onlyUntags() throws Exception {
     try (Stores s = Stores.open(tmp)) {
-      TestImage image = loaded(s, "busybox", "busybox:1.36");
+      SampleImage image = loaded(s, "busybox", "busybox:1.36");
       ImageRemoval removal = s.images.remove("busybox:latest", false);
       assertEquals(List.of(Reference.parse("busybox")), removal.untagged());
       assertEquals(List.of(), removal.deleted());
-      assertEquals(List.of(Reference.parse("busybox:1.36")), s.images.get(image.id().toString()).tags());
+      assertEquals(List.of(Reference.parse("busybox:1.36")), s.images.get(imageId(image).toString()).tags());
     }
   }
 
   @Test
   void remove_lastTag_deletesImageAndItsLayers() throws Exception {
     try (Stores s = Stores.open(tmp)) {
-      TestImage image = loaded(s, "busybox");
+      SampleImage image = loaded(s, "busybox");
       ImageRemoval removal = s.images.remove("busybox", false);
-      assertEquals(List.of(image.id()), removal.deleted());
+      assertEquals(List.of(imageId(image)), removal.deleted());
       assertEquals(2, removal.layersRemoved().size());
       assertEquals(List.of(), s.images.images());
       assertEquals(List.of(), s.layers.layers());
-      assertFalse(Files.exists(s.layers.metadataRoot().resolve("imagedb/content/sha256/" + image.id().digest().hex())));
+      assertFalse(Files.exists(s.layers.metadataRoot().resolve("imagedb/content/sha256/" + imageId(image).digest().hex())));
     }
   }
 
   @Test
   void remove_byIdWithSeveralTags_throwsFailedPreconditionUnlessForced() throws Exception {
     try (Stores s = Stores.open(tmp)) {
-      TestImage image = loaded(s, "a", "b");
-      assertThrows(FailedPreconditionException.class, () -> s.images.remove(image.id().toString(), false));
+      SampleImage image = loaded(s, "a", "b");
+      assertThrows(FailedPreconditionException.class, () -> s.images.remove(imageId(image).toString(), false));
       assertEquals(1, s.images.images().size());
-      ImageRemoval removal = s.images.remove(image.id().shortId(), true);
+      ImageRemoval removal = s.images.remove(imageId(image).shortId(), true);
       assertEquals(List.of(Reference.parse("a"), Reference.parse("b")), removal.untagged());
-      assertEquals(List.of(image.id()), removal.deleted());
+      assertEquals(List.of(imageId(image)), removal.deleted());
     }
   }
 
   @Test
   void remove_imageUsedByContainer_throwsFailedPreconditionUnlessForced() throws Exception {
     try (Stores s = Stores.open(tmp)) {
-      TestImage image = loaded(s, "busybox");
+      SampleImage image = loaded(s, "busybox");
       ChainId top = s.images.get("busybox").top().orElseThrow();
       s.layers.createWriteLayer("web", Optional.of(top), InitHook.none(), Map.of());
 
       FailedPreconditionException e = assertThrows(FailedPreconditionException.class,
           () -> s.images.remove("busybox", false));
       assertTrue(e.getMessage().contains("'web'"), e.getMessage());
-      assertThrows(FailedPreconditionException.class, () -> s.images.remove(image.id().toString(), false));
+      assertThrows(FailedPreconditionException.class, () -> s.images.remove(imageId(image).toString(), false));
       assertEquals(1, s.images.images().size());
 
       ImageRemoval removal = s.images.remove("busybox", true);
-      assertEquals(List.of(image.id()), removal.deleted());
+      assertEquals(List.of(imageId(image)), removal.deleted());
       assertEquals(List.of(), removal.layersRemoved(), "the container still sits on the layers");
       assertTrue(s.layers.get(top).isPresent());
     }
@@ -155,10 +159,10 @@ class ImageStoreTest {
   @Test
   void find_byIdPrefixTagAndFullId_findTheSameImage() throws Exception {
     try (Stores s = Stores.open(tmp)) {
-      TestImage image = loaded(s, "busybox:1.36");
-      assertEquals(image.id(), s.images.get("busybox:1.36").id());
-      assertEquals(image.id(), s.images.get(image.id().toString()).id());
-      assertEquals(image.id(), s.images.get(image.id().shortId()).id());
+      SampleImage image = loaded(s, "busybox:1.36");
+      assertEquals(imageId(image), s.images.get("busybox:1.36").id());
+      assertEquals(imageId(image), s.images.get(imageId(image).toString()).id());
+      assertEquals(imageId(image), s.images.get(imageId(image).shortId()).id());
       assertEquals(Optional.empty(), s.images.find("busybox"), "busybox means busybox:latest");
     }
   }
@@ -167,7 +171,7 @@ class ImageStoreTest {
   void find_ambiguousPrefix_throwsInvalidArgument() throws Exception {
     try (Stores s = Stores.open(tmp)) {
       for (int i = 0; i < 40; i++) {
-        TestImage image = TestImage.of(List.of(), "n" + i);
+        SampleImage image = SampleImage.of(List.of(), "n" + i);
         s.images.add(image.config(), List.of());
       }
       Map<Character, Long> byFirst = new java.util.HashMap<>();
@@ -182,7 +186,7 @@ class ImageStoreTest {
   @Test
   void add_imageWithoutLayers_isKeptWithoutAnyReference() throws Exception {
     try (Stores s = Stores.open(tmp)) {
-      TestImage empty = TestImage.of(List.of(), "scratch");
+      SampleImage empty = SampleImage.of(List.of(), "scratch");
       Image added = s.images.add(empty.config(), List.of("scratch-ish"));
       assertEquals(Optional.empty(), added.top());
       assertEquals(0, added.size());
@@ -192,24 +196,24 @@ class ImageStoreTest {
 
   @Test
   void tag_existingImage_addsTagThatSurvivesRestart() throws Exception {
-    TestImage image;
+    SampleImage image;
     try (Stores s = Stores.open(tmp)) {
       image = loaded(s, "busybox");
       s.images.tag("busybox", "registry.example.com:5000/tools/busybox:prod");
     }
     try (Stores s = Stores.open(tmp)) {
       assertEquals(List.of(Reference.parse("busybox"), Reference.parse("registry.example.com:5000/tools/busybox:prod")),
-          s.images.get(image.id().toString()).tags());
-      assertArrayEquals(image.config(), s.images.config(image.id()));
+          s.images.get(imageId(image).toString()).tags());
+      assertArrayEquals(image.config(), s.images.config(imageId(image)));
     }
   }
 
   @Test
   void open_afterACrash_sweepsStagingAndTemporariesAndIgnoresADamagedConfig() throws Exception {
-    TestImage image;
+    SampleImage image;
     try (Stores s = Stores.open(tmp)) {
       image = loaded(s, "busybox");
-      TestImage other = TestImage.of(List.of(), "damaged");
+      SampleImage other = SampleImage.of(List.of(), "damaged");
       s.images.add(other.config(), List.of("damaged"));
     }
     Path meta;
@@ -219,21 +223,21 @@ class ImageStoreTest {
     Path staging = Files.createDirectories(tmp.resolve("tmp").resolve("image-load-123"));
     Files.writeString(staging.resolve("manifest.json"), "[]");
     Files.writeString(meta.resolve(".tmp-repositories.json-1"), "half");
-    Path damaged = meta.resolve("imagedb/content/sha256/" + TestImage.of(List.of(), "damaged").id().digest().hex());
+    Path damaged = meta.resolve("imagedb/content/sha256/" + imageId(SampleImage.of(List.of(), "damaged")).digest().hex());
     Files.writeString(damaged, "tampered");
     try (Stores s = Stores.open(tmp)) {
       assertFalse(Files.exists(staging));
       assertFalse(Files.exists(meta.resolve(".tmp-repositories.json-1")));
-      assertEquals(List.of(image.id()), s.images.images().stream().map(Image::id).toList());
+      assertEquals(List.of(imageId(image)), s.images.images().stream().map(Image::id).toList());
     }
   }
 
   @Test
   void images_listing_showsTagsIdCreatedSizeAndLayerCount() throws Exception {
     try (Stores s = Stores.open(tmp)) {
-      TestImage image = loaded(s, "busybox");
+      SampleImage image = loaded(s, "busybox");
       Image listed = s.images.images().get(0);
-      assertEquals(image.id(), listed.id());
+      assertEquals(imageId(image), listed.id());
       assertEquals(List.of(Reference.parse("busybox")), listed.tags());
       assertEquals(2, listed.layerCount());
       long expected = 0;
@@ -258,23 +262,23 @@ class ImageStoreTest {
   @Test
   void open_afterLoadKilledBetweenConfigAndTag_removesTheUntaggedImageAndItsLayers() throws Exception {
     try (Stores s = Stores.open(tmp)) {
-      TestImage kept = TestImage.twoLayers();
+      SampleImage kept = SampleImage.twoLayers();
       register(s, kept);
       s.images.add(kept.config(), List.of("kept"));
-      s.layers.release(ImageConfig.chainIds(kept.diffIds()).get(1));
-      TestImage killed = TestImage.of(List.of(TestLayers.single("killed")), "killed");
+      s.layers.release(ImageConfig.chainIds(diffIds(kept)).get(1));
+      SampleImage killed = SampleImage.of(List.of(SampleLayers.single("killed")), "killed");
       // A killed load: layer registered, journal and config written, the top retained, no tag yet.
       s.layers.register(new ByteArrayInputStream(killed.layers().get(0)), Optional.empty(),
-          Optional.of(killed.diffIds().get(0)));
+          Optional.of(diffIds(killed).get(0)));
       ImageDb db = new ImageDb(s.layers.metadataRoot());
-      db.beginAdd(List.of(killed.id()));
-      db.writeConfig(killed.id(), killed.config());
-      s.layers.retain(ImageConfig.chainIds(killed.diffIds()).get(0));
+      db.beginAdd(List.of(imageId(killed)));
+      db.writeConfig(imageId(killed), killed.config());
+      s.layers.retain(ImageConfig.chainIds(diffIds(killed)).get(0));
 
       try (Stores reopened = s.reopen()) {
-        assertEquals(List.of(kept.id()), reopened.images.images().stream().map(Image::id).toList());
+        assertEquals(List.of(imageId(kept)), reopened.images.images().stream().map(Image::id).toList());
         assertEquals(2, reopened.chainIds().size(), "only the kept image's layers stay: " + reopened.chainIds());
-        assertTrue(reopened.chainIds().containsAll(ImageConfig.chainIds(kept.diffIds())));
+        assertTrue(reopened.chainIds().containsAll(ImageConfig.chainIds(diffIds(kept))));
         try (var journals = Files.list(s.layers.metadataRoot().resolve("imagedb"))) {
           assertEquals(List.of(), journals.filter(p -> p.getFileName().toString().startsWith("adding-")).toList());
         }
@@ -285,20 +289,20 @@ class ImageStoreTest {
   @Test
   void open_afterLoadKilledBeforeItsImageWasAdded_removesTheLayersItHeld() throws Exception {
     try (Stores s = Stores.open(tmp)) {
-      TestImage kept = TestImage.twoLayers();
+      SampleImage kept = SampleImage.twoLayers();
       register(s, kept);
       s.images.add(kept.config(), List.of("kept"));
-      s.layers.release(ImageConfig.chainIds(kept.diffIds()).get(1));
-      TestImage killed = TestImage.of(List.of(TestLayers.single("killed")), "killed");
+      s.layers.release(ImageConfig.chainIds(diffIds(kept)).get(1));
+      SampleImage killed = SampleImage.of(List.of(SampleLayers.single("killed")), "killed");
       // A killed load: its layer registered with the load's reference, no image, no release.
       s.layers.register(new ByteArrayInputStream(killed.layers().get(0)), Optional.empty(),
-          Optional.of(killed.diffIds().get(0)));
+          Optional.of(diffIds(killed).get(0)));
       assertEquals(3, s.chainIds().size());
 
       try (Stores reopened = s.reopen()) {
-        assertEquals(ImageConfig.chainIds(kept.diffIds()).stream().sorted((a, b) -> a.toString().compareTo(b.toString()))
+        assertEquals(ImageConfig.chainIds(diffIds(kept)).stream().sorted((a, b) -> a.toString().compareTo(b.toString()))
             .toList(), reopened.chainIds());
-        assertEquals(1, reopened.layers.references(ImageConfig.chainIds(kept.diffIds()).get(1)));
+        assertEquals(1, reopened.layers.references(ImageConfig.chainIds(diffIds(kept)).get(1)));
       }
     }
   }
@@ -306,12 +310,12 @@ class ImageStoreTest {
   @Test
   void open_afterRmiKilledBeforeItReleasedTheLayer_removesTheImagesLayers() throws Exception {
     try (Stores s = Stores.open(tmp)) {
-      TestImage image = TestImage.twoLayers();
+      SampleImage image = SampleImage.twoLayers();
       List<ChainId> chains = register(s, image);
       s.images.add(image.config(), List.of("busybox"));
       // Untagged and its config gone, its reference still counted: rmi killed before the release.
       new ImageDb(s.layers.metadataRoot()).writeTags(Map.of());
-      Files.delete(s.layers.metadataRoot().resolve("imagedb/content/sha256/" + image.id().digest().hex()));
+      Files.delete(s.layers.metadataRoot().resolve("imagedb/content/sha256/" + imageId(image).digest().hex()));
 
       try (Stores reopened = s.reopen()) {
         assertEquals(List.of(), reopened.images.images());
@@ -323,9 +327,9 @@ class ImageStoreTest {
   @Test
   void open_afterReleaseKilledPartWayDownAStack_removesTheLayersLeftUnreferenced() throws Exception {
     try (Stores s = Stores.open(tmp)) {
-      TestImage image = TestImage.of(List.of(TestLayers.single("base")), "base");
+      SampleImage image = SampleImage.of(List.of(SampleLayers.single("base")), "base");
       ChainId base = s.layers.register(new ByteArrayInputStream(image.layers().get(0)), Optional.empty(),
-          Optional.of(image.diffIds().get(0))).chainId();
+          Optional.of(diffIds(image).get(0))).chainId();
       // No reference, nothing on it: what a release killed after removing the layer above leaves.
       new LayerAudit(s.layers).setReferences(base, 0);
       assertEquals(List.of(base), s.chainIds());
@@ -336,11 +340,11 @@ class ImageStoreTest {
     }
   }
 
-  private static List<ChainId> register(Stores s, TestImage image) throws Exception {
+  private static List<ChainId> register(Stores s, SampleImage image) throws Exception {
     Optional<ChainId> parent = Optional.empty();
-    List<ChainId> chains = ImageConfig.chainIds(image.diffIds());
+    List<ChainId> chains = ImageConfig.chainIds(diffIds(image));
     for (int i = 0; i < chains.size(); i++) {
-      s.layers.register(new ByteArrayInputStream(image.layers().get(i)), parent, Optional.of(image.diffIds().get(i)));
+      s.layers.register(new ByteArrayInputStream(image.layers().get(i)), parent, Optional.of(diffIds(image).get(i)));
       parent = Optional.of(chains.get(i));
     }
     for (int i = 0; i < chains.size() - 1; i++) {
@@ -350,8 +354,8 @@ class ImageStoreTest {
   }
 
   /** Registers the two-layer image as a load would, adds it with {@code tags}, and drops the registration's top reference. */
-  private static TestImage loaded(Stores s, String... tags) throws Exception {
-    TestImage image = TestImage.twoLayers(tags);
+  private static SampleImage loaded(Stores s, String... tags) throws Exception {
+    SampleImage image = SampleImage.twoLayers(tags);
     List<ChainId> chains = register(s, image);
     s.images.add(image.config(), List.of(tags));
     s.layers.release(chains.get(chains.size() - 1));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strata.driver.Mounter;
 import dev.strata.driver.error.InvalidArgumentException;
+import dev.strata.testing.LayerTarBuilder;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -30,7 +31,8 @@ class LayerStoreDurabilityTest {
   @TempDir Path root;
 
   private static byte[] layerTar() throws IOException {
-    return new Tars().dir("etc").file("etc/hostname", "durable\n").file("data", "x".repeat(100_000)).build();
+    return new LayerTarBuilder().dir("etc", 0755).file("etc/hostname", "durable\n", 0644)
+        .file("data", "x".repeat(100_000), 0644).build();
   }
 
   private Path layerDb() {

@@ -13,6 +13,7 @@ import dev.strata.driver.error.CorruptException;
 import dev.strata.driver.error.FailedPreconditionException;
 import dev.strata.driver.error.InvalidArgumentException;
 import dev.strata.driver.error.NotFoundException;
+import dev.strata.testing.LayerTarBuilder;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -43,7 +44,8 @@ class LayerStoreTest {
   }
 
   private static byte[] base() throws IOException {
-    return new Tars().dir("etc").file("etc/os-release", "NAME=test\n").dir("usr").file("usr/a", "a").build();
+    return new LayerTarBuilder().dir("etc", 0755).file("etc/os-release", "NAME=test\n", 0644)
+        .dir("usr", 0755).file("usr/a", "a", 0644).build();
   }
 
   private Layer register(byte[] tar, Optional<ChainId> parent) throws IOException {
@@ -59,14 +61,14 @@ class LayerStoreTest {
   @Test
   void register_baseAndChild_computesDiffIdsAndChainIds() throws Exception {
     byte[] t1 = base();
-    byte[] t2 = new Tars().file("usr/b", "b").whiteout("usr", "a").build();
+    byte[] t2 = new LayerTarBuilder().file("usr/b", "b", 0644).whiteout("usr/a").build();
     Layer l1 = register(t1, Optional.empty());
     Layer l2 = register(t2, Optional.of(l1.chainId()));
 
-    assertEquals(Tars.sha256(t1), l1.diffId().toString());
+    assertEquals(Digest.sha256Of(t1).toString(), l1.diffId().toString());
     assertEquals(l1.diffId(), l1.chainId().digest());
-    assertEquals(Tars.sha256(t2), l2.diffId().toString());
-    assertEquals(Tars.sha256((l1.chainId() + " " + l2.diffId()).getBytes()), l2.chainId().toString());
+    assertEquals(Digest.sha256Of(t2).toString(), l2.diffId().toString());
+    assertEquals(Digest.sha256Of((l1.chainId() + " " + l2.diffId()).getBytes()).toString(), l2.chainId().toString());
     assertEquals(2, l2.depth());
     assertEquals(Optional.of(l1.chainId()), l2.parent());
     assertEquals(2, store.layers().size());
@@ -113,7 +115,7 @@ class LayerStoreTest {
     Layer b = store.register(new ByteArrayInputStream(t), Optional.empty(), Optional.of(a.diffId()));
     assertEquals(a, b);
     assertEquals(2, store.references(a.chainId()));
-    byte[] other = new Tars().file("x", "y").build();
+    byte[] other = new LayerTarBuilder().file("x", "y", 0644).build();
     assertThrows(CorruptException.class,
         () -> store.register(new ByteArrayInputStream(other), Optional.empty(), Optional.of(a.diffId())));
     assertEquals(2, store.references(a.chainId()));
@@ -122,7 +124,7 @@ class LayerStoreTest {
   @Test
   void release_lastReference_removesLayerAndUnusedAncestors() throws Exception {
     Layer l1 = register(base(), Optional.empty());
-    Layer l2 = register(new Tars().file("b", "b").build(), Optional.of(l1.chainId()));
+    Layer l2 = register(new LayerTarBuilder().file("b", "b", 0644).build(), Optional.of(l1.chainId()));
     assertEquals(List.of(), store.release(l1.chainId()), "a layer with a child stays");
     assertTrue(store.get(l1.chainId()).isPresent());
     assertEquals(List.of(l2.chainId(), l1.chainId()), store.release(l2.chainId()));
@@ -133,7 +135,7 @@ class LayerStoreTest {
   @Test
   void release_unreferenced_throwsFailedPrecondition() throws Exception {
     Layer l1 = register(base(), Optional.empty());
-    Layer l2 = register(new Tars().file("b", "b").build(), Optional.of(l1.chainId()));
+    Layer l2 = register(new LayerTarBuilder().file("b", "b", 0644).build(), Optional.of(l1.chainId()));
     store.release(l1.chainId());
     assertThrows(FailedPreconditionException.class, () -> store.release(l1.chainId()));
     assertTrue(store.get(l2.chainId()).isPresent());
@@ -143,7 +145,8 @@ class LayerStoreTest {
   void export_registeredTar_isByteIdentical() throws Exception {
     byte[] t1 = base();
     Layer l1 = register(t1, Optional.empty());
-    byte[] t2 = new Tars().file("usr/b", "b".repeat(1000)).whiteout("usr", "a").dir("var").build();
+    byte[] t2 = new LayerTarBuilder().file("usr/b", "b".repeat(1000), 0644).whiteout("usr/a").dir("var", 0755)
+        .build();
     Layer l2 = register(t2, Optional.of(l1.chainId()));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     store.export(l2.chainId(), out);
@@ -282,7 +285,7 @@ class LayerStoreTest {
 
   @Test
   void register_sameTarFromManyThreads_endsAsOneLayer() throws Exception {
-    byte[] t = new Tars().dir("data").file("data/big", "z".repeat(200_000)).build();
+    byte[] t = new LayerTarBuilder().dir("data", 0755).file("data/big", "z".repeat(200_000), 0644).build();
     int threads = 6;
     var pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
     try {
@@ -305,11 +308,12 @@ class LayerStoreTest {
   void register_beyondMaxDepth_throwsFailedPrecondition() throws Exception {
     Optional<ChainId> parent = Optional.empty();
     for (int i = 0; i < store.maxDepth(); i++) {
-      parent = Optional.of(register(new Tars().file("f", Integer.toString(i)).build(), parent).chainId());
+      byte[] tar = new LayerTarBuilder().file("f", Integer.toString(i), 0644).build();
+      parent = Optional.of(register(tar, parent).chainId());
     }
     Optional<ChainId> top = parent;
     FailedPreconditionException e = assertThrows(FailedPreconditionException.class,
-        () -> register(new Tars().file("one-too-many", "x").build(), top));
+        () -> register(new LayerTarBuilder().file("one-too-many", "x", 0644).build(), top));
     assertTrue(e.getMessage().contains("at most " + store.maxDepth()), e.getMessage());
   }
 

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.github.luben.zstd.ZstdOutputStream;
 import dev.strata.driver.ApplyResult;
 import dev.strata.driver.Digest;
+import dev.strata.testing.LayerTarBuilder;
+import dev.strata.testing.RawTar;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -33,9 +35,8 @@ class LayerApplierDiffIdTest {
   private static byte[] sampleTar() throws IOException {
     byte[] random = new byte[300_000];
     new Random(1).nextBytes(random);
-    return new LayerApplierTest.Tar().dir("d").file("d/hello", "hello\n")
-        .add(new org.apache.commons.compress.archivers.tar.TarArchiveEntry("d/random"), random)
-        .symlink("d/link", "hello").finish();
+    return new LayerTarBuilder().dir("d", 0755).file("d/hello", "hello\n", 0644).file("d/random", random, 0644)
+        .symlink("d/link", "hello").build();
   }
 
   static byte[] compress(Compression c, byte[] plain) throws IOException {

@@ -10,6 +10,8 @@ import dev.strata.driver.error.CorruptException;
 import dev.strata.driver.error.StorageException;
 import dev.strata.driver.error.UnsupportedException;
 import dev.strata.posix.FileNodes;
+import dev.strata.testing.RawTar;
+import dev.strata.testing.SurroundingsSnapshot;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

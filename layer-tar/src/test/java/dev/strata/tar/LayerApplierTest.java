@@ -10,8 +10,9 @@ import dev.strata.driver.ApplyResult;
 import dev.strata.files.FileTrees;
 import dev.strata.posix.FileNodes;
 import dev.strata.posix.Xattrs;
+import dev.strata.testing.LayerTarBuilder;
+import dev.strata.testing.RawTar;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,9 +26,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,61 +34,6 @@ class LayerApplierTest {
   @TempDir Path root;
 
   private final FileNodes nodes = new FileNodes();
-
-  /** Builds a tar with commons-compress: PAX for long names and big numbers, as Docker writes. */
-  static final class Tar {
-    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    private final TarArchiveOutputStream out;
-
-    Tar() {
-      this(TarArchiveOutputStream.LONGFILE_POSIX);
-    }
-
-    Tar(int longFileMode) {
-      out = new TarArchiveOutputStream(bytes, StandardCharsets.UTF_8.name());
-      out.setLongFileMode(longFileMode);
-      out.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-    }
-
-    Tar add(TarArchiveEntry e, byte[] content) throws IOException {
-      e.setSize(content.length);
-      out.putArchiveEntry(e);
-      out.write(content);
-      out.closeArchiveEntry();
-      return this;
-    }
-
-    Tar add(TarArchiveEntry e) throws IOException {
-      out.putArchiveEntry(e);
-      out.closeArchiveEntry();
-      return this;
-    }
-
-    Tar file(String name, String content) throws IOException {
-      return add(new TarArchiveEntry(name), content.getBytes(StandardCharsets.UTF_8));
-    }
-
-    Tar dir(String name) throws IOException {
-      return add(new TarArchiveEntry(name.endsWith("/") ? name : name + "/"));
-    }
-
-    Tar symlink(String name, String target) throws IOException {
-      TarArchiveEntry e = new TarArchiveEntry(name, TarConstants.LF_SYMLINK);
-      e.setLinkName(target);
-      return add(e);
-    }
-
-    Tar hardlink(String name, String target) throws IOException {
-      TarArchiveEntry e = new TarArchiveEntry(name, TarConstants.LF_LINK);
-      e.setLinkName(target);
-      return add(e);
-    }
-
-    byte[] finish() throws IOException {
-      out.close();
-      return bytes.toByteArray();
-    }
-  }
 
   private ApplyResult apply(byte[] tar) throws IOException {
     return apply(tar, nodes.isRoot() ? ApplyOptions.privileged() : ApplyOptions.unprivileged());
@@ -122,16 +65,10 @@ class LayerApplierTest {
   @Test
   void apply_everyEntryType_createsExactTree() throws IOException {
     assumeTrue(nodes.isRoot(), "device nodes need root");
-    TarArchiveEntry fifo = new TarArchiveEntry("dev/fifo", TarConstants.LF_FIFO);
-    TarArchiveEntry chr = new TarArchiveEntry("dev/null", TarConstants.LF_CHR);
-    chr.setDevMajor(1);
-    chr.setDevMinor(3);
-    TarArchiveEntry blk = new TarArchiveEntry("dev/loop7", TarConstants.LF_BLK);
-    blk.setDevMajor(7);
-    blk.setDevMinor(7);
-    byte[] tar = new Tar().dir("etc").file("etc/hosts", "127.0.0.1 localhost\n").file("empty", "")
-        .symlink("etc/link", "hosts").symlink("dangling", "/does/not/exist/").hardlink("etc/hard", "etc/hosts")
-        .dir("dev").add(fifo).add(chr).add(blk).finish();
+    byte[] tar = new LayerTarBuilder().dir("etc", 0755).file("etc/hosts", "127.0.0.1 localhost\n", 0644)
+        .file("empty", "", 0644).symlink("etc/link", "hosts").symlink("dangling", "/does/not/exist/")
+        .hardlink("etc/hard", "etc/hosts").dir("dev", 0755).fifo("dev/fifo", 0644)
+        .charDevice("dev/null", 0644, 1, 3).blockDevice("dev/loop7", 0644, 7, 7).build();
 
     ApplyResult r = apply(tar);
 
@@ -156,10 +93,7 @@ class LayerApplierTest {
 
   @Test
   void apply_unprivileged_createsFifoButNoOwnership() throws IOException {
-    TarArchiveEntry fifo = new TarArchiveEntry("fifo", TarConstants.LF_FIFO);
-    TarArchiveEntry owned = new TarArchiveEntry("owned");
-    owned.setIds(1, 2);
-    byte[] tar = new Tar().add(fifo).add(owned, "x".getBytes(StandardCharsets.UTF_8)).finish();
+    byte[] tar = new LayerTarBuilder().fifo("fifo", 0644).file("owned", "x", 0644).owner(1, 2).build();
 
     apply(tar, ApplyOptions.unprivileged());
 
@@ -171,13 +105,9 @@ class LayerApplierTest {
   void apply_asRoot_restoresOwnerModeAndNanosecondTimes() throws IOException {
     assumeTrue(nodes.isRoot(), "chown needs root");
     // Raw PAX records: commons-compress's writer keeps only 100 ns of a FileTime.
-    RawTar.Header dir = new RawTar.Header("tmp/").type('5').mode(03777);
-    RawTar.Header suid = new RawTar.Header("tmp/suid").mode(04755);
-    RawTar.Header link = new RawTar.Header("tmp/link").type('2').link("suid").mode(0777);
-    for (RawTar.Header h : List.of(dir, suid, link)) {
-      h.uid = 1;
-      h.gid = 2;
-    }
+    RawTar.Header dir = new RawTar.Header("tmp/").type('5').mode(03777).owner(1, 2);
+    RawTar.Header suid = new RawTar.Header("tmp/suid").mode(04755).owner(1, 2);
+    RawTar.Header link = new RawTar.Header("tmp/link").type('2').link("suid").mode(0777).owner(1, 2);
     byte[] tar = new RawTar()
         .pax("mtime", "1500000000.123456789").add(dir)
         .pax("mtime", "1400000000.987654321").pax("atime", "1700000000.000000005")
@@ -230,9 +160,7 @@ class LayerApplierTest {
 
   @Test
   void apply_xattrsWrittenByCommonsCompress_areRestored() throws IOException {
-    TarArchiveEntry e = new TarArchiveEntry("f");
-    e.addPaxHeader("SCHILY.xattr.user.mime_type", "text/plain");
-    apply(new Tar().add(e, new byte[] {1}).finish());
+    apply(new LayerTarBuilder().file("f", new byte[] {1}, 0644).xattr("user.mime_type", "text/plain").build());
     assertArrayEquals("text/plain".getBytes(StandardCharsets.UTF_8),
         new Xattrs().get(root.resolve("f"), "user.mime_type").orElseThrow());
   }
@@ -243,10 +171,11 @@ class LayerApplierTest {
     String max = "x".repeat(255);
     String utf = "données/日本語/😀-" + "é".repeat(100); // 100 two-byte chars: a 200+ byte component
     String longTarget = "t/".repeat(80) + "end";
-    for (int mode : new int[] {TarArchiveOutputStream.LONGFILE_POSIX, TarArchiveOutputStream.LONGFILE_GNU}) {
-      Path dir = Files.createDirectory(root.resolve("m" + mode));
-      byte[] tar = new Tar(mode).file(deep, "deep").file(max, "max").file(utf, "utf")
-          .symlink("longlink", longTarget).hardlink("hard-" + "h".repeat(120), deep).finish();
+    for (boolean gnu : new boolean[] {false, true}) {
+      Path dir = Files.createDirectory(root.resolve(gnu ? "gnu" : "pax"));
+      LayerTarBuilder builder = new LayerTarBuilder().file(deep, "deep", 0644).file(max, "max", 0644)
+          .file(utf, "utf", 0644).symlink("longlink", longTarget).hardlink("hard-" + "h".repeat(120), deep);
+      byte[] tar = (gnu ? builder.gnuLongNames() : builder).build();
 
       new LayerApplier(ApplyOptions.unprivileged(), new DeletingWhiteouts()).apply(new ByteArrayInputStream(tar), dir);
 
@@ -268,8 +197,7 @@ class LayerApplierTest {
     System.arraycopy(tail, 0, content, 48 * mib, tail.length);
     byte[] trailingHole = new byte[10 * mib + 77];
     trailingHole[100] = 9;
-    byte[] tar = new Tar().add(new TarArchiveEntry("sparse"), content)
-        .add(new TarArchiveEntry("endsInHole"), trailingHole).finish();
+    byte[] tar = new LayerTarBuilder().file("sparse", content, 0644).file("endsInHole", trailingHole, 0644).build();
 
     ApplyResult r = apply(tar);
 
@@ -304,13 +232,14 @@ class LayerApplierTest {
     Files.createDirectories(root.resolve("kept"));
     Files.writeString(root.resolve("kept/lower"), "old");
     Files.createSymbolicLink(root.resolve("link-gone"), root.resolve("kept"));
-    byte[] tar = new Tar()
-        .file(".wh.gone", "").file(".wh.file-gone", "").file(".wh.link-gone", "").file(".wh.never-existed", "")
-        .dir("opq").file("opq/new-before", "new").dir("opq/merged").file("opq/merged/upper", "new")
-        .file("opq/.wh..wh..opq", "").file("opq/new-after", "new")
-        .dir("kept").file("kept/upper", "new")
-        .file(".wh..wh.plnk", "").dir(".wh..wh.aufs").file(".wh..wh.aufs/x", "")
-        .finish();
+    byte[] tar = new LayerTarBuilder()
+        .whiteout("gone").whiteout("file-gone").whiteout("link-gone").whiteout("never-existed")
+        .dir("opq", 0755).file("opq/new-before", "new", 0644)
+        .dir("opq/merged", 0755).file("opq/merged/upper", "new", 0644)
+        .opaque("opq").file("opq/new-after", "new", 0644)
+        .dir("kept", 0755).file("kept/upper", "new", 0644)
+        .file(".wh..wh.plnk", "", 0644).dir(".wh..wh.aufs", 0755).file(".wh..wh.aufs/x", "", 0644)
+        .build();
 
     ApplyResult r = apply(tar);
 
@@ -332,8 +261,9 @@ class LayerApplierTest {
     try {
       Files.createSymbolicLink(root.resolve("link-to-file"), outside.resolve("victim"));
       Files.writeString(outside.resolve("victim"), "outside");
-      byte[] tar = new Tar().file("dir-to-file", "now a file").dir("file-to-dir").symlink("file-to-link", "x")
-          .file("link-to-file", "replaced the link").dir("merge").file("merge/upper", "new").finish();
+      byte[] tar = new LayerTarBuilder().file("dir-to-file", "now a file", 0644).dir("file-to-dir", 0755)
+          .symlink("file-to-link", "x").file("link-to-file", "replaced the link", 0644).dir("merge", 0755)
+          .file("merge/upper", "new", 0644).build();
 
       apply(tar);
 
@@ -357,16 +287,14 @@ class LayerApplierTest {
 
   @Test
   void apply_readOnlyDirectoryUnprivileged_stillReceivesChildrenThenGetsItsMode() throws IOException {
-    TarArchiveEntry ro = new TarArchiveEntry("ro/");
-    ro.setMode(0555);
-    apply(new Tar().add(ro).file("ro/child", "x").finish(), ApplyOptions.unprivileged());
+    apply(new LayerTarBuilder().dir("ro", 0555).file("ro/child", "x", 0644).build(), ApplyOptions.unprivileged());
     assertEquals(0555, (int) unix(root.resolve("ro"), "mode") & 07777);
     assertEquals("x", Files.readString(root.resolve("ro/child")));
   }
 
   @Test
   void apply_missingParents_areCreated0755() throws IOException {
-    apply(new Tar().file("a/b/c/file", "x").finish());
+    apply(new LayerTarBuilder().file("a/b/c/file", "x", 0644).build());
     assertEquals(0755, (int) unix(root.resolve("a/b"), "mode") & 07777);
     assertEquals("x", Files.readString(root.resolve("a/b/c/file")));
   }
@@ -395,7 +323,7 @@ class LayerApplierTest {
   @Test
   void apply_hardlinkOverExistingFile_replacesIt() throws IOException {
     Files.writeString(root.resolve("old"), "old");
-    apply(new Tar().file("target", "t").hardlink("old", "target").finish());
+    apply(new LayerTarBuilder().file("target", "t", 0644).hardlink("old", "target").build());
     assertEquals("t", Files.readString(root.resolve("old")));
     assertEquals(unix(root.resolve("target"), "ino"), unix(root.resolve("old"), "ino"));
     assertFalse(Files.exists(root.resolve(".wh.old")));

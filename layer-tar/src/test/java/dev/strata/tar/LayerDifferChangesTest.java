@@ -1,9 +1,9 @@
 package dev.strata.tar;
 
-import static dev.strata.tar.Trees.copy;
-import static dev.strata.tar.Trees.lines;
-import static dev.strata.tar.Trees.mtime;
-import static dev.strata.tar.Trees.write;
+import static dev.strata.tar.DiffFixtures.copy;
+import static dev.strata.tar.DiffFixtures.lines;
+import static dev.strata.tar.DiffFixtures.mtime;
+import static dev.strata.tar.DiffFixtures.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -127,7 +127,7 @@ class LayerDifferChangesTest {
   void changes_deletedSubtree_listsOnlyItsTop() throws Exception {
     Path lower = lower();
     Path upper = copy(lower, tmp.resolve("upper"));
-    Trees.run(upper, "rm", "-rf", "usr/lib");
+    DiffFixtures.run(upper, "rm", "-rf", "usr/lib");
     assertEquals(List.of("C /usr", "D /usr/lib"), changes(lower, upper));
   }
 
@@ -135,7 +135,7 @@ class LayerDifferChangesTest {
   void changes_everyChildDeleted_listsEachDeletion() throws Exception {
     Path lower = lower();
     Path upper = copy(lower, tmp.resolve("upper"));
-    Trees.run(upper, "rm", "-rf", "usr/lib/a.so", "usr/lib/b.so");
+    DiffFixtures.run(upper, "rm", "-rf", "usr/lib/a.so", "usr/lib/b.so");
     write(upper.resolve("usr/lib/c.so"), "C");
     assertEquals(List.of("C /usr", "C /usr/lib", "D /usr/lib/a.so", "D /usr/lib/b.so",
         "A /usr/lib/c.so"), changes(lower, upper));
@@ -154,7 +154,7 @@ class LayerDifferChangesTest {
   void changes_directoryReplacedByFile_listsOneModification() throws Exception {
     Path lower = lower();
     Path upper = copy(lower, tmp.resolve("upper"));
-    Trees.run(upper, "rm", "-rf", "usr/lib");
+    DiffFixtures.run(upper, "rm", "-rf", "usr/lib");
     write(upper.resolve("usr/lib"), "now a file");
     assertEquals(List.of("C /usr", "C /usr/lib"), changes(lower, upper));
   }

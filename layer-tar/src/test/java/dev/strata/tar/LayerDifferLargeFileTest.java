@@ -50,14 +50,14 @@ class LayerDifferLargeFileTest {
       f.seek(ONE_GIB - 1);
       f.write('!');
     }
-    Trees.mtime(big, 1_600_000_000L, 0);
+    DiffFixtures.mtime(big, 1_600_000_000L, 0);
     HeadCapture out = new HeadCapture();
     long content = new LayerDiffer().writeDiff(Optional.empty(), upper, out);
     assertEquals(ONE_GIB, content);
     assertEquals(ONE_GIB, new LayerDiffer().diffSize(Optional.empty(), upper));
     // One header (whole-second mtime: no PAX), the content, then two zero blocks.
     assertEquals(512 + ONE_GIB + 2 * 512, out.count);
-    assertEquals(Map.of("big", Map.of()), Trees.paxRecords(out.head.toByteArray()));
+    assertEquals(Map.of("big", Map.of()), DiffFixtures.paxRecords(out.head.toByteArray()));
     assertEquals("10000000000", new String(out.head.toByteArray(), 124, 11, StandardCharsets.US_ASCII));
   }
 }

@@ -3,12 +3,12 @@ package dev.strata.tar;
 import static dev.strata.tar.LayerDifferChangesTest.NS;
 import static dev.strata.tar.LayerDifferChangesTest.T;
 import static dev.strata.tar.LayerDifferChangesTest.baseTree;
-import static dev.strata.tar.Trees.copy;
-import static dev.strata.tar.Trees.diff;
-import static dev.strata.tar.Trees.entries;
-import static dev.strata.tar.Trees.listing;
-import static dev.strata.tar.Trees.mtime;
-import static dev.strata.tar.Trees.write;
+import static dev.strata.tar.DiffFixtures.copy;
+import static dev.strata.tar.DiffFixtures.diff;
+import static dev.strata.tar.DiffFixtures.entries;
+import static dev.strata.tar.DiffFixtures.listing;
+import static dev.strata.tar.DiffFixtures.mtime;
+import static dev.strata.tar.DiffFixtures.write;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -116,7 +116,7 @@ class LayerDifferTarTest {
     assertEquals("", motd.getUserName());
     assertEquals("", motd.getGroupName());
     assertEquals("1600000007.000000005", new String(
-        Trees.paxRecords(tar).get("etc/motd").get("mtime"), StandardCharsets.US_ASCII));
+        DiffFixtures.paxRecords(tar).get("etc/motd").get("mtime"), StandardCharsets.US_ASCII));
     // etc/ (PAX header, records, header), then motd's (PAX header, records, header), then content.
     String body = new String(tar, 6 * 512, 5, StandardCharsets.US_ASCII);
     assertEquals("hello", body);
@@ -129,7 +129,7 @@ class LayerDifferTarTest {
     write(upper.resolve("usr/lib/new"), "n");
     mtime(upper.resolve("usr/lib"), T + 3, 999_999_999);
     byte[] tar = diff(Optional.of(lower), upper);
-    Map<String, Map<String, byte[]>> pax = Trees.paxRecords(tar);
+    Map<String, Map<String, byte[]>> pax = DiffFixtures.paxRecords(tar);
     assertEquals(List.of("usr/", "usr/lib/", "usr/lib/new"), List.copyOf(pax.keySet()));
     assertEquals("1600000000.123456789", new String(pax.get("usr/").get("mtime"), StandardCharsets.US_ASCII));
     assertEquals("1600000003.999999999", new String(pax.get("usr/lib/").get("mtime"), StandardCharsets.US_ASCII));
@@ -142,7 +142,7 @@ class LayerDifferTarTest {
     write(upper.resolve("b"), "b");
     mtime(upper.resolve("b"), T, 0);
     byte[] tar = diff(Optional.of(lower), upper);
-    assertEquals(Map.of("b", Map.of()), Trees.paxRecords(tar));
+    assertEquals(Map.of("b", Map.of()), DiffFixtures.paxRecords(tar));
     assertEquals(2 * 512, tar.length - 2 * 512, "one header and one content block");
   }
 
@@ -150,7 +150,7 @@ class LayerDifferTarTest {
   void writeDiff_whiteout_isEmptyFileWithZeroMetadata() throws Exception {
     Path lower = baseTree(tmp.resolve("lower"));
     Path upper = copy(lower, tmp.resolve("upper"));
-    Trees.run(upper, "rm", "-rf", "usr");
+    DiffFixtures.run(upper, "rm", "-rf", "usr");
     List<TarArchiveEntry> entries = entries(diff(Optional.of(lower), upper));
     assertEquals(1, entries.size());
     TarArchiveEntry wh = entries.get(0);
@@ -230,7 +230,7 @@ class LayerDifferTarTest {
     xattrs.set(upper.resolve("usr/bin/sh"), "user.text", "v".getBytes(StandardCharsets.UTF_8));
     xattrs.set(upper.resolve("usr/bin"), "user.dir", new byte[0]);
     byte[] tar = diff(Optional.of(lower), upper);
-    Map<String, Map<String, byte[]>> pax = Trees.paxRecords(tar);
+    Map<String, Map<String, byte[]>> pax = DiffFixtures.paxRecords(tar);
     assertEquals(List.of("SCHILY.xattr.user.bin", "SCHILY.xattr.user.text", "mtime"),
         List.copyOf(pax.get("usr/bin/sh").keySet()));
     assertArrayEquals(binary, pax.get("usr/bin/sh").get("SCHILY.xattr.user.bin"));
@@ -249,8 +249,8 @@ class LayerDifferTarTest {
     cap[0] = 1;
     new Xattrs().set(upper.resolve("usr/bin/sh"), "security.capability", cap);
     assertEquals(List.of("C /usr", "C /usr/bin", "C /usr/bin/sh"),
-        Trees.lines(differ.changes(Optional.of(lower), upper)));
-    Map<String, byte[]> records = Trees.paxRecords(diff(Optional.of(lower), upper)).get("usr/bin/sh");
+        DiffFixtures.lines(differ.changes(Optional.of(lower), upper)));
+    Map<String, byte[]> records = DiffFixtures.paxRecords(diff(Optional.of(lower), upper)).get("usr/bin/sh");
     assertArrayEquals(cap, records.get("SCHILY.xattr.security.capability"));
   }
 
@@ -267,7 +267,7 @@ class LayerDifferTarTest {
     byte[] tar = diff(Optional.of(lower), upper);
     assertEquals(List.of("d " + longDir + "/", "f " + longName, "s s -> " + longTarget,
         "d été/", "f été/ünï"), listing(tar));
-    Map<String, Map<String, byte[]>> pax = Trees.paxRecords(tar);
+    Map<String, Map<String, byte[]>> pax = DiffFixtures.paxRecords(tar);
     assertArrayEquals(longName.getBytes(StandardCharsets.UTF_8), pax.get(longName).get("path"));
     assertArrayEquals(longTarget.getBytes(StandardCharsets.UTF_8), pax.get("s").get("linkpath"));
     assertArrayEquals("été/ünï".getBytes(StandardCharsets.UTF_8), pax.get("été/ünï").get("path"));
@@ -285,7 +285,7 @@ class LayerDifferTarTest {
     TarArchiveEntry big = entries(tar).get(0);
     assertEquals(3_000_000L, big.getLongUserId());
     assertEquals(2_097_151L, big.getLongGroupId());
-    Map<String, byte[]> records = Trees.paxRecords(tar).get("big");
+    Map<String, byte[]> records = DiffFixtures.paxRecords(tar).get("big");
     assertEquals("3000000", new String(records.get("uid"), StandardCharsets.US_ASCII));
     assertFalse(records.containsKey("gid"), "2097151 still fits the octal field");
   }

@@ -34,21 +34,21 @@ class TarStreamWriterTest {
   @Test
   void writeHeaders_sizeOfEightGib_movesSizeToPax() throws Exception {
     byte[] tar = headers(file(8L << 30, 0, 0, TarHeader.EPOCH));
-    assertEquals("8589934592", new String(Trees.paxRecords(tar).get("f").get("size"), StandardCharsets.US_ASCII));
+    assertEquals("8589934592", new String(DiffFixtures.paxRecords(tar).get("f").get("size"), StandardCharsets.US_ASCII));
     assertEquals("00000000000\0", field(tar, 1024 + 124, 12));
   }
 
   @Test
   void writeHeaders_sizeJustBelowEightGib_staysInUstar() throws Exception {
     byte[] tar = headers(file((8L << 30) - 1, 0, 0, TarHeader.EPOCH));
-    assertEquals(Map.of("f", Map.of()), Trees.paxRecords(tar));
+    assertEquals(Map.of("f", Map.of()), DiffFixtures.paxRecords(tar));
     assertEquals("77777777777\0", field(tar, 124, 12));
   }
 
   @Test
   void writeHeaders_idsPastTwentyOneBits_moveToPax() throws Exception {
     byte[] tar = headers(file(0, 2_097_152, 4_294_967_294L, TarHeader.EPOCH));
-    Map<String, byte[]> pax = Trees.paxRecords(tar).get("f");
+    Map<String, byte[]> pax = DiffFixtures.paxRecords(tar).get("f");
     assertEquals("2097152", new String(pax.get("uid"), StandardCharsets.US_ASCII));
     assertEquals("4294967294", new String(pax.get("gid"), StandardCharsets.US_ASCII));
     assertEquals("0000000\0", field(tar, 1024 + 108, 8));
@@ -81,7 +81,7 @@ class TarStreamWriterTest {
   @Test
   void writeHeaders_timeBeforeEpoch_writesZeroFieldAndPaxMtime() throws Exception {
     byte[] tar = headers(file(0, 0, 0, new Timestamp(-86_400, 0)));
-    assertEquals("-86400", new String(Trees.paxRecords(tar).get("f").get("mtime"), StandardCharsets.US_ASCII));
+    assertEquals("-86400", new String(DiffFixtures.paxRecords(tar).get("f").get("mtime"), StandardCharsets.US_ASCII));
     assertEquals("00000000000\0", field(tar, 1024 + 136, 12));
   }
 
@@ -113,7 +113,7 @@ class TarStreamWriterTest {
     TreeMap<String, byte[]> xattrs = new TreeMap<>(NameOrder.BYTES);
     xattrs.put("user.ключ", new byte[] {1});
     byte[] tar = headers(new TarHeader("f", TarHeader.REGULAR, 0644, 0, 0, 0, TarHeader.EPOCH, "", 0, 0, xattrs));
-    assertFalse(Trees.paxRecords(tar).get("f").isEmpty());
-    assertEquals(List.of("SCHILY.xattr.user.ключ"), List.copyOf(Trees.paxRecords(tar).get("f").keySet()));
+    assertFalse(DiffFixtures.paxRecords(tar).get("f").isEmpty());
+    assertEquals(List.of("SCHILY.xattr.user.ключ"), List.copyOf(DiffFixtures.paxRecords(tar).get("f").keySet()));
   }
 }

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import dev.strata.testing.LayerTarBuilder;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -25,7 +26,8 @@ import javax.net.ssl.SSLContext;
  *
  * <pre>{@code
  * try (FakeRegistry fake = FakeRegistry.builder().tls().bearerAuth("u", "p").start()) {
- *   TestImage image = TestImage.of(ManifestFormat.OCI, "amd64", List.of(LayerTars.of(Map.of("a", "1"))));
+ *   byte[] layer = new LayerTarBuilder().file("a", "1", 0644).build();
+ *   TestImage image = TestImage.of(ManifestFormat.OCI, "amd64", List.of(layer));
  *   fake.put("library/a", "latest", image);
  *   fake.faults().dropBlobConnection(image.layerDigests().get(0), 10, 1);
  *   // client under test: fake.url(), fake.caCertificate(), user "u" / password "p"

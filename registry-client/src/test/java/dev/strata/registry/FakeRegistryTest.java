@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.strata.testing.LayerTarBuilder;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest.BodyPublishers;
@@ -17,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 class FakeRegistryTest {
 
   private static final TestImage IMAGE = TestImage.of(ManifestFormat.DOCKER, "amd64",
-      List.of(LayerTars.of(Map.of("a.txt", noise())), LayerTars.of(Map.of("b.txt", "b"))));
+      List.of(new LayerTarBuilder().file("a.txt", noise(), 0644).build(),
+          new LayerTarBuilder().file("b.txt", "b", 0644).build()));
   private static final String LAYER = IMAGE.layerDigests().get(0);
 
   @TempDir

@@ -7,6 +7,7 @@ import dev.strata.layer.ChainId;
 import dev.strata.layer.Layer;
 import dev.strata.layer.LayerStore;
 import dev.strata.layer.LayerStoreConfig;
+import dev.strata.testing.LayerTarBuilder;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,8 +18,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.stream.Collectors;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /** A vfs layer store and image store over one root, and images built in it for push tests. */
 final class LocalImages implements AutoCloseable {
@@ -49,7 +48,7 @@ final class LocalImages implements AutoCloseable {
     for (int i = 0; i < count; i++) {
       byte[] content = new byte[bytes];
       random.nextBytes(content);
-      byte[] tar = tar("layer" + i + ".bin", content);
+      byte[] tar = new LayerTarBuilder().file("layer" + i + ".bin", content, 0644).build();
       Layer layer = layers.register(new ByteArrayInputStream(tar), parent, Optional.empty());
       taken.add(layer.chainId());
       diffIds.add(layer.diffId());
@@ -70,20 +69,6 @@ final class LocalImages implements AutoCloseable {
   byte[] export(ChainId chain) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     layers.export(chain, out);
-    return out.toByteArray();
-  }
-
-  static byte[] tar(String name, byte[] content) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (TarArchiveOutputStream t = new TarArchiveOutputStream(out)) {
-      TarArchiveEntry e = new TarArchiveEntry(name);
-      e.setSize(content.length);
-      e.setMode(0100644);
-      e.setModTime(1_700_000_000_000L);
-      t.putArchiveEntry(e);
-      t.write(content);
-      t.closeArchiveEntry();
-    }
     return out.toByteArray();
   }
 

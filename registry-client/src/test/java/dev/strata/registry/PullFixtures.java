@@ -1,9 +1,9 @@
 package dev.strata.registry;
 
+import dev.strata.testing.LayerTarBuilder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 
 /** What the pull tests share: layers big enough to cut mid-body, and a retry policy that records its waits. */
@@ -29,7 +29,7 @@ final class PullFixtures {
       for (int j = 0; j < size; j++) {
         content.append((char) ('a' + random.nextInt(26)));
       }
-      tars.add(LayerTars.of(Map.of("layer-" + i + ".txt", content.toString())));
+      tars.add(new LayerTarBuilder().file("layer-" + i + ".txt", content.toString(), 0644).build());
     }
     return tars;
   }

@@ -15,7 +15,8 @@ import dev.strata.layer.ChainId;
 import dev.strata.layer.Layer;
 import dev.strata.layer.LayerStore;
 import dev.strata.layer.LayerStoreConfig;
-import java.io.ByteArrayOutputStream;
+import dev.strata.testing.LayerCompression;
+import dev.strata.testing.LayerTarBuilder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,9 +27,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.zip.GZIPOutputStream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -69,10 +67,10 @@ class PullTest {
 
   /** Publishes test/app:v1 with a plain and a gzip layer; returns the manifest digest. */
   private Digest publish(String mediaType) throws IOException {
-    byte[] tar1 = tar("a.txt", "first layer");
-    byte[] tar2 = tar("b.txt", "second layer");
+    byte[] tar1 = new LayerTarBuilder().file("a.txt", "first layer", 0644).build();
+    byte[] tar2 = new LayerTarBuilder().file("b.txt", "second layer", 0644).build();
     layer1 = registry.putBlob(tar1);
-    layer2 = registry.putBlob(gzip(tar2));
+    layer2 = registry.putBlob(LayerCompression.GZIP.compress(tar2));
     String cfg = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"created\":\"2024-01-01T00:00:00Z\",\"rootfs\":{\"type\":\"layers\","
         + "\"diff_ids\":[\"" + Digest.sha256Of(tar1) + "\",\"" + Digest.sha256Of(tar2) + "\"]}}";
     byte[] config = cfg.getBytes(StandardCharsets.UTF_8);
@@ -250,27 +248,5 @@ class PullTest {
 
   private static String layerJson(Digest d, long size) {
     return "{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"" + d + "\",\"size\":" + size + "}";
-  }
-
-  static byte[] tar(String file, String content) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
-      byte[] data = content.getBytes(StandardCharsets.UTF_8);
-      TarArchiveEntry e = new TarArchiveEntry(file);
-      e.setSize(data.length);
-      e.setMode(0644);
-      tar.putArchiveEntry(e);
-      tar.write(data);
-      tar.closeArchiveEntry();
-    }
-    return bytes.toByteArray();
-  }
-
-  static byte[] gzip(byte[] data) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
-      gz.write(data);
-    }
-    return bytes.toByteArray();
   }
 }

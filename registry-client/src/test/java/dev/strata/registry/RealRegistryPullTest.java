@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.strata.driver.error.FailedPreconditionException;
 import dev.strata.driver.error.InvalidArgumentException;
+import dev.strata.testing.LayerTarBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -81,8 +81,9 @@ class RealRegistryPullTest {
 
   @Test
   void pull_plainMarkedInsecure_dockerSchema2ImageIsThePushedOne() throws IOException {
-    List<byte[]> tars = List.of(LayerTars.of(Map.of("etc/os-release", "ID=strata\n")),
-        LayerTars.of(Map.of("bin/hello", "#!/bin/sh\necho hello\n", "etc/motd", "hi\n")));
+    List<byte[]> tars = List.of(new LayerTarBuilder().file("etc/os-release", "ID=strata\n", 0644).build(),
+        new LayerTarBuilder().file("bin/hello", "#!/bin/sh\necho hello\n", 0644).file("etc/motd", "hi\n", 0644)
+            .build());
     byte[] config = TestImage.config("amd64", tars.stream().map(Sha256::of).toList());
     String digest = plain.pushRaw("library/hello", "v1", tars, config);
     try (RegistryClient client = plainClient()) {
@@ -146,7 +147,7 @@ class RealRegistryPullTest {
         PullResult result = client.pull(stores.images(), ImageName.parse(plain.host() + "/" + repository + ":v1"));
         assertEquals(expected.digest(), result.manifestDigest().toString(), platform);
         String arch = platform.substring("linux/".length());
-        stores.assertHolds(result, expected, List.of(LayerTars.of(Map.of("arch", arch + "\n"))));
+        stores.assertHolds(result, expected, List.of(new LayerTarBuilder().file("arch", arch + "\n", 0644).build()));
       }
     }
   }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.strata.testing.LayerTarBuilder;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -60,7 +61,7 @@ class RegistryServerTest {
   void pushRaw_plain_manifestAndBlobsReadBackWithTheirDigests() throws IOException {
     try (RegistryServer registry = start(RegistryServer.Mode.PLAIN)) {
       assertTrue(registry.url().startsWith("http://127.0.0.1:"), registry.url());
-      byte[] layer = LayerTars.of(Map.of("hello.txt", "hello\n"));
+      byte[] layer = new LayerTarBuilder().file("hello.txt", "hello\n", 0644).build();
       byte[] config = TestImage.config("amd64", List.of(Sha256.of(layer)));
 
       String digest = registry.pushRaw("library/hello", "latest", List.of(layer), config);
@@ -74,11 +75,11 @@ class RegistryServerTest {
   void pushRaw_tls_readsBackThroughTheGeneratedCa() throws IOException {
     try (RegistryServer registry = start(RegistryServer.Mode.TLS)) {
       assertTrue(registry.url().startsWith("https://127.0.0.1:"), registry.url());
-      TestImage image = TestImage.of(ManifestFormat.DOCKER, "amd64",
-          List.of(LayerTars.of(Map.of("a", "1")), LayerTars.of(Map.of("b", "2"))));
+      List<byte[]> tars = List.of(new LayerTarBuilder().file("a", "1", 0644).build(),
+          new LayerTarBuilder().file("b", "2", 0644).build());
+      TestImage image = TestImage.of(ManifestFormat.DOCKER, "amd64", tars);
 
-      String digest = registry.pushRaw("tls/two-layers", "v1",
-          List.of(LayerTars.of(Map.of("a", "1")), LayerTars.of(Map.of("b", "2"))), image.config());
+      String digest = registry.pushRaw("tls/two-layers", "v1", tars, image.config());
 
       assertImageReadsBack(registry.raw(), "tls/two-layers", "v1", digest, image);
     }
@@ -121,7 +122,7 @@ class RegistryServerTest {
   @Test
   void tlsAuth_withCredentials_pushesAndPulls() throws IOException {
     try (RegistryServer registry = start(RegistryServer.Mode.TLS_AUTH)) {
-      byte[] layer = LayerTars.of(Map.of("etc/os-release", "ID=strata\n"));
+      byte[] layer = new LayerTarBuilder().file("etc/os-release", "ID=strata\n", 0644).build();
       TestImage image = TestImage.of(ManifestFormat.DOCKER, "arm64", List.of(layer));
 
       String digest = registry.pushRaw("auth/img", "1.0", List.of(layer), image.config());

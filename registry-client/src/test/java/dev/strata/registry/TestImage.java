@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strata.testing.LayerCompression;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,7 +36,7 @@ public record TestImage(ManifestFormat format, byte[] manifest, String digest, b
 
   /** Gzips {@code layerTars} and writes a manifest for them and {@code configJson}, unchanged. */
   public static TestImage of(ManifestFormat format, List<byte[]> layerTars, byte[] configJson) {
-    List<byte[]> blobs = layerTars.stream().map(LayerTars::gzip).toList();
+    List<byte[]> blobs = layerTars.stream().map(LayerCompression.GZIP::compress).toList();
     List<String> diffIds = layerTars.stream().map(Sha256::of).toList();
     ObjectNode manifest = JSON.createObjectNode();
     manifest.put("schemaVersion", 2);

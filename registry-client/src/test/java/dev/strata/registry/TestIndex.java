@@ -2,6 +2,7 @@ package dev.strata.registry;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strata.testing.LayerTarBuilder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,7 +31,7 @@ public record TestIndex(ManifestFormat format, byte[] index, String digest, Map<
   public static TestIndex twoPlatforms(ManifestFormat format) {
     Map<String, TestImage> images = new LinkedHashMap<>();
     for (String arch : List.of("amd64", "arm64")) {
-      byte[] layer = LayerTars.of(Map.of("arch", arch + "\n"));
+      byte[] layer = new LayerTarBuilder().file("arch", arch + "\n", 0644).build();
       images.put("linux/" + arch, TestImage.of(format, arch, List.of(layer)));
     }
     return of(format, images);

@@ -3,7 +3,7 @@ package dev.strata.volume;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.strata.conformance.Stress;
+import dev.strata.testing.Stress;
 import dev.strata.driver.error.FailedPreconditionException;
 import java.io.IOException;
 import java.nio.file.Files;

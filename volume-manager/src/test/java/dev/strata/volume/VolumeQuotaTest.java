@@ -4,17 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.strata.conformance.LoopFilesystem;
+import dev.strata.testing.LoopFilesystem;
+import dev.strata.testing.SharedLoopFilesystem;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code size=} on a volumes directory on xfs with project quotas: the limit is enforced, and
@@ -28,23 +28,13 @@ import org.junit.jupiter.api.Test;
 class VolumeQuotaTest {
 
   private static final int MIB = 1 << 20;
-  private static LoopFilesystem xfs;
 
-  @BeforeAll
-  static void mountXfs() throws IOException {
-    xfs = LoopFilesystem.xfs(true);
-  }
-
-  @AfterAll
-  static void unmountXfs() throws IOException {
-    if (xfs != null) {
-      xfs.close();
-    }
-  }
+  @RegisterExtension
+  final SharedLoopFilesystem xfs = SharedLoopFilesystem.of(() -> LoopFilesystem.xfs(true));
 
   @Test
   void create_withSize_writesBeyondItFailWithEdquot() throws IOException {
-    Path root = Files.createDirectories(xfs.root().resolve("quota-root"));
+    Path root = Files.createDirectories(xfs.get().root().resolve("quota-root"));
     try (VolumeStore store = VolumeStore.open(root)) {
       Volume v = store.create(Optional.of("sized"), "local", Map.of("size", "4m"), Map.of());
       IOException full = assertThrows(IOException.class, () -> {

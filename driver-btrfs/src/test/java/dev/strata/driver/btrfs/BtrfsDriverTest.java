@@ -6,9 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.strata.conformance.LayerTarBuilder;
-import dev.strata.conformance.LoopFilesystem;
-import dev.strata.conformance.TreeSnapshot;
+import dev.strata.testing.LayerTarBuilder;
+import dev.strata.testing.LoopFilesystem;
+import dev.strata.testing.SharedLoopFilesystem;
+import dev.strata.testing.TreeSnapshot;
 import dev.strata.driver.Capability;
 import dev.strata.driver.DriverConfig;
 import dev.strata.driver.GraphDriver;
@@ -27,12 +28,11 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What only btrfs does: subvolumes, snapshots, read-only flags, nested subvolumes, qgroups. */
 class BtrfsDriverTest {
@@ -40,27 +40,16 @@ class BtrfsDriverTest {
   private static final LayerId BASE = LayerId.of("base");
   private static final LayerId RW = LayerId.of("rw");
 
-  private static LoopFilesystem fs;
+  @RegisterExtension
+  final SharedLoopFilesystem fs = SharedLoopFilesystem.of(LoopFilesystem::btrfs);
 
   private final Subvolumes subvolumes = new Subvolumes(new Ioctls());
   private Path home;
   private GraphDriver driver;
 
-  @BeforeAll
-  static void mountBtrfs() throws IOException {
-    fs = LoopFilesystem.btrfs();
-  }
-
-  @AfterAll
-  static void unmountBtrfs() throws IOException {
-    if (fs != null) {
-      fs.close();
-    }
-  }
-
   @BeforeEach
   void open(TestInfo test) throws IOException {
-    home = fs.root().resolve(test.getTestMethod().orElseThrow().getName());
+    home = fs.get().root().resolve(test.getTestMethod().orElseThrow().getName());
     driver = open();
   }
 
@@ -91,7 +80,7 @@ class BtrfsDriverTest {
   void select_storeRootOnBtrfs_choosesBtrfs() throws IOException {
     GraphDrivers drivers = new GraphDrivers(List.of(new BtrfsDriverProvider()));
 
-    GraphDrivers.Selection chosen = drivers.select(fs.root().resolve("store"));
+    GraphDrivers.Selection chosen = drivers.select(fs.get().root().resolve("store"));
 
     assertEquals("btrfs", chosen.name());
     assertTrue(chosen.reason().contains("is on btrfs"), chosen.reason());

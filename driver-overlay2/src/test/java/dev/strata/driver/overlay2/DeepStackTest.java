@@ -3,7 +3,7 @@ package dev.strata.driver.overlay2;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.strata.conformance.LayerTarBuilder;
+import dev.strata.testing.LayerTarBuilder;
 import dev.strata.driver.DriverConfig;
 import dev.strata.driver.GraphDriver;
 import dev.strata.driver.LayerId;

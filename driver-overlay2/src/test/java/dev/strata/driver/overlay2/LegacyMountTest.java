@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.strata.conformance.LayerTarBuilder;
+import dev.strata.testing.LayerTarBuilder;
 import dev.strata.driver.DriverConfig;
 import dev.strata.driver.GraphDriver;
 import dev.strata.driver.LayerId;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.strata.conformance.LayerTarBuilder;
-import dev.strata.conformance.TreeSnapshot;
+import dev.strata.testing.LayerTarBuilder;
+import dev.strata.testing.TreeSnapshot;
 import dev.strata.driver.Change;
 import dev.strata.driver.DriverConfig;
 import dev.strata.driver.GraphDriver;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.strata.conformance.LayerTarBuilder;
+import dev.strata.testing.LayerTarBuilder;
 import dev.strata.driver.Capability;
 import dev.strata.driver.DriverConfig;
 import dev.strata.driver.GraphDriver;

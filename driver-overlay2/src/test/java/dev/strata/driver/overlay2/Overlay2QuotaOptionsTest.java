@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.strata.conformance.LoopFilesystem;
+import dev.strata.testing.LoopFilesystem;
+import dev.strata.testing.SharedLoopFilesystem;
 import dev.strata.driver.Capability;
 import dev.strata.driver.DriverConfig;
 import dev.strata.driver.GraphDriver;
@@ -16,12 +17,11 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Where quotas cannot be had, {@code size=} and {@code inodes=} are refused with the reason: on the
@@ -32,21 +32,10 @@ class Overlay2QuotaOptionsTest {
 
   private static final LayerId RW = LayerId.of("rw");
 
-  private static LoopFilesystem plainXfs;
+  @RegisterExtension
+  final SharedLoopFilesystem plainXfs = SharedLoopFilesystem.of(() -> LoopFilesystem.xfs(false));
 
   @TempDir Path home;
-
-  @BeforeAll
-  static void mountXfsWithoutQuotas() throws IOException {
-    plainXfs = LoopFilesystem.xfs(false);
-  }
-
-  @AfterAll
-  static void unmountXfs() throws IOException {
-    if (plainXfs != null) {
-      plainXfs.close();
-    }
-  }
 
   @BeforeEach
   void needRoot() {
@@ -81,7 +70,7 @@ class Overlay2QuotaOptionsTest {
   @Test
   public void createWritable_sizeOnXfsWithoutPrjquota_throwsUnsupportedSayingMountWithPrjquota()
       throws IOException {
-    try (GraphDriver d = new Overlay2DriverProvider().open(DriverConfig.of(plainXfs.mirror(home)))) {
+    try (GraphDriver d = new Overlay2DriverProvider().open(DriverConfig.of(plainXfs.get().mirror(home)))) {
       assertFalse(d.capabilities().contains(Capability.QUOTA));
       assertTrue(d.status().get("quota").contains("without project quotas"), d.status().toString());
 

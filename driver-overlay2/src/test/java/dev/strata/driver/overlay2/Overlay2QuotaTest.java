@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.strata.conformance.LoopFilesystem;
+import dev.strata.testing.LoopFilesystem;
+import dev.strata.testing.SharedLoopFilesystem;
 import dev.strata.driver.Capability;
 import dev.strata.driver.DriverConfig;
 import dev.strata.driver.GraphDriver;
@@ -21,14 +22,13 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code size=} and {@code inodes=} on a home on xfs mounted with {@code prjquota}, enforced by the
@@ -45,30 +45,19 @@ class Overlay2QuotaTest {
   private static final int MIB = 1 << 20;
   private static final LayerId RW = LayerId.of("rw");
 
-  private static LoopFilesystem xfs;
+  @RegisterExtension
+  final SharedLoopFilesystem xfs = SharedLoopFilesystem.of(() -> LoopFilesystem.xfs(true));
 
   @TempDir Path scratch;
   private Path home;
   private GraphDriver driver;
 
-  @BeforeAll
-  static void mountXfs() throws IOException {
-    xfs = LoopFilesystem.xfs(true);
-  }
-
-  @AfterAll
-  static void unmountXfs() throws IOException {
-    if (xfs != null) {
-      xfs.close();
-    }
-  }
-
   @BeforeEach
   void openOnXfs() throws IOException {
     // Per test rather than per class, so that each case is reported as skipped, not absent.
-    Assumptions.assumeTrue(xfs.projectQuotas(), "this kernel's xfs refuses prjquota (no"
+    Assumptions.assumeTrue(xfs.get().projectQuotas(), "this kernel's xfs refuses prjquota (no"
         + " CONFIG_XFS_QUOTA); run on a kernel with xfs quota support");
-    home = xfs.mirror(scratch);
+    home = xfs.get().mirror(scratch);
     driver = new Overlay2DriverProvider().open(DriverConfig.of(home));
   }
 

@@ -1,37 +1,24 @@
 package dev.strata.driver.overlay2;
 
+import dev.strata.conformance.DriverHarness;
 import dev.strata.conformance.GraphDriverConformance;
-import dev.strata.conformance.LoopFilesystem;
 import dev.strata.driver.DriverConfig;
-import dev.strata.driver.GraphDriver;
-import java.io.IOException;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.strata.testing.LoopFilesystem;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The conformance suite against overlay2 on a loop-mounted xfs, with {@code prjquota} where the
  * kernel supports xfs quotas (then {@code QUOTA} is declared and {@code size=} must work), each
- * test's home mapped onto that filesystem.
+ * test's home a fresh directory on that filesystem.
  */
-class Overlay2XfsConformanceTest extends GraphDriverConformance {
+class Overlay2XfsConformanceTest implements GraphDriverConformance {
 
-  private static LoopFilesystem fs;
-
-  @BeforeAll
-  static void mountXfs() throws IOException {
-    fs = LoopFilesystem.xfs(true);
-  }
-
-  @AfterAll
-  static void unmountXfs() throws IOException {
-    if (fs != null) {
-      fs.close();
-    }
-  }
+  @RegisterExtension
+  final DriverHarness harness = DriverHarness.of(home -> new Overlay2DriverProvider().open(DriverConfig.of(home)))
+      .onLoopFilesystem(() -> LoopFilesystem.xfs(true));
 
   @Override
-  protected GraphDriver openDriver(Path home) throws IOException {
-    return new Overlay2DriverProvider().open(DriverConfig.of(fs.mirror(home)));
+  public DriverHarness harness() {
+    return harness;
   }
 }

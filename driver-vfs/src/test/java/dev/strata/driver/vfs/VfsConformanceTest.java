@@ -1,16 +1,18 @@
 package dev.strata.driver.vfs;
 
+import dev.strata.conformance.DriverHarness;
 import dev.strata.conformance.GraphDriverConformance;
 import dev.strata.driver.DriverConfig;
-import dev.strata.driver.GraphDriver;
-import java.io.IOException;
-import java.nio.file.Path;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The conformance suite against vfs with plain-directory views. */
-class VfsConformanceTest extends GraphDriverConformance {
+class VfsConformanceTest implements GraphDriverConformance {
+
+  @RegisterExtension
+  final DriverHarness harness = DriverHarness.of(home -> new VfsDriverProvider().open(DriverConfig.of(home)));
 
   @Override
-  protected GraphDriver openDriver(Path home) throws IOException {
-    return new VfsDriverProvider().open(DriverConfig.of(home));
+  public DriverHarness harness() {
+    return harness;
   }
 }

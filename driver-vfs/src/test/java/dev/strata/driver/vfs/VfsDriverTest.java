@@ -173,7 +173,7 @@ class VfsDriverTest {
   void mounts_imageAndWritableLayer_describeBindMounts() throws IOException {
     try (GraphDriver d = open(DriverConfig.of(home))) {
       d.createReadOnly(BASE, Optional.empty(), new java.io.ByteArrayInputStream(
-          new dev.strata.conformance.LayerTarBuilder().build()));
+          new dev.strata.testing.LayerTarBuilder().build()));
       d.createWritable(RW, Optional.of(BASE), Map.of());
       Path target = Path.of("/run/ctr/rootfs");
 

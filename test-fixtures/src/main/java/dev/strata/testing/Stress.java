@@ -1,4 +1,4 @@
-package dev.strata.conformance;
+package dev.strata.testing;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -110,7 +110,7 @@ public final class Stress {
   }
 
   /** Every live thread's stack and locks, deadlocked threads first. */
-  public static String threadDump() {
+  private static String threadDump() {
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     StringBuilder out = new StringBuilder();
     long[] deadlocked = mx.findDeadlockedThreads();

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
-class StorageOptionsTest {
+class BtrfsStorageOptionsTest {
 
   private static final LayerId ID = LayerId.of("rw");
 

@@ -21,9 +21,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /** Builds trees on disk and reads diff tars back, for the differ's tests. */
-final class Trees {
+final class DiffFixtures {
 
-  private Trees() {}
+  private DiffFixtures() {}
 
   /** Runs a command, fails the test on a non-zero exit, returns stdout and stderr. */
   static String run(Path cwd, String... command) throws IOException, InterruptedException {

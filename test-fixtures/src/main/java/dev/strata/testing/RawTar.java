@@ -1,4 +1,4 @@
-package dev.strata.tar;
+package dev.strata.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -6,69 +6,90 @@ import java.util.Arrays;
 
 /**
  * Writes tar bytes header by header, including what no well-behaved writer produces: bad checksums,
- * names with {@code ..} or NUL, huge sizes, truncation. Test helper.
+ * names with {@code ..}, NUL or a leading {@code /} kept verbatim, base-256 and huge sizes, PAX
+ * records with raw-byte values, GNU long names, truncation ({@link #bytes()} without the end
+ * blocks). The hostile-input half of the layer-tar fixture; {@link LayerTarBuilder} writes the
+ * well-formed tars.
+ *
+ * <pre>{@code
+ * byte[] tar = new RawTar()
+ *     .pax("path", "../escape").file("innocent", "x")
+ *     .add(RawTar.file("tampered").badChecksum(), bytes)
+ *     .end();
+ * }</pre>
  */
-final class RawTar {
+public final class RawTar {
 
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
   /** One ustar header; fields default to a plain 0644 file owned by 0:0. */
-  static final class Header {
-    String name;
-    char type = '0';
-    long size;
-    int mode = 0644;
-    long uid;
-    long gid;
-    long mtime = 1_600_000_000L;
-    String link = "";
-    int devMajor;
-    int devMinor;
-    /** When set, written in base-256 instead of octal (negative or huge values). */
-    Long base256Size;
-    int checksumDelta;
+  public static final class Header {
+    private static final long MTIME = 1_600_000_000L;
 
-    Header(String name) {
+    private final String name;
+    private char type = '0';
+    private long size;
+    private int mode = 0644;
+    private long uid;
+    private long gid;
+    private String link = "";
+    private int devMajor;
+    private int devMinor;
+    /** When set, written in base-256 instead of octal (negative or huge values). */
+    private Long base256Size;
+    private int checksumDelta;
+
+    /** {@code name} goes into the 100-byte name field as its UTF-8 bytes, cut but never cleaned. */
+    public Header(String name) {
       this.name = name;
     }
 
-    Header type(char t) {
+    /** The typeflag: {@code '0'} file, {@code '5'} directory, {@code 'x'} PAX, any byte at all. */
+    public Header type(char t) {
       type = t;
       return this;
     }
 
-    Header size(long s) {
+    public Header size(long s) {
       size = s;
       return this;
     }
 
-    Header mode(int m) {
+    public Header mode(int m) {
       mode = m;
       return this;
     }
 
-    Header link(String l) {
+    public Header link(String l) {
       link = l;
       return this;
     }
 
-    Header dev(int major, int minor) {
+    public Header owner(long uid, long gid) {
+      this.uid = uid;
+      this.gid = gid;
+      return this;
+    }
+
+    public Header dev(int major, int minor) {
       devMajor = major;
       devMinor = minor;
       return this;
     }
 
-    Header base256Size(long s) {
+    public Header base256Size(long s) {
       base256Size = s;
       return this;
     }
 
-    Header badChecksum() {
+    /** A checksum one off, which a reader must refuse. */
+    public Header badChecksum() {
       checksumDelta = 1;
       return this;
     }
 
-    byte[] bytes() {
+    /** The 512-byte header block. */
+    public byte[] bytes() {
       byte[] h = new byte[512];
       byte[] n = name.getBytes(StandardCharsets.UTF_8);
       System.arraycopy(n, 0, h, 0, Math.min(100, n.length));
@@ -85,7 +106,7 @@ final class RawTar {
       } else {
         octal(h, 124, 12, size);
       }
-      octal(h, 136, 12, mtime);
+      octal(h, 136, 12, MTIME);
       h[156] = (byte) type;
       byte[] l = link.getBytes(StandardCharsets.UTF_8);
       System.arraycopy(l, 0, h, 157, Math.min(100, l.length));
@@ -114,12 +135,13 @@ final class RawTar {
     }
   }
 
-  static Header file(String name) {
+  /** A header for a plain file named {@code name}, to adjust before {@link #add}. */
+  public static Header file(String name) {
     return new Header(name);
   }
 
   /** A header and its content, padded to the block. */
-  RawTar add(Header h, byte[] content) {
+  public RawTar add(Header h, byte[] content) {
     if (h.base256Size == null && h.size == 0) {
       h.size = content.length;
     }
@@ -129,28 +151,30 @@ final class RawTar {
     return this;
   }
 
-  RawTar add(Header h) {
+  /** A header with no content (a directory, a link, a device, or a file claiming a size it lacks). */
+  public RawTar add(Header h) {
     return add(h, new byte[0]);
   }
 
-  RawTar file(String name, String content) {
+  /** A plain 0644 file. */
+  public RawTar file(String name, String content) {
     return add(new Header(name), content.getBytes(StandardCharsets.UTF_8));
   }
 
-  RawTar dir(String name) {
+  public RawTar dir(String name) {
     return add(new Header(name).type('5').mode(0755));
   }
 
-  RawTar symlink(String name, String target) {
+  public RawTar symlink(String name, String target) {
     return add(new Header(name).type('2').mode(0777).link(target));
   }
 
-  RawTar hardlink(String name, String target) {
+  public RawTar hardlink(String name, String target) {
     return add(new Header(name).type('1').link(target));
   }
 
   /** A PAX extended header ({@code typeflag x}) with raw-byte values, applying to the next entry. */
-  RawTar pax(String key, byte[] value) {
+  public RawTar pax(String key, byte[] value) {
     byte[] rec = paxRecord(key, value);
     Header h = new Header("PaxHeaders/x").type('x').size(rec.length);
     out.writeBytes(h.bytes());
@@ -159,12 +183,12 @@ final class RawTar {
     return this;
   }
 
-  RawTar pax(String key, String value) {
+  public RawTar pax(String key, String value) {
     return pax(key, value.getBytes(StandardCharsets.UTF_8));
   }
 
   /** One PAX extended header holding every {@code key, value} pair given, in order. */
-  RawTar paxAll(String... keyValues) {
+  public RawTar paxAll(String... keyValues) {
     ByteArrayOutputStream recs = new ByteArrayOutputStream();
     for (int i = 0; i < keyValues.length; i += 2) {
       recs.writeBytes(paxRecord(keyValues[i], keyValues[i + 1].getBytes(StandardCharsets.UTF_8)));
@@ -177,7 +201,7 @@ final class RawTar {
   }
 
   /** A GNU long name ({@code typeflag L}) for the next entry. */
-  RawTar gnuLongName(String name) {
+  public RawTar gnuLongName(String name) {
     byte[] n = (name + "\0").getBytes(StandardCharsets.UTF_8);
     Header h = new Header("././@LongLink").type('L').size(n.length);
     out.writeBytes(h.bytes());
@@ -186,19 +210,20 @@ final class RawTar {
     return this;
   }
 
-  RawTar raw(byte[] bytes) {
+  /** {@code bytes} as they are, unaligned if they are. */
+  public RawTar raw(byte[] bytes) {
     out.writeBytes(bytes);
     return this;
   }
 
   /** The archive with its two zero end blocks. */
-  byte[] end() {
+  public byte[] end() {
     out.writeBytes(new byte[1024]);
     return out.toByteArray();
   }
 
   /** The bytes so far, without end blocks. */
-  byte[] bytes() {
+  public byte[] bytes() {
     return out.toByteArray();
   }
 
@@ -209,7 +234,7 @@ final class RawTar {
     }
   }
 
-  static byte[] paxRecord(String key, byte[] value) {
+  private static byte[] paxRecord(String key, byte[] value) {
     byte[] k = (" " + key + "=").getBytes(StandardCharsets.UTF_8);
     int body = k.length + value.length + 1;
     int len = body + String.valueOf(body).length();

@@ -1,4 +1,4 @@
-package dev.strata.tar;
+package dev.strata.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,15 +14,23 @@ import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
- * Everything observable about a tree, without following symlinks: per path its type, mode, owner,
- * size, mtime, inode link count and a hash of its content or symlink target. Two snapshots are equal
- * exactly when nothing in the tree changed. Test helper, shared with layer-store through the
- * test jar.
+ * What surrounds the code under test, for proving that a refused input changed nothing outside
+ * its target: per path (without following symlinks) its type, mode, owner, size, mtime, inode
+ * number and link count, and a hash of its content or symlink target. Two snapshots are equal
+ * exactly when nothing in the tree changed, a file replaced by an identical copy included. {@link
+ * TreeSnapshot} is the other tree fixture: it compares two trees meant to look alike.
+ *
+ * <pre>{@code
+ * Map<String, String> before = SurroundingsSnapshot.of(tmp, p -> p.startsWith(target));
+ * assertThrows(CorruptException.class, () -> apply(hostileTar, target));
+ * assertEquals(before, SurroundingsSnapshot.of(tmp, p -> p.startsWith(target)));
+ * }</pre>
  */
 public final class SurroundingsSnapshot {
 
   private SurroundingsSnapshot() {}
 
+  /** Every path under {@code root} (relative; {@code ""} for the root) but those {@code exclude} matches. */
   public static Map<String, String> of(Path root, Predicate<Path> exclude) throws IOException {
     Map<String, String> out = new TreeMap<>();
     try (Stream<Path> walk = Files.walk(root)) {

@@ -1,4 +1,4 @@
-package dev.strata.conformance;
+package dev.strata.testing;
 
 import dev.strata.posix.FileNodes;
 import dev.strata.posix.Xattrs;
@@ -31,6 +31,10 @@ import org.opentest4j.AssertionFailedError;
  * below it): type, mode, owner, size and sha256 of content, symlink target, device numbers, xattrs,
  * mtime, and which paths share an inode. Two snapshots compare field by field; a mismatch lists
  * every differing path in a readable report.
+ *
+ * <pre>{@code
+ * TreeSnapshot.of(layerView).assertMatches(TreeSnapshot.of(referenceDir), Times.FILES_TO_SECONDS);
+ * }</pre>
  */
 public final class TreeSnapshot {
 
@@ -62,7 +66,7 @@ public final class TreeSnapshot {
     @Override
     public String toString() {
       return type + " " + String.format("%04o", mode) + " " + uid + ":" + gid
-          + (type == Type.FILE ? " size=" + size + " sha256=" + sha256.substring(0, 12) : "")
+          + (type == Type.FILE ? " size=" + size + " sha256=" + sha256 : "")
           + (linkTarget.isEmpty() ? "" : " -> " + linkTarget)
           + (device.isEmpty() ? "" : " dev=" + device)
           + (xattrs.isEmpty() ? "" : " xattrs=" + xattrs)
@@ -72,7 +76,7 @@ public final class TreeSnapshot {
   }
 
   /** Set by the kernel or a security module, not by layers. */
-  private static final Set<String> IGNORED_XATTRS = Set.of("security.selinux");
+  private static final Set<String> LABELS = Set.of("security.selinux");
   private static final int S_IFMT = 0170000;
 
   private final SortedMap<String, Entry> entries;
@@ -81,7 +85,20 @@ public final class TreeSnapshot {
     this.entries = Collections.unmodifiableSortedMap(entries);
   }
 
+  /**
+   * The tree below {@code root}, {@code security.selinux} left out: a security module labels a
+   * layer's view and a reference directory each its own way.
+   */
   public static TreeSnapshot of(Path root) throws IOException {
+    return of(root, LABELS);
+  }
+
+  /** The tree below {@code root} with every xattr, labels too: for a copy, which must carry them. */
+  public static TreeSnapshot ofCopy(Path root) throws IOException {
+    return of(root, Set.of());
+  }
+
+  private static TreeSnapshot of(Path root, Set<String> ignoredXattrs) throws IOException {
     Xattrs xattrs = new Xattrs();
     SortedMap<String, Map<String, Object>> raw = new TreeMap<>();
     Map<String, Map<String, String>> attrs = new HashMap<>();
@@ -108,7 +125,7 @@ public final class TreeSnapshot {
             LinkOption.NOFOLLOW_LINKS));
         Map<String, String> x = new TreeMap<>();
         for (String name : xattrs.list(p)) {
-          if (!IGNORED_XATTRS.contains(name)) {
+          if (!ignoredXattrs.contains(name)) {
             x.put(name, xattrs.get(p, name).map(HexFormat.of()::formatHex).orElse(""));
           }
         }
@@ -136,6 +153,16 @@ public final class TreeSnapshot {
           attrs.get(e.getKey()), ((FileTime) a.get("lastModifiedTime")).toInstant(), group));
     }
     return new TreeSnapshot(entries);
+  }
+
+  /**
+   * The same tree without its root entry, for comparing what two directories hold when their own
+   * attributes differ by nature (a scratch directory and the directory a tool extracted into).
+   */
+  public TreeSnapshot withoutRoot() {
+    SortedMap<String, Entry> below = new TreeMap<>(entries);
+    below.remove("/");
+    return new TreeSnapshot(below);
   }
 
   public SortedMap<String, Entry> entries() {

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code size=} and {@code inodes=} as Docker's {@code --storage-opt} spells them. No root needed. */
-class StorageOptionsTest {
+class Overlay2StorageOptionsTest {
 
   private static final LayerId RW = LayerId.of("rw");
 

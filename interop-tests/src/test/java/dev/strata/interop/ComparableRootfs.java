@@ -30,7 +30,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * makes). Read from a tar (Docker's export of a container) or from a mounted tree (a Strata
  * container).
  */
-record FileTree(Map<String, Entry> entries) {
+record ComparableRootfs(Map<String, Entry> entries) {
 
   /**
    * Docker's init layer and runtime mountpoints, present in every Docker container's export and in
@@ -63,12 +63,12 @@ record FileTree(Map<String, Entry> entries) {
     }
   }
 
-  FileTree {
+  ComparableRootfs {
     entries = Map.copyOf(entries);
   }
 
   /** Reads Docker's export (or archive of {@code /}) of a container, leaving out {@link #DOCKER_INIT_PATHS}. */
-  static FileTree fromTar(InputStream tar) throws IOException {
+  static ComparableRootfs fromTar(InputStream tar) throws IOException {
     Map<String, Entry> entries = new TreeMap<>();
     Map<String, String> linkOf = new HashMap<>();
     try (TarArchiveInputStream in = new TarArchiveInputStream(tar)) {
@@ -126,11 +126,11 @@ record FileTree(Map<String, Entry> entries) {
             content.sha256(), "", name, e.mtime()));
       }
     }
-    return new FileTree(entries);
+    return new ComparableRootfs(entries);
   }
 
   /** Reads a mounted tree; {@code root} itself is left out, as its mountpoint's attributes vary. */
-  static FileTree fromDirectory(Path root) throws IOException {
+  static ComparableRootfs fromDirectory(Path root) throws IOException {
     Map<String, Entry> entries = new TreeMap<>();
     Map<Object, Set<String>> inodes = new HashMap<>();
     Files.walkFileTree(root, new SimpleFileVisitor<>() {
@@ -191,14 +191,14 @@ record FileTree(Map<String, Entry> entries) {
         }
       }
     }
-    return new FileTree(entries);
+    return new ComparableRootfs(entries);
   }
 
   /**
    * One line per path whose entries differ, {@code path: docker=… strata=…} with this tree as
    * Docker's, at most 40 and a count of the rest; empty when equal.
    */
-  List<String> differencesFrom(FileTree strata) {
+  List<String> differencesFrom(ComparableRootfs strata) {
     List<String> out = new ArrayList<>();
     Set<String> paths = new TreeSet<>(entries.keySet());
     paths.addAll(strata.entries.keySet());

@@ -1,6 +1,5 @@
-package dev.strata.conformance;
+package dev.strata.testing;
 
-import dev.strata.files.FileTrees;
 import dev.strata.posix.FileNodes;
 import dev.strata.posix.Timestamp;
 import dev.strata.posix.Xattrs;
@@ -21,24 +20,32 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
  * A layer described as a list of tar entries, turned two ways: into a layer tar ({@link #build})
- * for the driver, and into the same operations on a plain directory ({@link #applyTo}) for the
- * flat reference tree the driver's view is compared with. Entries are written in the order they
- * are added; the modifiers ({@link #owner}, {@link #mtime}, {@link #xattr}) change the last one.
+ * for the code under test, and into the same operations on a plain directory ({@link #applyTo})
+ * for the flat reference tree a layer's view is compared with. Entries are written in the order
+ * they are added, nothing implied (no parent directories, no end-of-layer padding beyond the
+ * format's); the modifiers ({@link #owner}, {@link #mtime}, {@link #xattr}) change the last entry.
  *
  * <pre>{@code
- * LayerTarBuilder tar = new LayerTarBuilder()
+ * byte[] tar = new LayerTarBuilder()
  *     .dir("etc", 0755)
  *     .file("etc/motd", "hello", 0644).owner(1, 2)
  *     .whiteout("etc/issue")
- *     .opaque("var/cache");
+ *     .opaque("var/cache")
+ *     .build();
  * }</pre>
+ *
+ * <p>The tar is written the way Docker writes one: commons-compress with PAX headers for long
+ * names, big numbers, non-ASCII names and xattrs ({@code SCHILY.xattr.}), UTF-8 names; {@link
+ * #gnuLongNames()} switches long names to GNU {@code L}/{@code K} entries instead. Every entry has
+ * an explicit mode and {@link #DEFAULT_MTIME}, so the same description always gives the same bytes.
+ * Tars no well-behaved writer produces (bad checksums, names with NUL, base-256 sizes, truncation)
+ * are {@link RawTar}'s job.
  */
 public final class LayerTarBuilder {
 
@@ -68,7 +75,9 @@ public final class LayerTarBuilder {
   }
 
   private final List<Entry> entries = new ArrayList<>();
+  private boolean gnuLongNames;
 
+  /** A directory; {@code path} without the trailing slash, which the tar name gets. */
   public LayerTarBuilder dir(String path, int mode) {
     return add(new Entry(Kind.DIR, path, mode));
   }
@@ -114,7 +123,7 @@ public final class LayerTarBuilder {
     return add(e);
   }
 
-  /** Hides {@code path} of the lower layers: an entry {@code .wh.<name>} beside it. */
+  /** Hides {@code path} of the lower layers: an empty entry {@code .wh.<name>} beside it. */
   public LayerTarBuilder whiteout(String path) {
     return add(new Entry(Kind.WHITEOUT, path, 0644));
   }
@@ -142,16 +151,25 @@ public final class LayerTarBuilder {
     return this;
   }
 
+  /**
+   * Names and link targets of 100 bytes or more as GNU long-name entries ({@code ././@LongLink},
+   * type {@code L} or {@code K}) instead of PAX {@code path}/{@code linkpath}; no PAX header is
+   * written for a name at all, so a reader must understand the GNU form alone.
+   */
+  public LayerTarBuilder gnuLongNames() {
+    gnuLongNames = true;
+    return this;
+  }
+
   /** The uncompressed layer tar. */
   public byte[] build() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
-      tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes, StandardCharsets.UTF_8.name())) {
+      tar.setLongFileMode(gnuLongNames ? TarArchiveOutputStream.LONGFILE_GNU : TarArchiveOutputStream.LONGFILE_POSIX);
       tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-      tar.setAddPaxHeadersForNonAsciiNames(true);
+      tar.setAddPaxHeadersForNonAsciiNames(!gnuLongNames);
       for (Entry e : entries) {
-        TarArchiveEntry t = header(e);
-        tar.putArchiveEntry(t);
+        tar.putArchiveEntry(header(e));
         if (e.kind == Kind.FILE) {
           tar.write(e.content);
         }
@@ -168,15 +186,9 @@ public final class LayerTarBuilder {
     return new ByteArrayInputStream(build());
   }
 
-  /** The layer tar, gzip-compressed. */
+  /** The layer tar, gzip-compressed as {@link LayerCompression#GZIP} does it. */
   public byte[] buildGzip() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
-      gz.write(build());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot gzip in memory", e);
-    }
-    return bytes.toByteArray();
+    return LayerCompression.GZIP.compress(build());
   }
 
   private static TarArchiveEntry header(Entry e) {
@@ -225,14 +237,14 @@ public final class LayerTarBuilder {
     for (Entry e : entries) {
       Path p = root.resolve(e.path);
       if (e.kind == Kind.WHITEOUT) {
-        FileTrees.delete(p);
+        TreeDeletion.delete(p);
         continue;
       }
       if (e.kind == Kind.OPAQUE) {
         try (var children = Files.list(p)) {
           for (Path child : children.toList()) {
             if (!created.contains(child)) {
-              FileTrees.delete(child);
+              TreeDeletion.delete(child);
             }
           }
         }
@@ -241,7 +253,7 @@ public final class LayerTarBuilder {
       Files.createDirectories(p.getParent());
       boolean keepDir = e.kind == Kind.DIR && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
       if (!keepDir) {
-        FileTrees.delete(p);
+        TreeDeletion.delete(p);
       }
       created.add(p);
       switch (e.kind) {
