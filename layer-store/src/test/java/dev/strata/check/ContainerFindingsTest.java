@@ -49,7 +49,7 @@ class ContainerFindingsTest {
     try (CheckStores s = CheckStores.open(root)) {
       s.containers.create(Optional.of("c1"), IMAGE, List.of(MountSpec.parseVolume("data:/data")));
       // An rm interrupted after the write layer went.
-      s.layers.removeWriteLayer("c1");
+      s.layers.writeLayers().remove("c1");
     }
 
     CheckReport report = check(root, false);
@@ -69,7 +69,7 @@ class ContainerFindingsTest {
   void run_withWriteLayerButNoRecord_reportsItAndRepairKeepsTheWriteLayer() throws IOException {
     try (CheckStores s = CheckStores.open(root)) {
       // A create interrupted before the record was written.
-      s.layers.createWriteLayer("c2", image.top(), InitHook.none(), Map.of());
+      s.layers.writeLayers().create("c2", image.top(), InitHook.none(), Map.of());
     }
 
     CheckReport report = check(root, true);
@@ -78,7 +78,7 @@ class ContainerFindingsTest {
     assertFalse(report.consistent());
     assertFalse(report.dataLoss());
     try (CheckStores s = CheckStores.open(root)) {
-      assertTrue(s.layers.writeLayer("c2").isPresent(), "it holds the container's writes");
+      assertTrue(s.layers.writeLayers().get("c2").isPresent(), "it holds the container's writes");
     }
   }
 

@@ -147,7 +147,7 @@ class ContainerStoreTest {
   @Test
   void open_afterCreateKilledBeforeItsWriteLayer_leavesNoContainer() throws IOException {
     containers.create(Optional.of("a1"), IMAGE, List.of(MountSpec.parseVolume("shared:/s")));
-    layers.removeWriteLayer("a1"); // the record and references written, the write layer not yet
+    layers.writeLayers().remove("a1"); // the record and references written, the write layer not yet
 
     closeStores();
     openStores();
