@@ -12,6 +12,7 @@ import dev.strata.layer.InitHook;
 import dev.strata.layer.Layer;
 import dev.strata.posix.FileNodes;
 import dev.strata.volume.MountSpec;
+import dev.strata.volume.VolumeSpec;
 import dev.strata.volume.VolumeStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -85,7 +86,7 @@ class ContainerFindingsTest {
   @Test
   void run_withReferenceByUnknownContainer_reportsItAndRepairDropsTheReference() throws IOException {
     try (VolumeStore volumes = VolumeStore.open(root)) {
-      volumes.create(Optional.of("v1"), VolumeStore.LOCAL, Map.of(), Map.of());
+      volumes.create(new VolumeSpec(Optional.of("v1"), VolumeStore.LOCAL, Map.of(), Map.of()));
       volumes.acquire("v1", "ghost");
     }
 

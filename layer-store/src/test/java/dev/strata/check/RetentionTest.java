@@ -11,6 +11,7 @@ import dev.strata.image.Image;
 import dev.strata.layer.Layer;
 import dev.strata.posix.FileNodes;
 import dev.strata.volume.MountSpec;
+import dev.strata.volume.VolumeSpec;
 import dev.strata.volume.VolumeStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -50,7 +51,7 @@ class RetentionTest {
       Path rootfs = s.layers.writeLayers().mount("c1");
       Files.write(rootfs.resolve("written.bin"), new byte[20_000]);
       s.layers.writeLayers().unmount("c1");
-      s.volumes.create(Optional.of("spare"), VolumeStore.LOCAL, Map.of(), Map.of());
+      s.volumes.create(new VolumeSpec(Optional.of("spare"), VolumeStore.LOCAL, Map.of(), Map.of()));
       Files.write(root.resolve("volumes/data/_data/d.bin"), new byte[8192]);
       Files.write(root.resolve("volumes/spare/_data/s.bin"), new byte[4096]);
       dataSize = s.volumes.size("data");

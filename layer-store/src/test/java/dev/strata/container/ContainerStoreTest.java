@@ -18,6 +18,7 @@ import dev.strata.posix.FileNodes;
 import dev.strata.posix.MountCalls;
 import dev.strata.volume.MountSpec;
 import dev.strata.volume.VolumeFilter;
+import dev.strata.volume.VolumeSpec;
 import dev.strata.volume.VolumeStore;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -92,7 +93,8 @@ class ContainerStoreTest {
 
   @Test
   void create_failingOnALaterVolume_undoesEverything() throws IOException {
-    volumes.create(Optional.of("taken"), VolumeStore.LOCAL, java.util.Map.of(), java.util.Map.of("k", "v"));
+    volumes.create(new VolumeSpec(Optional.of("taken"), VolumeStore.LOCAL, java.util.Map.of(),
+        java.util.Map.of("k", "v")));
 
     assertThrows(AlreadyExistsException.class, () -> containers.create(Optional.of("c1"), IMAGE, List.of(
         MountSpec.parseVolume("/anon"),
