@@ -5,6 +5,7 @@ import dev.strata.driver.Digest;
 import dev.strata.driver.error.CorruptException;
 import dev.strata.driver.error.NotFoundException;
 import dev.strata.driver.error.UnsupportedException;
+import dev.strata.json.Json;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,9 +74,9 @@ final class ManifestFetcher {
             + claimed.get() + " as the registry's Docker-Content-Digest says; it was damaged on the way");
       }
     }
-    JsonNode json = RegistryJson.parse(bytes, what);
+    JsonNode json = Json.parse(bytes, what);
     JsonNode version = json.get("schemaVersion");
-    Optional<String> declared = RegistryJson.text(json, "mediaType");
+    Optional<String> declared = Json.text(json, "mediaType");
     String type = declared.orElse(contentType.map(t -> t.split(";")[0].trim()).orElse(""));
     if ((version != null && version.asInt() == 1) || MediaTypes.SCHEMA1.contains(type)) {
       throw new UnsupportedException(name.toString(), what + " is a Docker schema 1 manifest, which Strata does"
@@ -105,12 +106,12 @@ final class ManifestFetcher {
       if (p == null || !p.isObject()) {
         continue;
       }
-      String os = RegistryJson.text(p, "os").orElse("");
-      String arch = RegistryJson.text(p, "architecture").orElse("");
-      Optional<String> variant = RegistryJson.text(p, "variant");
+      String os = Json.text(p, "os").orElse("");
+      String arch = Json.text(p, "architecture").orElse("");
+      Optional<String> variant = Json.text(p, "variant");
       if (platform.matches(os, arch, variant)) {
-        String mediaType = RegistryJson.text(entry, "mediaType").orElse(MediaTypes.OCI_MANIFEST);
-        return new BlobRef(RegistryJson.digest(entry, "digest", what), RegistryJson.size(entry, what), mediaType);
+        String mediaType = Json.text(entry, "mediaType").orElse(MediaTypes.OCI_MANIFEST);
+        return new BlobRef(Json.digest(entry, "digest", what), Json.nonNegativeLong(entry, "size", what), mediaType);
       }
       // Attestations and signatures sit in indexes as unknown/unknown; they are no platform to offer.
       if (!os.equals("unknown")) {
@@ -131,11 +132,11 @@ final class ManifestFetcher {
     List<BlobRef> refs = new ArrayList<>();
     for (JsonNode layer : layers) {
       String w = what + " layers[" + refs.size() + "]";
-      refs.add(new BlobRef(RegistryJson.digest(layer, "digest", w), RegistryJson.size(layer, w),
-          RegistryJson.text(layer, "mediaType").orElse("")));
+      refs.add(new BlobRef(Json.digest(layer, "digest", w), Json.nonNegativeLong(layer, "size", w),
+          Json.text(layer, "mediaType").orElse("")));
     }
-    BlobRef cfg = new BlobRef(RegistryJson.digest(config, "digest", what + " config"),
-        RegistryJson.size(config, what + " config"), RegistryJson.text(config, "mediaType").orElse(""));
+    BlobRef cfg = new BlobRef(Json.digest(config, "digest", what + " config"),
+        Json.nonNegativeLong(config, "size", what + " config"), Json.text(config, "mediaType").orElse(""));
     return new Manifest(m.digest(), m.bytes(), m.mediaType(), cfg, refs);
   }
 
