@@ -32,11 +32,11 @@ record Descriptor(Optional<String> mediaType, Digest digest, long size, Map<Stri
   }
 
   boolean isIndex() {
-    return mediaType.filter(t -> t.equals(MediaTypes.OCI_INDEX) || t.equals(MediaTypes.DOCKER_LIST)).isPresent();
+    return mediaType.filter(MediaTypes::isIndex).isPresent();
   }
 
   boolean isManifest() {
-    return mediaType.filter(t -> t.equals(MediaTypes.OCI_MANIFEST) || t.equals(MediaTypes.DOCKER_MANIFEST)).isPresent();
+    return mediaType.filter(MediaTypes::isManifest).isPresent();
   }
 
   /** Whether a layer of this media type is a filesystem tar (plain, gzip or zstd). */

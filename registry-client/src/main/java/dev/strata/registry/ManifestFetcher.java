@@ -5,6 +5,7 @@ import dev.strata.driver.Digest;
 import dev.strata.driver.error.CorruptException;
 import dev.strata.driver.error.NotFoundException;
 import dev.strata.driver.error.UnsupportedException;
+import dev.strata.image.MediaTypes;
 import dev.strata.json.Json;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -22,6 +23,9 @@ final class ManifestFetcher {
 
   /** Docker's limit for a manifest; a larger answer is not a manifest. */
   static final long MAX_MANIFEST = 4L << 20;
+  /** What a manifest GET accepts: the four current formats, never schema 1. */
+  private static final String ACCEPT = String.join(", ",
+      MediaTypes.OCI_MANIFEST, MediaTypes.OCI_INDEX, MediaTypes.DOCKER_MANIFEST, MediaTypes.DOCKER_LIST);
 
   private final RegistryTransport transport;
 
@@ -36,10 +40,10 @@ final class ManifestFetcher {
    */
   Manifest fetch(ImageName name, Platform platform) throws IOException {
     Fetched top = get(name, name.reference(), name.digest());
-    if (MediaTypes.INDEXES.contains(top.mediaType())) {
+    if (MediaTypes.isIndex(top.mediaType())) {
       BlobRef chosen = choose(name, top, platform);
       Fetched manifest = get(name, chosen.digest().toString(), Optional.of(chosen.digest()));
-      if (!MediaTypes.MANIFESTS.contains(manifest.mediaType())) {
+      if (!MediaTypes.isManifest(manifest.mediaType())) {
         throw new CorruptException(name.toString(), "the " + platform + " entry of " + name + "'s index is a "
             + manifest.mediaType() + ", not an image manifest");
       }
@@ -53,7 +57,7 @@ final class ManifestFetcher {
   private Fetched get(ImageName name, String reference, Optional<Digest> expected) throws IOException {
     String what = "manifest " + name.repository() + ":" + reference;
     Request request = Request.get(transport.uri("/v2/" + name.repository() + "/manifests/" + reference),
-        Map.of("Accept", MediaTypes.ACCEPT), List.of(RegistryTransport.pullScope(name.repository())));
+        Map.of("Accept", ACCEPT), List.of(RegistryTransport.pullScope(name.repository())));
     byte[] bytes;
     Optional<String> headerDigest;
     Optional<String> contentType;
@@ -78,7 +82,7 @@ final class ManifestFetcher {
     JsonNode version = json.get("schemaVersion");
     Optional<String> declared = Json.text(json, "mediaType");
     String type = declared.orElse(contentType.map(t -> t.split(";")[0].trim()).orElse(""));
-    if ((version != null && version.asInt() == 1) || MediaTypes.SCHEMA1.contains(type)) {
+    if ((version != null && version.asInt() == 1) || MediaTypes.isSchema1(type)) {
       throw new UnsupportedException(name.toString(), what + " is a Docker schema 1 manifest, which Strata does"
           + " not pull (deprecated since Docker 1.10); push the image again with a current client");
     }
@@ -86,7 +90,7 @@ final class ManifestFetcher {
       // OCI allows omitting mediaType: an index has "manifests", an image manifest "config".
       type = json.has("manifests") ? MediaTypes.OCI_INDEX : MediaTypes.OCI_MANIFEST;
     }
-    if (!MediaTypes.INDEXES.contains(type) && !MediaTypes.MANIFESTS.contains(type)) {
+    if (!MediaTypes.isIndex(type) && !MediaTypes.isManifest(type)) {
       throw new UnsupportedException(name.toString(), what + " has media type " + type + ", which is not an"
           + " image manifest or index Strata knows");
     }

@@ -2,6 +2,7 @@ package dev.strata.registry;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strata.image.MediaTypes;
 import dev.strata.json.Json;
 import java.util.List;
 

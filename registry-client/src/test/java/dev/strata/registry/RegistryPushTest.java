@@ -11,6 +11,7 @@ import dev.strata.driver.Digest;
 import dev.strata.driver.error.CorruptException;
 import dev.strata.driver.error.InvalidArgumentException;
 import dev.strata.image.Image;
+import dev.strata.image.MediaTypes;
 import dev.strata.json.Json;
 import dev.strata.registry.BlobPush.Outcome;
 import java.io.IOException;
