@@ -125,7 +125,6 @@ public final class WriteLayers {
    * @throws NotFoundException if the container has no write layer
    */
   public Path mount(String container) throws IOException {
-    state.ensureOpen();
     synchronized (index) {
       LayerId id = mountId(container);
       int count = db.mountCount(container);
@@ -146,7 +145,6 @@ public final class WriteLayers {
    * @throws FailedPreconditionException if it is not mounted
    */
   public void unmount(String container) throws IOException {
-    state.ensureOpen();
     synchronized (index) {
       LayerId id = mountId(container);
       int count = db.mountCount(container);
@@ -165,7 +163,6 @@ public final class WriteLayers {
    * made by one process (a {@code strata mount}) is still counted, and still mounted, in the next.
    */
   public int mountCount(String container) throws IOException {
-    state.ensureOpen();
     mountId(container);
     return db.mountCount(container);
   }
@@ -250,7 +247,7 @@ public final class WriteLayers {
     }
   }
 
-  /** The driver id of the container's writable layer. */
+  /** The driver id of the container's writable layer; refuses a closed store, as {@link #get} does. */
   private LayerId mountId(String container) throws IOException {
     return LayerId.of(get(container).orElseThrow(() -> notFound(container)).mountId());
   }
