@@ -62,18 +62,18 @@ public class CommitBenchmark {
     try (InputStream in = Files.newInputStream(image)) {
       base = layers.register(in, Optional.empty(), Optional.empty());
     }
-    layers.createWriteLayer(CONTAINER, Optional.of(base.chainId()), InitHook.none(), Map.of());
-    Path root = layers.mount(CONTAINER);
+    layers.writeLayers().create(CONTAINER, Optional.of(base.chainId()), InitHook.none(), Map.of());
+    Path root = layers.writeLayers().mount(CONTAINER);
     try {
       ChangedFiles.rewrite(root, LayerTars.SMALL_FILES, changes);
     } finally {
-      layers.unmount(CONTAINER);
+      layers.writeLayers().unmount(CONTAINER);
     }
   }
 
   @Benchmark
   public Layer commit() throws IOException {
-    committed = home.layers().commit(CONTAINER);
+    committed = home.layers().writeLayers().commit(CONTAINER);
     return committed;
   }
 

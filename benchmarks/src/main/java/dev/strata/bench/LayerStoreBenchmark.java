@@ -1,10 +1,11 @@
 package dev.strata.bench;
 
-import dev.strata.bench.fixture.ImageArchives;
 import dev.strata.bench.fixture.LayerTars;
+import dev.strata.bench.fixture.StackArchives;
 import dev.strata.bench.fixture.StoreHome;
 import dev.strata.bench.fixture.TinyLayers;
 import dev.strata.image.Image;
+import dev.strata.image.ImageArchives;
 import dev.strata.layer.ChainId;
 import dev.strata.layer.Layer;
 import dev.strata.layer.LayerStore;
@@ -46,7 +47,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *       the setup affordable: on 2 cores about 20 s (vfs) to a minute (overlay2) for 1,000
  *       layers, one (vfs) to three (overlay2) minutes for 10,000, per benchmark.
  *   <li>{@code load60Layers}: {@code docker load} of an archive of one image of 60 layers (100
- *       files each) through {@link dev.strata.image.ImageArchives#load}; the image is removed
+ *       files each) through {@link ImageArchives#load}; the image is removed
  *       after each load, outside the timing. Seconds, one shot.
  * </ul>
  * Every reference a benchmark adds is released after it, outside the timing.
@@ -144,14 +145,14 @@ public class LayerStoreBenchmark {
 
     @Setup(Level.Trial)
     public void open() throws IOException {
-      archive = new ImageArchives(LayerTars.standard()).stack(60, 100);
+      archive = new StackArchives(LayerTars.standard()).stack(60, 100);
       home = StoreHome.open(driver);
     }
 
     @TearDown(Level.Invocation)
     public void removeImage() throws IOException {
       if (loaded) {
-        home.images().remove(ImageArchives.TAG, true);
+        home.images().remove(StackArchives.TAG, true);
         loaded = false;
       }
     }
@@ -208,7 +209,7 @@ public class LayerStoreBenchmark {
   @BenchmarkMode(Mode.SingleShotTime)
   @OutputTimeUnit(TimeUnit.SECONDS)
   public List<Image> load60Layers(Archive s) throws IOException {
-    List<Image> images = new dev.strata.image.ImageArchives(s.home.images()).load(s.archive);
+    List<Image> images = new ImageArchives(s.home.images()).load(s.archive);
     s.loaded = true;
     return images;
   }

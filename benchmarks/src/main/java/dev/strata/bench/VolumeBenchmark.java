@@ -9,6 +9,7 @@ import dev.strata.volume.Relabeler;
 import dev.strata.volume.SelinuxLabel;
 import dev.strata.volume.Volume;
 import dev.strata.volume.VolumeFilter;
+import dev.strata.volume.VolumeSpec;
 import dev.strata.volume.VolumeStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -115,8 +116,8 @@ public class VolumeBenchmark {
       filesystem = LoopFilesystem.of("xfs", 2L << 30);
       store = VolumeStore.open(Files.createDirectories(filesystem.root().resolve("strata")));
       for (int i = 0; i < volumes; i++) {
-        store.create(Optional.of(String.format("volume-%05d", i)), VolumeStore.LOCAL, Map.of(),
-            Map.of("bench", "true"));
+        store.create(new VolumeSpec(Optional.of(String.format("volume-%05d", i)), VolumeStore.LOCAL, Map.of(),
+            Map.of("bench", "true")));
       }
     }
 

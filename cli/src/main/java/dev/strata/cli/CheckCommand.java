@@ -1,7 +1,5 @@
 package dev.strata.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.strata.check.CheckOptions;
 import dev.strata.check.CheckReport;
 import dev.strata.check.Finding;
@@ -9,6 +7,7 @@ import dev.strata.check.Retention;
 import dev.strata.check.StoreCheck;
 import dev.strata.driver.Mounter;
 import dev.strata.files.MountTable;
+import dev.strata.json.Json;
 import dev.strata.layer.LayerStoreConfig;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -66,7 +65,7 @@ final class CheckCommand implements Callable<Integer> {
           .run(new CheckOptions(repair, !quick, listener));
     }
     if (top.format == StrataCommand.Format.json) {
-      out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json(report)));
+      out.println(Json.prettyString(json(report)));
     } else {
       printTable(out, report);
     }

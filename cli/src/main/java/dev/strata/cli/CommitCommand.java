@@ -47,10 +47,10 @@ final class CommitCommand implements Callable<Integer> {
       Optional<byte[]> sourceConfig = source.isPresent()
           ? Optional.of(stores.images.config(source.get().id())) : Optional.empty();
       Layer layer;
-      long size = stores.layers.size(c.name());
+      long size = stores.layers.writeLayers().size(c.name());
       try (Progress progress = top.progress(spec.commandLine().getErr(), "Committing", size * 2);
            ProcessIo.Poller poller = ProcessIo.poll(progress)) {
-        layer = stores.layers.commit(c.name());
+        layer = stores.layers.writeLayers().commit(c.name());
       }
       try {
         byte[] config = new ImageConfigs().committed(sourceConfig, diffIds(stores.layers, layer), Instant.now(),

@@ -23,7 +23,7 @@ final class DiffCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     try (Stores stores = top.openStores()) {
-      for (Change change : stores.layers.changes(stores.containers.get(container).name())) {
+      for (Change change : stores.layers.writeLayers().changes(stores.containers.get(container).name())) {
         out.println(change);
       }
     }

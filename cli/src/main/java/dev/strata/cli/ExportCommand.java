@@ -36,7 +36,7 @@ final class ExportCommand implements Callable<Integer> {
     Path temp = target.resolveSibling("." + target.getFileName() + ".partial");
     try (Stores stores = top.openStores()) {
       String name = stores.containers.get(container).name();
-      Path rootfs = stores.layers.mount(name);
+      Path rootfs = stores.layers.writeLayers().mount(name);
       try {
         LayerDiffer differ = new LayerDiffer();
         long total = top.progress(spec.commandLine().getErr(), "", 0).enabled()
@@ -46,7 +46,7 @@ final class ExportCommand implements Callable<Integer> {
           differ.writeDiff(Optional.empty(), rootfs, out);
         }
       } finally {
-        stores.layers.unmount(name);
+        stores.layers.writeLayers().unmount(name);
       }
       Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } finally {

@@ -1,11 +1,11 @@
 package dev.strata.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strata.driver.Digest;
 import dev.strata.driver.error.CorruptException;
+import dev.strata.json.Json;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
@@ -18,11 +18,9 @@ import java.util.Optional;
  */
 final class ImageConfigs {
 
-  private final ObjectMapper json = new ObjectMapper();
-
   /** A one-layer image from {@code strata import}. */
   byte[] imported(Digest diffId, Instant created, String createdBy) throws IOException {
-    ObjectNode config = json.createObjectNode();
+    ObjectNode config = Json.object();
     config.put("architecture", "amd64");
     config.put("os", "linux");
     config.put("created", created.toString());
@@ -33,7 +31,7 @@ final class ImageConfigs {
     ObjectNode history = config.putArray("history").addObject();
     history.put("created", created.toString());
     history.put("created_by", createdBy);
-    return json.writeValueAsBytes(config);
+    return Json.bytes(config);
   }
 
   /**
@@ -47,13 +45,13 @@ final class ImageConfigs {
       throws IOException {
     ObjectNode config;
     if (source.isPresent()) {
-      JsonNode parsed = json.readTree(source.get());
-      if (parsed == null || !parsed.isObject()) {
+      JsonNode parsed = Json.parse(source.get(), "the source image's config");
+      if (!parsed.isObject()) {
         throw new CorruptException("image config", "the source image's config is not a JSON object");
       }
       config = (ObjectNode) parsed;
     } else {
-      config = json.createObjectNode();
+      config = Json.object();
       config.put("architecture", "amd64");
       config.put("os", "linux");
     }
@@ -67,6 +65,6 @@ final class ImageConfigs {
     ObjectNode entry = history.addObject();
     entry.put("created", created.toString());
     entry.put("created_by", createdBy);
-    return json.writeValueAsBytes(config);
+    return Json.bytes(config);
   }
 }

@@ -49,7 +49,7 @@ final class LayersCommand implements Callable<Integer> {
           images.computeIfAbsent(image.top().get(), k -> new ArrayList<>()).add(label);
         }
       }
-      for (WriteLayer w : stores.layers.writeLayers()) {
+      for (WriteLayer w : stores.layers.writeLayers().list()) {
         w.parent().ifPresent(p -> containers.computeIfAbsent(p, k -> new ArrayList<>()).add(w.container()));
       }
     }

@@ -1,7 +1,6 @@
 package dev.strata.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.strata.json.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -26,12 +25,11 @@ final class Output {
   /** Rows are ordered maps of column name to value; the first row's keys are the columns. */
   void table(List<String> columns, List<Map<String, Object>> rows) throws IOException {
     if (format == StrataCommand.Format.json) {
-      ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
       List<Map<String, Object>> json = new ArrayList<>();
       for (Map<String, Object> row : rows) {
         json.add(new LinkedHashMap<>(row));
       }
-      out.println(mapper.writeValueAsString(json));
+      out.println(Json.prettyString(json));
       out.flush();
       return;
     }

@@ -1,6 +1,7 @@
 package dev.strata.cli;
 
 import dev.strata.volume.Volume;
+import dev.strata.volume.VolumeSpec;
 import dev.strata.volume.VolumeStore;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -45,8 +46,8 @@ final class VolumeCreateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     try (VolumeStore store = volumes.open()) {
-      Volume v = store.create(Optional.ofNullable(name), volumeDriver(), KeyValues.options("-o, --opt", options),
-          KeyValues.labels(labels));
+      Volume v = store.create(new VolumeSpec(Optional.ofNullable(name), volumeDriver(),
+          KeyValues.options("-o, --opt", options), KeyValues.labels(labels)));
       spec.commandLine().getOut().println(v.name());
     }
     return ExitCodes.OK;

@@ -1,8 +1,6 @@
 package dev.strata.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.strata.json.Json;
 import dev.strata.volume.Volume;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
@@ -16,8 +14,6 @@ import java.util.Map;
  * sometimes prints {@code null}.
  */
 final class VolumeJson {
-
-  private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private VolumeJson() {}
 
@@ -44,7 +40,7 @@ final class VolumeJson {
     return json;
   }
 
-  static String array(List<Map<String, Object>> volumes) throws JsonProcessingException {
-    return MAPPER.writeValueAsString(volumes);
+  static String array(List<Map<String, Object>> volumes) {
+    return Json.prettyString(volumes);
   }
 }

@@ -133,13 +133,13 @@ class DockerToStrataTest {
         ImageStore images = ImageStore.open(layers)) {
       new ImageArchives(images).load(archives.resolve(archive));
       Image image = images.get(tag);
-      layers.createWriteLayer("interop", image.top(), InitHook.none(), Map.of());
-      Path mounted = layers.mount("interop");
+      layers.writeLayers().create("interop", image.top(), InitHook.none(), Map.of());
+      Path mounted = layers.writeLayers().mount("interop");
       try {
         return ComparableRootfs.fromDirectory(mounted);
       } finally {
-        layers.unmount("interop");
-        layers.removeWriteLayer("interop");
+        layers.writeLayers().unmount("interop");
+        layers.writeLayers().remove("interop");
       }
     }
   }

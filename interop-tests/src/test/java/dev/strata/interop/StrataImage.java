@@ -26,14 +26,14 @@ record StrataImage(String id, List<String> diffIds, ComparableRootfs tree) {
     try (LayerStore layers = LayerStore.open(LayerStoreConfig.of(strata.root(), strata.driver()));
         ImageStore images = ImageStore.open(layers)) {
       Image image = images.get(ref);
-      layers.createWriteLayer("inspect", image.top(), InitHook.none(), Map.of());
-      Path mounted = layers.mount("inspect");
+      layers.writeLayers().create("inspect", image.top(), InitHook.none(), Map.of());
+      Path mounted = layers.writeLayers().mount("inspect");
       try {
         return new StrataImage(image.id().toString(),
             image.diffIds().stream().map(Object::toString).toList(), ComparableRootfs.fromDirectory(mounted));
       } finally {
-        layers.unmount("inspect");
-        layers.removeWriteLayer("inspect");
+        layers.writeLayers().unmount("inspect");
+        layers.writeLayers().remove("inspect");
       }
     }
   }

@@ -122,13 +122,13 @@ class StrataToDockerTest {
     try (LayerStore layers = LayerStore.open(LayerStoreConfig.of(strata.root(), strata.driver()));
         ImageStore images = ImageStore.open(layers)) {
       Image committed = images.get(image);
-      layers.createWriteLayer("view", committed.top(), InitHook.none(), Map.of());
-      Path mounted = layers.mount("view");
+      layers.writeLayers().create("view", committed.top(), InitHook.none(), Map.of());
+      Path mounted = layers.writeLayers().mount("view");
       try {
         return ComparableRootfs.fromDirectory(mounted);
       } finally {
-        layers.unmount("view");
-        layers.removeWriteLayer("view");
+        layers.writeLayers().unmount("view");
+        layers.writeLayers().remove("view");
       }
     }
   }

@@ -8,8 +8,8 @@ import dev.strata.image.Image;
 import dev.strata.image.Reference;
 import dev.strata.layer.ChainId;
 import dev.strata.layer.LayerAudit.StoredLayer;
-import dev.strata.layer.LayerStore;
 import dev.strata.layer.WriteLayer;
+import dev.strata.layer.WriteLayers;
 import dev.strata.volume.Volume;
 import dev.strata.volume.VolumeStore;
 import java.io.IOException;
@@ -31,7 +31,7 @@ final class RetentionTable {
   private RetentionTable() {}
 
   static Retention build(List<StoredLayer> layers, List<Image> images, List<WriteLayer> writeLayers,
-      List<Volume> volumes, LayerStore store, VolumeStore volumeStore) throws IOException {
+      List<Volume> volumes, WriteLayers store, VolumeStore volumeStore) throws IOException {
     Map<ChainId, StoredLayer> byChain = new HashMap<>();
     layers.forEach(l -> byChain.put(l.layer().chainId(), l));
     Map<ChainId, List<ImageHolder>> imageHolders = new HashMap<>();
@@ -104,7 +104,7 @@ final class RetentionTable {
     return out;
   }
 
-  private static long sizeOf(LayerStore store, String container) {
+  private static long sizeOf(WriteLayers store, String container) {
     try {
       return store.size(container);
     } catch (IOException e) {

@@ -57,7 +57,7 @@ public final class StoreCheck {
     List<String> records = ContainerStore.recordNames(root);
     List<Path> leftovers = new ArrayList<>(trashAndStaging(root));
     try (LayerStore layers = LayerStore.openForAudit(config)) {
-      LayerAudit audit = new LayerAudit(layers);
+      LayerAudit audit = layers.audit();
       leftovers.addAll(0, audit.leftovers());
       ImageStore images = ImageStore.open(layers);
       try (VolumeStore volumes = VolumeStore.open(root, mounter)) {
@@ -119,7 +119,7 @@ public final class StoreCheck {
       }
       Repairs.markSweptOnOpen(findings, mountTable);
       Retention retention = RetentionTable.build(audit.layers(), images.images(),
-          layers.writeLayers(), volumes.list(VolumeFilter.all()), layers, volumes);
+          layers.writeLayers().list(), volumes.list(VolumeFilter.all()), layers.writeLayers(), volumes);
       return new CheckReport(findings, retention, options.repair(), layerChecks.verified());
     }
   }

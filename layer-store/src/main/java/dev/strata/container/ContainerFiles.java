@@ -1,13 +1,13 @@
 package dev.strata.container;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strata.driver.error.CorruptException;
 import dev.strata.files.AtomicFiles;
 import dev.strata.files.FileTrees;
 import dev.strata.image.ImageId;
+import dev.strata.json.Json;
 import dev.strata.volume.MountSpec;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -31,7 +31,6 @@ final class ContainerFiles {
   private static final String TRASH = ".trash-";
 
   private final Path dir;
-  private final ObjectMapper json = new ObjectMapper();
 
   ContainerFiles(Path dir) {
     this.dir = dir;
@@ -59,7 +58,7 @@ final class ContainerFiles {
       return Optional.empty();
     }
     try {
-      JsonNode node = json.readTree(file.toFile());
+      JsonNode node = Json.parse(Files.readAllBytes(file), file.toString());
       String image = node.path("image").asText("");
       List<MountSpec> mounts = new ArrayList<>();
       for (JsonNode m : node.path("mounts")) {
@@ -78,18 +77,18 @@ final class ContainerFiles {
   }
 
   void write(Container record) throws IOException {
-    ObjectNode node = json.createObjectNode();
+    ObjectNode node = Json.object();
     node.put("name", record.name());
     node.put("image", record.image().map(ImageId::toString).orElse(""));
     node.put("image_ref", record.imageRef());
     node.put("created", record.created().toString());
     ArrayNode mounts = node.putArray("mounts");
     for (MountSpec m : record.mounts()) {
-      mounts.add(MountSpecJson.write(json, m));
+      mounts.add(MountSpecJson.write(m));
     }
     node.put("mount_label", record.mountLabel().orElse(""));
     Path target = Files.createDirectories(dir.resolve(record.name())).resolve(FILE);
-    AtomicFiles.write(target, json.writeValueAsBytes(node));
+    AtomicFiles.write(target, Json.bytes(node));
   }
 
   /** {@code <root>/containers/<name>}: private places of a container (its tmpfs mounts). */

@@ -13,6 +13,7 @@ import dev.strata.image.ImageStore;
 import dev.strata.layer.InitHook;
 import dev.strata.layer.LayerStore;
 import dev.strata.layer.WriteLayer;
+import dev.strata.layer.WriteLayers;
 import dev.strata.volume.McsPair;
 import dev.strata.volume.McsPairs;
 import dev.strata.volume.MountSpec;
@@ -33,8 +34,9 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The containers of a root: each a write layer in the {@link LayerStore} (which owns the files),
- * a {@link Container} record (which image, which mounts), and references on the volumes it uses.
+ * The containers of a root: each a write layer among the {@link LayerStore}'s {@link WriteLayers}
+ * (which own the files), a {@link Container} record (which image, which mounts), and references on
+ * the volumes it uses.
  *
  * <pre>{@code
  * Container c = containers.create(Optional.of("web"), "nginx:1.27",
@@ -62,7 +64,7 @@ public final class ContainerStore {
   /** Docker's rule for container names; checked before a name touches a path. */
   private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{1,127}");
 
-  private final LayerStore layers;
+  private final WriteLayers writeLayers;
   private final ImageStore images;
   private final VolumeStore volumes;
   private final ContainerFiles files;
@@ -73,9 +75,9 @@ public final class ContainerStore {
   private final ContainerVolumes volumeRefs;
   private final ContainerLocks locks = new ContainerLocks();
 
-  ContainerStore(LayerStore layers, ImageStore images, VolumeStore volumes, ContainerFiles files,
+  ContainerStore(WriteLayers writeLayers, ImageStore images, VolumeStore volumes, ContainerFiles files,
       ContainerNames names, ContainerMounts mounts, McsPairs mcs, Clock clock) {
-    this.layers = layers;
+    this.writeLayers = writeLayers;
     this.images = images;
     this.volumes = volumes;
     this.files = files;
@@ -98,8 +100,8 @@ public final class ContainerStore {
     files.sweep();
     SecureRandom random = new SecureRandom();
     ContainerMounts mounts = new ContainerMounts(volumes, mounter, MountTable.self(), Labeling.labeler());
-    ContainerStore store = new ContainerStore(layers, images, volumes, files, new ContainerNames(random), mounts,
-        new McsPairs(random), Clock.systemUTC());
+    ContainerStore store = new ContainerStore(layers.writeLayers(), images, volumes, files, new ContainerNames(random),
+        mounts, new McsPairs(random), Clock.systemUTC());
     store.recover();
     return store;
   }
@@ -134,7 +136,7 @@ public final class ContainerStore {
   }
 
   private Container create(String chosen, Image image, String imageRef, List<MountSpec> specs) throws IOException {
-    if (files.read(chosen).isPresent() || layers.writeLayer(chosen).isPresent()) {
+    if (files.read(chosen).isPresent() || writeLayers.get(chosen).isPresent()) {
       throw new AlreadyExistsException(chosen, "a container named '" + chosen + "' already exists; pick another --name");
     }
     Optional<McsPair> pair = PrivateLabels.needed(specs) ? Optional.of(labels.reserve()) : Optional.empty();
@@ -150,7 +152,7 @@ public final class ContainerStore {
       recorded = true;
       // Last: the write layer is what makes the container exist, so a crash before it leaves a
       // record and references that the next open sweeps, never a container without a record.
-      layers.createWriteLayer(chosen, image.top(), InitHook.dockerLike(), Map.of());
+      writeLayers.create(chosen, image.top(), InitHook.dockerLike(), Map.of());
       return record;
     } catch (IOException | RuntimeException e) {
       try {
@@ -180,7 +182,7 @@ public final class ContainerStore {
    */
   public Container get(String name) throws IOException {
     check(name);
-    if (layers.writeLayer(name).isEmpty()) {
+    if (writeLayers.get(name).isEmpty()) {
       throw new NotFoundException(name, "no such container: " + name + " (see `strata ps`)");
     }
     return files.read(name).orElseGet(() -> new Container(name, Optional.empty(), "", Instant.EPOCH));
@@ -188,14 +190,14 @@ public final class ContainerStore {
 
   /** The write layer under a container that {@link #get} found. */
   public WriteLayer writeLayer(Container container) throws IOException {
-    return layers.writeLayer(container.name()).orElseThrow(() ->
+    return writeLayers.get(container.name()).orElseThrow(() ->
         new NotFoundException(container.name(), "no such container: " + container.name()));
   }
 
   /** Every container, by name. */
   public List<Container> list() throws IOException {
     List<Container> all = new ArrayList<>();
-    for (WriteLayer w : layers.writeLayers()) {
+    for (WriteLayer w : writeLayers.list()) {
       all.add(get(w.container()));
     }
     all.sort((a, b) -> a.name().compareTo(b.name()));
@@ -213,13 +215,13 @@ public final class ContainerStore {
   }
 
   private Path mountLocked(Container container) throws IOException {
-    Path rootfs = layers.mount(container.name());
-    if (layers.mountCount(container.name()) == 1 && !container.mounts().isEmpty()) {
+    Path rootfs = writeLayers.mount(container.name());
+    if (writeLayers.mountCount(container.name()) == 1 && !container.mounts().isEmpty()) {
       try {
         mounts.mount(container, rootfs, files.directory(container.name()));
       } catch (IOException | RuntimeException e) {
         try {
-          layers.unmount(container.name());
+          writeLayers.unmount(container.name());
         } catch (IOException | RuntimeException undo) {
           e.addSuppressed(undo);
         }
@@ -241,7 +243,7 @@ public final class ContainerStore {
 
   /** Outstanding mounts of the container's root filesystem. */
   public int mountCount(Container container) throws IOException {
-    return layers.mountCount(container.name());
+    return writeLayers.mountCount(container.name());
   }
 
   /**
@@ -258,12 +260,12 @@ public final class ContainerStore {
   }
 
   private void unmountLocked(Container container) throws IOException {
-    if (layers.mountCount(container.name()) == 1 && !container.mounts().isEmpty()) {
-      Path rootfs = layers.mount(container.name()); // the path only: counted again just below
-      layers.unmount(container.name());
+    if (writeLayers.mountCount(container.name()) == 1 && !container.mounts().isEmpty()) {
+      Path rootfs = writeLayers.mount(container.name()); // the path only: counted again just below
+      writeLayers.unmount(container.name());
       mounts.unmount(container, rootfs, files.directory(container.name()));
     }
-    layers.unmount(container.name());
+    writeLayers.unmount(container.name());
   }
 
   /**
@@ -282,7 +284,7 @@ public final class ContainerStore {
   }
 
   private void removeLocked(Container container, boolean force, boolean removeVolumes) throws IOException {
-    int count = layers.writeLayer(container.name()).isPresent() ? layers.mountCount(container.name()) : 0;
+    int count = writeLayers.get(container.name()).isPresent() ? writeLayers.mountCount(container.name()) : 0;
     if (count > 0 && !force) {
       throw new FailedPreconditionException(container.name(), "container " + container.name() + " is mounted "
           + count + " time(s); `strata umount " + container.name() + "` first, or rm -f");
@@ -290,7 +292,7 @@ public final class ContainerStore {
     for (int i = 0; i < count; i++) {
       unmountLocked(container);
     }
-    layers.removeWriteLayer(container.name());
+    writeLayers.remove(container.name());
     files.delete(container.name());
     volumeRefs.release(container.name(), container.mounts(), removeVolumes);
   }
@@ -306,7 +308,7 @@ public final class ContainerStore {
 
   /** True when the container exists (the name is valid and has a write layer). */
   public boolean exists(String name) throws IOException {
-    return NAME.matcher(name).matches() && layers.writeLayer(name).isPresent();
+    return NAME.matcher(name).matches() && writeLayers.get(name).isPresent();
   }
 
   private void recover() throws IOException {
@@ -314,7 +316,7 @@ public final class ContainerStore {
       if (!NAME.matcher(name).matches()) {
         continue;
       }
-      if (layers.writeLayer(name).isEmpty()) {
+      if (writeLayers.get(name).isEmpty()) {
         LOG.log(Level.INFO, "removing the record of container {0}: its write layer is gone (interrupted rm)", name);
         Optional<Container> record = files.read(name);
         files.delete(name);
@@ -324,14 +326,14 @@ public final class ContainerStore {
         continue;
       }
       Container container = get(name);
-      if (layers.mountCount(name) > 0 && !container.mounts().isEmpty()) {
-        Path rootfs = layers.mount(name);
+      if (writeLayers.mountCount(name) > 0 && !container.mounts().isEmpty()) {
+        Path rootfs = writeLayers.mount(name);
         try {
           mounts.mount(container, rootfs, files.directory(name));
         } catch (StorageException e) {
           LOG.log(Level.WARNING, "cannot mount the volumes of container {0} again: {1}", name, e.getMessage());
         } finally {
-          layers.unmount(name);
+          writeLayers.unmount(name);
         }
       }
     }
@@ -340,7 +342,7 @@ public final class ContainerStore {
     List<String> recorded = files.names();
     for (Volume v : volumes.list(VolumeFilter.all())) {
       for (String ref : v.references()) {
-        if (NAME.matcher(ref).matches() && !recorded.contains(ref) && layers.writeLayer(ref).isEmpty()) {
+        if (NAME.matcher(ref).matches() && !recorded.contains(ref) && writeLayers.get(ref).isEmpty()) {
           LOG.log(Level.INFO, "dropping the reference of missing container {0} on volume {1} (interrupted create"
               + " or rm)", ref, v.name());
           volumes.release(v.name(), ref);

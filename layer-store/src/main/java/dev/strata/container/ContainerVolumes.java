@@ -3,6 +3,7 @@ package dev.strata.container;
 import dev.strata.driver.error.FailedPreconditionException;
 import dev.strata.volume.MountSpec;
 import dev.strata.volume.Volume;
+import dev.strata.volume.VolumeSpec;
 import dev.strata.volume.VolumeStore;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -26,14 +27,10 @@ final class ContainerVolumes {
    */
   MountSpec take(String container, MountSpec spec) throws IOException {
     // Created and referenced in one step: a prune in between would delete the volume.
-    Volume volume;
-    if (spec.anonymous()) {
-      volume = volumes.create(Optional.empty(), VolumeStore.LOCAL, spec.options(), spec.labels(), container);
-    } else if (spec.options().isEmpty() && spec.labels().isEmpty()) {
-      volume = volumes.obtain(spec.source().orElseThrow(), container);
-    } else {
-      volume = volumes.create(spec.source(), VolumeStore.LOCAL, spec.options(), spec.labels(), container);
-    }
+    // A named volume without options or labels is used as it is, whatever it was created with.
+    Volume volume = !spec.anonymous() && spec.options().isEmpty() && spec.labels().isEmpty()
+        ? volumes.obtain(spec.source().orElseThrow(), container)
+        : volumes.create(new VolumeSpec(spec.source(), VolumeStore.LOCAL, spec.options(), spec.labels()), container);
     return new MountSpec(spec.type(), Optional.of(volume.name()), spec.target(), spec.readOnly(), spec.relabel(),
         spec.propagation(), spec.copy(), spec.createSource(), spec.options(), spec.labels(), spec.subpath());
   }

@@ -1,8 +1,8 @@
 package dev.strata.container;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strata.json.Json;
 import dev.strata.volume.MountSpec;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,8 +13,8 @@ final class MountSpecJson {
 
   private MountSpecJson() {}
 
-  static ObjectNode write(ObjectMapper json, MountSpec m) {
-    ObjectNode node = json.createObjectNode();
+  static ObjectNode write(MountSpec m) {
+    ObjectNode node = Json.object();
     node.put("type", m.type().name());
     m.source().ifPresent(s -> node.put("source", s));
     node.put("target", m.target());

@@ -102,7 +102,7 @@ final class ArchiveLoader {
         Blob blob = image.layers().get(i);
         String what = tree.label() + " " + image.origin() + " layer " + i + " (" + blob.name() + ")";
         Layer layer;
-        try (InputStream in = Compression.decompressed(Files.newInputStream(blob.file()), what)) {
+        try (InputStream in = ArchiveInput.decompressed(Files.newInputStream(blob.file()), what)) {
           layer = layers.register(in, parent, Optional.of(diffId));
         } catch (CorruptException e) {
           throw new CorruptException(blob.name(), what + " is not the layer rootfs.diff_ids[" + i + "] = "

@@ -5,8 +5,10 @@ import dev.strata.driver.error.InvalidArgumentException;
 import dev.strata.driver.error.NotFoundException;
 import dev.strata.files.FileTrees;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -18,6 +20,8 @@ import java.util.Optional;
  */
 final class ArchiveTree implements AutoCloseable {
 
+  /** The largest JSON document read (a config with a long history is well under a megabyte). */
+  static final long MAX_DOCUMENT = 32L << 20;
   private static final int MAX_LINK_HOPS = 40;
 
   private final String label;
@@ -94,6 +98,26 @@ final class ArchiveTree implements AutoCloseable {
     }
     return found.orElseThrow(() -> new CorruptException(name,
         label + ": " + what + " '" + name + "' is missing from the archive"));
+  }
+
+  /**
+   * Reads one of the archive's JSON documents (an index, a manifest, a config), refusing one
+   * larger than {@link #MAX_DOCUMENT}: a hostile archive could otherwise make the load read
+   * gigabytes into memory.
+   *
+   * @param what names the document in errors
+   * @throws CorruptException if the file is missing or too large
+   */
+  static byte[] readDocument(Path file, String what) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] bytes = in.readNBytes((int) MAX_DOCUMENT + 1);
+      if (bytes.length > MAX_DOCUMENT) {
+        throw new CorruptException(what, what + " is larger than " + MAX_DOCUMENT + " bytes; not an image document");
+      }
+      return bytes;
+    } catch (NoSuchFileException e) {
+      throw new CorruptException(what, what + " is missing from the archive");
+    }
   }
 
   private Optional<Path> locate(String clean, String name) throws IOException {

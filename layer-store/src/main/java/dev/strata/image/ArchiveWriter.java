@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strata.driver.Digest;
 import dev.strata.driver.error.CorruptException;
+import dev.strata.json.Json;
 import dev.strata.layer.ChainId;
 import java.io.BufferedOutputStream;
 import java.io.IOException;

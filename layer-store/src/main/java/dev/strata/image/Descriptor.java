@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.driver.Digest;
 import dev.strata.driver.error.CorruptException;
 import dev.strata.driver.error.UnsupportedException;
+import dev.strata.json.Json;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -31,11 +32,11 @@ record Descriptor(Optional<String> mediaType, Digest digest, long size, Map<Stri
   }
 
   boolean isIndex() {
-    return mediaType.filter(t -> t.equals(MediaTypes.OCI_INDEX) || t.equals(MediaTypes.DOCKER_LIST)).isPresent();
+    return mediaType.filter(MediaTypes::isIndex).isPresent();
   }
 
   boolean isManifest() {
-    return mediaType.filter(t -> t.equals(MediaTypes.OCI_MANIFEST) || t.equals(MediaTypes.DOCKER_MANIFEST)).isPresent();
+    return mediaType.filter(MediaTypes::isManifest).isPresent();
   }
 
   /** Whether a layer of this media type is a filesystem tar (plain, gzip or zstd). */
@@ -52,18 +53,14 @@ record Descriptor(Optional<String> mediaType, Digest digest, long size, Map<Stri
     if (node == null || !node.isObject()) {
       throw new CorruptException(what, what + " is not a descriptor object");
     }
-    JsonNode type = node.get("mediaType");
-    Optional<String> mediaType = type != null && type.isTextual() ? Optional.of(type.asText()) : Optional.empty();
-    String digestText = Json.text(node, "digest", what);
+    Optional<String> mediaType = Json.text(node, "mediaType");
+    String digestText = Json.requiredText(node, "digest", what);
     if (!digestText.startsWith("sha256:")) {
       throw new UnsupportedException(digestText, what + ": digest " + digestText + " uses an algorithm other than sha256;"
           + " only sha256 is supported");
     }
     Digest digest = ImageConfig.digest(node.get("digest"), what + " digest");
-    JsonNode size = node.get("size");
-    if (size == null || !size.canConvertToLong() || size.asLong() < 0) {
-      throw new CorruptException(what, what + ": 'size' is missing or not a non-negative integer");
-    }
+    long size = Json.nonNegativeLong(node, "size", what);
     Map<String, String> annotations = new TreeMap<>();
     JsonNode notes = node.get("annotations");
     if (notes != null && notes.isObject()) {
@@ -73,7 +70,7 @@ record Descriptor(Optional<String> mediaType, Digest digest, long size, Map<Stri
         }
       });
     }
-    return new Descriptor(mediaType, digest, size.asLong(), annotations, platform(node.get("platform")));
+    return new Descriptor(mediaType, digest, size, annotations, platform(node.get("platform")));
   }
 
   private static Optional<String> platform(JsonNode node) {

@@ -3,6 +3,7 @@ package dev.strata.image;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.driver.Digest;
 import dev.strata.driver.error.CorruptException;
+import dev.strata.json.Json;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,7 +29,7 @@ final class DockerArchiveReader {
   private DockerArchiveReader() {}
 
   static List<ArchiveImage> read(ArchiveTree tree) throws IOException {
-    JsonNode manifest = Json.parse(Json.read(tree.file(MANIFEST, "manifest"), MANIFEST), MANIFEST);
+    JsonNode manifest = Json.parse(ArchiveTree.readDocument(tree.file(MANIFEST, "manifest"), MANIFEST), MANIFEST);
     if (!manifest.isArray()) {
       throw new CorruptException(MANIFEST, tree.label() + ": manifest.json is not a JSON array");
     }
@@ -43,9 +44,9 @@ final class DockerArchiveReader {
     if (!entry.isObject()) {
       throw new CorruptException(what, tree.label() + ": " + what + " is not a JSON object");
     }
-    String configName = Json.text(entry, "Config", what);
+    String configName = Json.requiredText(entry, "Config", what);
     Path configFile = tree.file(configName, what + " config");
-    byte[] config = Json.read(configFile, configName);
+    byte[] config = ArchiveTree.readDocument(configFile, configName);
     Optional<Digest> promised = contentDigest(configName);
     ImageId id = ImageId.ofConfig(config);
     if (promised.isPresent() && !promised.get().equals(id.digest())) {
@@ -53,7 +54,7 @@ final class DockerArchiveReader {
           + ", not what its name says; the archive is corrupt or altered");
     }
     ImageConfig parsed = ImageConfig.parse(config, tree.label() + " config " + configName);
-    JsonNode layerNames = Json.array(entry, "Layers", what);
+    JsonNode layerNames = Json.requiredArray(entry, "Layers", what);
     if (layerNames.size() != parsed.diffIds().size()) {
       throw new CorruptException(what, tree.label() + ": " + what + " lists " + layerNames.size()
           + " layers but config " + configName + " has " + parsed.diffIds().size() + " rootfs.diff_ids");

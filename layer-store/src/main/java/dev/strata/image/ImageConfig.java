@@ -3,6 +3,7 @@ package dev.strata.image;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.driver.Digest;
 import dev.strata.driver.error.CorruptException;
+import dev.strata.json.Json;
 import dev.strata.layer.ChainId;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -36,7 +37,7 @@ record ImageConfig(ImageId id, List<Digest> diffIds, Instant created) {
     if (rootfs == null || !rootfs.isObject()) {
       throw new CorruptException(what, what + " has no 'rootfs' object; not an image config");
     }
-    String type = Json.text(rootfs, "type", what + " rootfs");
+    String type = Json.requiredText(rootfs, "type", what + " rootfs");
     if (!type.equals("layers")) {
       throw new CorruptException(what, what + ": rootfs type is '" + type + "'; only 'layers' exists");
     }

@@ -319,7 +319,7 @@ public final class ImageStore implements AutoCloseable {
       return;
     }
     Optional<ChainId> top = images.get(id).top();
-    for (WriteLayer container : layers.writeLayers()) {
+    for (WriteLayer container : layers.writeLayers().list()) {
       if (container.parent().equals(top)) {
         throw new FailedPreconditionException(id.toString(), what + ": container '" + container.container()
             + "' is using it; remove the container first, or force");

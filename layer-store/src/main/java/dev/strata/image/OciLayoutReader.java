@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.driver.Digest;
 import dev.strata.driver.error.CorruptException;
 import dev.strata.driver.error.UnsupportedException;
+import dev.strata.json.Json;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
@@ -45,15 +46,15 @@ final class OciLayoutReader {
   }
 
   private List<ArchiveImage> read() throws IOException {
-    JsonNode layout = Json.parse(Json.read(tree.file(LAYOUT, "layout marker"), LAYOUT), LAYOUT);
-    String version = Json.text(layout, "imageLayoutVersion", tree.label() + " oci-layout");
+    JsonNode layout = Json.parse(ArchiveTree.readDocument(tree.file(LAYOUT, "layout marker"), LAYOUT), LAYOUT);
+    String version = Json.requiredText(layout, "imageLayoutVersion", tree.label() + " oci-layout");
     if (!version.startsWith("1.")) {
       throw new UnsupportedException(LAYOUT, tree.label() + ": OCI image layout version " + version
           + " is not supported (1.x is)");
     }
-    JsonNode index = Json.parse(Json.read(tree.file(INDEX, "index"), INDEX), INDEX);
+    JsonNode index = Json.parse(ArchiveTree.readDocument(tree.file(INDEX, "index"), INDEX), INDEX);
     Map<ImageId, ArchiveImage> images = new LinkedHashMap<>();
-    JsonNode manifests = Json.array(index, "manifests", tree.label() + " index.json");
+    JsonNode manifests = Json.requiredArray(index, "manifests", tree.label() + " index.json");
     for (int i = 0; i < manifests.size(); i++) {
       String what = "index.json manifests[" + i + "]";
       Descriptor top = Descriptor.parse(manifests.get(i), tree.label() + " " + what);
@@ -97,7 +98,7 @@ final class OciLayoutReader {
       throw new CorruptException(what, tree.label() + ": " + what + ": indexes nest deeper than " + MAX_NESTING);
     }
     List<Descriptor> candidates = new ArrayList<>();
-    JsonNode manifests = Json.array(blob, "manifests", tree.label() + " " + what);
+    JsonNode manifests = Json.requiredArray(blob, "manifests", tree.label() + " " + what);
     for (int i = 0; i < manifests.size(); i++) {
       Descriptor d = Descriptor.parse(manifests.get(i), tree.label() + " " + what + " manifests[" + i + "]");
       boolean attestation = d.annotations().containsKey("vnd.docker.reference.type")
@@ -137,7 +138,7 @@ final class OciLayoutReader {
     }
     byte[] config = readBlob(configDescriptor, what + " config");
     ImageConfig parsed = ImageConfig.parse(config, tree.label() + " config " + configDescriptor.digest());
-    JsonNode layerNodes = Json.array(manifest, "layers", label);
+    JsonNode layerNodes = Json.requiredArray(manifest, "layers", label);
     if (layerNodes.size() != parsed.diffIds().size()) {
       throw new CorruptException(what, label + " lists " + layerNodes.size() + " layers but its config has "
           + parsed.diffIds().size() + " rootfs.diff_ids");
@@ -178,12 +179,12 @@ final class OciLayoutReader {
   }
 
   private byte[] readBlob(Descriptor descriptor, String what) throws IOException {
-    if (descriptor.size() > Json.MAX_DOCUMENT) {
+    if (descriptor.size() > ArchiveTree.MAX_DOCUMENT) {
       throw new CorruptException(descriptor.blobPath(), tree.label() + ": " + what + " claims "
           + descriptor.size() + " bytes; too large for a manifest or config");
     }
     Path file = tree.file(descriptor.blobPath(), what);
-    byte[] bytes = Json.read(file, descriptor.blobPath());
+    byte[] bytes = ArchiveTree.readDocument(file, descriptor.blobPath());
     Digest actual = Digest.sha256Of(bytes);
     if (bytes.length != descriptor.size() || !actual.equals(descriptor.digest())) {
       throw new CorruptException(descriptor.blobPath(), tree.label() + ": blob " + descriptor.blobPath() + " ("

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strata.driver.error.CorruptException;
 import dev.strata.driver.error.InvalidArgumentException;
 import dev.strata.files.AtomicFiles;
+import dev.strata.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -34,9 +34,9 @@ final class TarExtractor {
   static Map<String, String> extract(Path archive, Path dir) throws IOException {
     String what = "image archive " + archive;
     Map<String, String> links = new HashMap<>();
-    try (InputStream in = Compression.decompressed(Files.newInputStream(archive), what);
+    try (InputStream in = ArchiveInput.decompressed(Files.newInputStream(archive), what);
          TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
-      InputStream content = new Compression.Checked(tar, what);
+      InputStream content = new ArchiveInput.Checked(tar, what);
       TarArchiveEntry entry;
       while ((entry = next(tar, what)) != null) {
         String raw = entry.getName();

@@ -29,8 +29,9 @@ import java.util.function.LongConsumer;
  * The layer store's records read below its public API, for {@code strata check}: every layer
  * record with its driver id and references, damaged records, driver layers no record names,
  * containers' write layers with their persisted mount counts, and the leftovers of interrupted
- * operations. Open the store with {@link LayerStore#openForAudit} to see what a crash left; the
- * repairs here change metadata only as the store itself would, and never touch layer content.
+ * operations. Obtained from {@link LayerStore#audit()}; open the store with {@link
+ * LayerStore#openForAudit} to see what a crash left. The repairs here change metadata only as the
+ * store itself would, under the store's lock, and never touch layer content.
  */
 public final class LayerAudit {
 
@@ -68,21 +69,24 @@ public final class LayerAudit {
     }
   }
 
-  private final LayerStore store;
+  private final LayerStoreState state;
+  private final WriteLayers writeLayers;
 
-  public LayerAudit(LayerStore store) {
-    this.store = Objects.requireNonNull(store, "store");
+  LayerAudit(LayerStoreState state, WriteLayers writeLayers) {
+    this.state = state;
+    this.writeLayers = writeLayers;
   }
 
   /** Every readable layer record. */
   public List<StoredLayer> layers() throws IOException {
+    state.ensureOpen();
     List<StoredLayer> out = new ArrayList<>();
-    for (ChainId id : store.db().list()) {
+    for (ChainId id : state.db().list()) {
       Optional<LayerRecord> r = read(id);
       if (r.isPresent()) {
         LayerRecord rec = r.get();
         out.add(new StoredLayer(rec.layer(), rec.cacheId().value(), rec.references(),
-            store.driver().exists(rec.cacheId())));
+            state.driver().exists(rec.cacheId())));
       }
     }
     return out;
@@ -90,10 +94,11 @@ public final class LayerAudit {
 
   /** Layer records that cannot be read. */
   public List<DamagedLayer> damagedLayers() throws IOException {
+    state.ensureOpen();
     List<DamagedLayer> out = new ArrayList<>();
-    for (ChainId id : store.db().list()) {
+    for (ChainId id : state.db().list()) {
       try {
-        store.db().read(id);
+        state.db().read(id);
       } catch (CorruptException e) {
         out.add(new DamagedLayer(id, e.getMessage()));
       }
@@ -103,13 +108,14 @@ public final class LayerAudit {
 
   /** Every container's write layer with its persisted mount count. */
   public List<StoredWriteLayer> writeLayers() throws IOException {
+    state.ensureOpen();
     List<StoredWriteLayer> out = new ArrayList<>();
-    for (String name : store.db().listMounts()) {
-      Optional<WriteLayer> w = store.db().readMount(name);
+    for (String name : state.db().listMounts()) {
+      Optional<WriteLayer> w = state.db().readMount(name);
       if (w.isPresent()) {
-        boolean present = store.driver().exists(LayerId.of(w.get().mountId()))
-            && store.driver().exists(LayerId.of(w.get().initId()));
-        out.add(new StoredWriteLayer(w.get(), store.db().mountCount(name), present));
+        boolean present = state.driver().exists(LayerId.of(w.get().mountId()))
+            && state.driver().exists(LayerId.of(w.get().initId()));
+        out.add(new StoredWriteLayer(w.get(), state.db().mountCount(name), present));
       }
     }
     return out;
@@ -121,10 +127,11 @@ public final class LayerAudit {
    * parent's own record is gone: removing it would take the named layer's base).
    */
   public Set<String> unnamedDriverLayers() throws IOException {
+    state.ensureOpen();
     Set<LayerId> named = new HashSet<>();
-    for (ChainId id : store.db().list()) {
+    for (ChainId id : state.db().list()) {
       // A damaged record still names its driver layer when its cache-id file is readable.
-      store.db().cacheIdOf(id).ifPresent(named::add);
+      state.db().cacheIdOf(id).ifPresent(named::add);
     }
     for (StoredWriteLayer w : writeLayers()) {
       named.add(LayerId.of(w.writeLayer().mountId()));
@@ -132,13 +139,13 @@ public final class LayerAudit {
     }
     Set<LayerId> carried = new HashSet<>();
     for (LayerId id : named) {
-      Optional<LayerId> parent = store.driver().exists(id) ? store.driver().info(id).parent() : Optional.empty();
-      while (parent.isPresent() && carried.add(parent.get()) && store.driver().exists(parent.get())) {
-        parent = store.driver().info(parent.get()).parent();
+      Optional<LayerId> parent = state.driver().exists(id) ? state.driver().info(id).parent() : Optional.empty();
+      while (parent.isPresent() && carried.add(parent.get()) && state.driver().exists(parent.get())) {
+        parent = state.driver().info(parent.get()).parent();
       }
     }
     Set<String> unnamed = new TreeSet<>();
-    for (LayerId id : store.driver().layers()) {
+    for (LayerId id : state.driver().layers()) {
       if (!named.contains(id) && !carried.contains(id)) {
         unnamed.add(id.value());
       }
@@ -151,8 +158,9 @@ public final class LayerAudit {
    * its: that layer then looks unnamed, and nothing unnamed may be deleted.
    */
   public boolean unnamedUnsafeToRemove() throws IOException {
-    for (ChainId id : store.db().list()) {
-      if (store.db().cacheIdOf(id).isEmpty()) {
+    state.ensureOpen();
+    for (ChainId id : state.db().list()) {
+      if (state.db().cacheIdOf(id).isEmpty()) {
         return true;
       }
     }
@@ -161,8 +169,9 @@ public final class LayerAudit {
 
   /** Entries an interrupted operation left in the store's staging directories. */
   public List<Path> leftovers() throws IOException {
-    List<Path> found = new ArrayList<>(store.db().leftovers());
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(store.tmp())) {
+    state.ensureOpen();
+    List<Path> found = new ArrayList<>(state.db().leftovers());
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(state.tmp())) {
       entries.forEach(found::add);
     }
     return found;
@@ -170,12 +179,14 @@ public final class LayerAudit {
 
   /** True when the driver's views are real mounts (so a mounted container shows in the mount table). */
   public boolean realMounts() {
-    return store.driver().capabilities().contains(Capability.REAL_MOUNTS);
+    state.ensureOpen();
+    return state.driver().capabilities().contains(Capability.REAL_MOUNTS);
   }
 
   /** The driver's home, where its layers and views live. */
   public Path driverHome() {
-    return store.driver().home();
+    state.ensureOpen();
+    return state.driver().home();
   }
 
   /**
@@ -186,8 +197,9 @@ public final class LayerAudit {
    * @throws CorruptException if the record is missing or no longer matches the files
    */
   public Digest contentDigest(ChainId chainId, LongConsumer bytes) throws IOException {
-    LayerRecord r = store.index().record(chainId);
-    Path split = store.db().tarSplit(chainId).orElseThrow(() -> new CorruptException(chainId.toString(),
+    state.ensureOpen();
+    LayerRecord r = state.index().record(chainId);
+    Path split = state.db().tarSplit(chainId).orElseThrow(() -> new CorruptException(chainId.toString(),
         "layer " + chainId + " has no tar-split record to rebuild its tar from"));
     MessageDigest md;
     try {
@@ -195,11 +207,11 @@ public final class LayerAudit {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);
     }
-    Path view = store.driver().mount(r.cacheId());
+    Path view = state.driver().mount(r.cacheId());
     try (OutputStream sink = new DigestOutputStream(counting(bytes), md)) {
       new TarSplitReplayer(chainId.toString(), true).replay(split, view, sink);
     } finally {
-      store.driver().unmount(r.cacheId());
+      state.driver().unmount(r.cacheId());
     }
     return Digest.sha256(md.digest());
   }
@@ -214,6 +226,7 @@ public final class LayerAudit {
    * @throws IllegalStateException if {@link #unnamedUnsafeToRemove} (check it first)
    */
   public Set<String> removeUnnamedDriverLayers(Set<String> candidates) throws IOException {
+    state.ensureOpen();
     if (unnamedUnsafeToRemove()) {
       throw new IllegalStateException("a damaged layer record names no driver layer; deleting unnamed driver"
           + " layers could delete its data");
@@ -226,12 +239,12 @@ public final class LayerAudit {
     }
     Map<LayerId, Integer> depth = new HashMap<>();
     for (LayerId id : doomed) {
-      depth.put(id, store.driver().info(id).depth());
+      depth.put(id, state.driver().info(id).depth());
     }
     doomed.sort(Comparator.comparing((LayerId id) -> depth.get(id)).reversed());
     Set<String> removed = new TreeSet<>();
     for (LayerId id : doomed) {
-      store.driver().remove(id);
+      state.driver().remove(id);
       removed.add(id.value());
     }
     return removed;
@@ -239,24 +252,26 @@ public final class LayerAudit {
 
   /** Writes a layer's reference count; never removes the layer, even at zero. */
   public void setReferences(ChainId chainId, int count) throws IOException {
+    state.ensureOpen();
     if (count < 0) {
       throw new IllegalArgumentException("negative reference count " + count + " for " + chainId);
     }
-    synchronized (store.index()) {
-      store.index().setReferences(store.index().record(chainId), count);
+    synchronized (state.index()) {
+      state.index().setReferences(state.index().record(chainId), count);
     }
   }
 
   /** Drops every counted mount of a container's root filesystem (persisted count first). */
   public void clearMountCount(String container) throws IOException {
-    while (store.mountCount(container) > 0) {
-      store.unmount(container);
+    state.ensureOpen();
+    while (writeLayers.mountCount(container) > 0) {
+      writeLayers.unmount(container);
     }
   }
 
   private Optional<LayerRecord> read(ChainId id) throws IOException {
     try {
-      return store.db().read(id);
+      return state.db().read(id);
     } catch (CorruptException e) {
       return Optional.empty();
     }

@@ -1,8 +1,8 @@
 package dev.strata.layer;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
+import dev.strata.json.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -45,8 +45,8 @@ final class TarSplitRecorder extends FilterInputStream {
 
   TarSplitRecorder(InputStream in, OutputStream record) throws IOException {
     super(in);
-    this.json = new JsonFactory().createGenerator(new GZIPOutputStream(record, 65536), JsonEncoding.UTF8);
-    json.setRootValueSeparator(new com.fasterxml.jackson.core.io.SerializedString("\n"));
+    this.json = Json.generator(new GZIPOutputStream(record, 65536));
+    json.setRootValueSeparator(new SerializedString("\n"));
   }
 
   @Override

@@ -1,9 +1,10 @@
 package dev.strata.layer;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.strata.driver.error.CorruptException;
+import dev.strata.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -41,7 +42,7 @@ final class TarSplitReplayer {
   void replay(Path record, Path view, OutputStream out) throws IOException {
     byte[] buf = new byte[65536];
     try (InputStream gz = new GZIPInputStream(Files.newInputStream(record), 65536);
-        JsonParser p = new JsonFactory().createParser(gz)) {
+        JsonParser p = Json.parser(gz)) {
       while (p.nextToken() == JsonToken.START_OBJECT) {
         String type = null;
         String name = null;
@@ -66,7 +67,7 @@ final class TarSplitReplayer {
           throw new CorruptException(subject, "tar-split record of " + subject + " has a bad entry");
         }
       }
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new CorruptException(subject, "tar-split record of " + subject + " is damaged: " + e.getOriginalMessage(), e);
     }
   }

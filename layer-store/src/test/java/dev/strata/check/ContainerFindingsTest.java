@@ -12,6 +12,7 @@ import dev.strata.layer.InitHook;
 import dev.strata.layer.Layer;
 import dev.strata.posix.FileNodes;
 import dev.strata.volume.MountSpec;
+import dev.strata.volume.VolumeSpec;
 import dev.strata.volume.VolumeStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -49,7 +50,7 @@ class ContainerFindingsTest {
     try (CheckStores s = CheckStores.open(root)) {
       s.containers.create(Optional.of("c1"), IMAGE, List.of(MountSpec.parseVolume("data:/data")));
       // An rm interrupted after the write layer went.
-      s.layers.removeWriteLayer("c1");
+      s.layers.writeLayers().remove("c1");
     }
 
     CheckReport report = check(root, false);
@@ -69,7 +70,7 @@ class ContainerFindingsTest {
   void run_withWriteLayerButNoRecord_reportsItAndRepairKeepsTheWriteLayer() throws IOException {
     try (CheckStores s = CheckStores.open(root)) {
       // A create interrupted before the record was written.
-      s.layers.createWriteLayer("c2", image.top(), InitHook.none(), Map.of());
+      s.layers.writeLayers().create("c2", image.top(), InitHook.none(), Map.of());
     }
 
     CheckReport report = check(root, true);
@@ -78,14 +79,14 @@ class ContainerFindingsTest {
     assertFalse(report.consistent());
     assertFalse(report.dataLoss());
     try (CheckStores s = CheckStores.open(root)) {
-      assertTrue(s.layers.writeLayer("c2").isPresent(), "it holds the container's writes");
+      assertTrue(s.layers.writeLayers().get("c2").isPresent(), "it holds the container's writes");
     }
   }
 
   @Test
   void run_withReferenceByUnknownContainer_reportsItAndRepairDropsTheReference() throws IOException {
     try (VolumeStore volumes = VolumeStore.open(root)) {
-      volumes.create(Optional.of("v1"), VolumeStore.LOCAL, Map.of(), Map.of());
+      volumes.create(new VolumeSpec(Optional.of("v1"), VolumeStore.LOCAL, Map.of(), Map.of()));
       volumes.acquire("v1", "ghost");
     }
 

@@ -77,7 +77,7 @@ class MountFindingsTest {
     assertTrue(report.consistent(), report.toString());
     assertEquals(List.of(), MountTable.self().mountPointsUnder(root));
     try (CheckStores s = CheckStores.open(root, BIND)) {
-      assertEquals(0, s.layers.mountCount("c1"));
+      assertEquals(0, s.layers.writeLayers().mountCount("c1"));
     }
     assertTrue(check(config, false).consistent());
   }

@@ -11,6 +11,7 @@ import dev.strata.image.Image;
 import dev.strata.layer.Layer;
 import dev.strata.posix.FileNodes;
 import dev.strata.volume.MountSpec;
+import dev.strata.volume.VolumeSpec;
 import dev.strata.volume.VolumeStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -47,15 +48,15 @@ class RetentionTest {
       s.layers.release(top.chainId());
       s.layers.release(base.chainId());
       s.containers.create(Optional.of("c1"), "test/b:1", List.of(MountSpec.parseVolume("data:/data")));
-      Path rootfs = s.layers.mount("c1");
+      Path rootfs = s.layers.writeLayers().mount("c1");
       Files.write(rootfs.resolve("written.bin"), new byte[20_000]);
-      s.layers.unmount("c1");
-      s.volumes.create(Optional.of("spare"), VolumeStore.LOCAL, Map.of(), Map.of());
+      s.layers.writeLayers().unmount("c1");
+      s.volumes.create(new VolumeSpec(Optional.of("spare"), VolumeStore.LOCAL, Map.of(), Map.of()));
       Files.write(root.resolve("volumes/data/_data/d.bin"), new byte[8192]);
       Files.write(root.resolve("volumes/spare/_data/s.bin"), new byte[4096]);
       dataSize = s.volumes.size("data");
       spareSize = s.volumes.size("spare");
-      written = s.layers.size("c1");
+      written = s.layers.writeLayers().size("c1");
     }
 
     CheckReport report = check(root, false);

@@ -207,7 +207,7 @@ class ConcurrentContainersTest {
     assertEquals(List.of(), containers.list());
     assertEquals(List.of(top), layers.layers().stream().map(Layer::chainId).toList());
     assertEquals(1, layers.references(top), "the image's reference only");
-    assertEquals(List.of(), layers.writeLayers());
+    assertEquals(List.of(), layers.writeLayers().list());
     assertEquals(List.of(), MountTable.self().mountPointsUnder(root));
     try (Stream<Path> dirs = Files.list(root.resolve("vfs/dir"))) {
       assertEquals(1, dirs.count(), "driver layers: the image's only");

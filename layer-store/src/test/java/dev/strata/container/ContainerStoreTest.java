@@ -19,6 +19,7 @@ import dev.strata.posix.MountCalls;
 import dev.strata.testing.LayerTarBuilder;
 import dev.strata.volume.MountSpec;
 import dev.strata.volume.VolumeFilter;
+import dev.strata.volume.VolumeSpec;
 import dev.strata.volume.VolumeStore;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -90,7 +91,8 @@ class ContainerStoreTest {
 
   @Test
   void create_failingOnALaterVolume_undoesEverything() throws IOException {
-    volumes.create(Optional.of("taken"), VolumeStore.LOCAL, java.util.Map.of(), java.util.Map.of("k", "v"));
+    volumes.create(new VolumeSpec(Optional.of("taken"), VolumeStore.LOCAL, java.util.Map.of(),
+        java.util.Map.of("k", "v")));
 
     assertThrows(AlreadyExistsException.class, () -> containers.create(Optional.of("c1"), IMAGE, List.of(
         MountSpec.parseVolume("/anon"),
@@ -145,7 +147,7 @@ class ContainerStoreTest {
   @Test
   void open_afterCreateKilledBeforeItsWriteLayer_leavesNoContainer() throws IOException {
     containers.create(Optional.of("a1"), IMAGE, List.of(MountSpec.parseVolume("shared:/s")));
-    layers.removeWriteLayer("a1"); // the record and references written, the write layer not yet
+    layers.writeLayers().remove("a1"); // the record and references written, the write layer not yet
 
     closeStores();
     openStores();

@@ -222,7 +222,7 @@ class ArchiveReadTest {
   }
 
   private static byte[] plain(Path file) throws IOException {
-    try (InputStream in = dev.strata.image.Compression.decompressed(Files.newInputStream(file), file.toString())) {
+    try (InputStream in = ArchiveInput.decompressed(Files.newInputStream(file), file.toString())) {
       return in.readAllBytes();
     }
   }

@@ -152,24 +152,25 @@ class DiskFullTest {
   @Test
   void commit_writeLayerLargerThanTheFreeSpace_throwsFailedPreconditionAndWorksAfterFreeing() throws IOException {
     Layer base = held(randomLayer("base", 1, 1), "base:1");
-    stores.layers.createWriteLayer("c1", Optional.of(base.chainId()), InitHook.none(), Map.of());
-    Path rootfs = stores.layers.mount("c1");
+    stores.layers.writeLayers().create("c1", Optional.of(base.chainId()), InitHook.none(), Map.of());
+    Path rootfs = stores.layers.writeLayers().mount("c1");
     byte[] big = new byte[12 * MIB];
     new Random(2).nextBytes(big);
     Files.write(rootfs.resolve("big"), big);
-    stores.layers.unmount("c1");
+    stores.layers.writeLayers().unmount("c1");
     // The commit needs the diff tar and the applied layer, about 24 MiB; leave 16.
     Path filler = fillLeaving(16L * MIB);
     List<String> tree = storeTree();
     Map<String, Integer> counts = stores.layerCounts();
     List<Image> images = stores.images.images();
-    FailedPreconditionException e = assertThrows(FailedPreconditionException.class, () -> stores.layers.commit("c1"));
+    FailedPreconditionException e = assertThrows(FailedPreconditionException.class,
+        () -> stores.layers.writeLayers().commit("c1"));
     assertTrue(e.getMessage().contains("no space left on device"), e.getMessage());
     assertTrue(e.getMessage().contains("committing container c1"), e.getMessage());
     assertNothingKept(tree, counts, images);
 
     Files.delete(filler);
-    Layer committed = stores.layers.commit("c1");
+    Layer committed = stores.layers.writeLayers().commit("c1");
     assertEquals(Optional.of(base.chainId()), committed.parent());
     assertEquals(2, stores.layers.layers().size());
   }

@@ -106,8 +106,8 @@ class ImageArchivesLoadTest {
     try (Stores s = Stores.open(tmp.resolve("root"))) {
       Image img = s.archives.load(write(new ArchiveBuilder(Form.OCI).compression(LayerCompression.GZIP).image(image),
           Packaging.TAR)).get(0);
-      s.layers.createWriteLayer("c1", img.top(), InitHook.none(), Map.of());
-      Path rootfs = s.layers.mount("c1");
+      s.layers.writeLayers().create("c1", img.top(), InitHook.none(), Map.of());
+      Path rootfs = s.layers.writeLayers().mount("c1");
       try {
         assertFalse(Files.exists(rootfs.resolve("x"), LinkOption.NOFOLLOW_LINKS), "/x is whited out");
         try (Stream<Path> opt = Files.list(rootfs.resolve("opt"))) {
@@ -116,7 +116,7 @@ class ImageArchivesLoadTest {
         assertEquals("hello from layer two\n", Files.readString(rootfs.resolve("etc/motd")));
         assertEquals("base\n", Files.readString(rootfs.resolve("etc/hostname")));
       } finally {
-        s.layers.unmount("c1");
+        s.layers.writeLayers().unmount("c1");
       }
     }
   }

@@ -133,7 +133,7 @@ class ImageStoreTest {
     try (Stores s = Stores.open(tmp)) {
       SampleImage image = loaded(s, "busybox");
       ChainId top = s.images.get("busybox").top().orElseThrow();
-      s.layers.createWriteLayer("web", Optional.of(top), InitHook.none(), Map.of());
+      s.layers.writeLayers().create("web", Optional.of(top), InitHook.none(), Map.of());
 
       FailedPreconditionException e = assertThrows(FailedPreconditionException.class,
           () -> s.images.remove("busybox", false));
@@ -331,7 +331,7 @@ class ImageStoreTest {
       ChainId base = s.layers.register(new ByteArrayInputStream(image.layers().get(0)), Optional.empty(),
           Optional.of(diffIds(image).get(0))).chainId();
       // No reference, nothing on it: what a release killed after removing the layer above leaves.
-      new LayerAudit(s.layers).setReferences(base, 0);
+      s.layers.audit().setReferences(base, 0);
       assertEquals(List.of(base), s.chainIds());
 
       try (Stores reopened = s.reopen()) {

@@ -70,12 +70,12 @@ class LayerStoreDurabilityTest {
     Syncer recording = dir -> publishedAtSync.add(publishedLayers());
     try (LayerStore store = LayerStore.open(LayerStoreConfig.of(root, "vfs"), recording)) {
       Layer base = store.register(new ByteArrayInputStream(layerTar()), Optional.empty(), Optional.empty());
-      store.createWriteLayer("c1", Optional.of(base.chainId()), InitHook.none(), Map.of());
-      Path mounted = store.mount("c1");
+      store.writeLayers().create("c1", Optional.of(base.chainId()), InitHook.none(), Map.of());
+      Path mounted = store.writeLayers().mount("c1");
       Files.writeString(mounted.resolve("new-file"), "committed");
-      store.unmount("c1");
+      store.writeLayers().unmount("c1");
       publishedAtSync.clear();
-      store.commit("c1");
+      store.writeLayers().commit("c1");
       assertEquals(List.of(1L, 1L), publishedAtSync, "both flushes happen before the second layer is published");
       assertEquals(2, publishedLayers());
     }

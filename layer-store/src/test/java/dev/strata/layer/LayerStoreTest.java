@@ -171,79 +171,79 @@ class LayerStoreTest {
   @Test
   void writeLayer_initFilesVisibleButNotInChanges() throws Exception {
     Layer l1 = register(base(), Optional.empty());
-    store.createWriteLayer("web", Optional.of(l1.chainId()), InitHook.dockerLike(), Map.of());
-    Path rootfs = store.mount("web");
+    store.writeLayers().create("web", Optional.of(l1.chainId()), InitHook.dockerLike(), Map.of());
+    Path rootfs = store.writeLayers().mount("web");
     try {
       assertTrue(Files.exists(rootfs.resolve(".dockerenv")));
       assertTrue(Files.exists(rootfs.resolve("etc/hosts")));
       Files.writeString(rootfs.resolve("etc/motd"), "hi");
       Files.delete(rootfs.resolve("usr/a"));
     } finally {
-      store.unmount("web");
+      store.writeLayers().unmount("web");
     }
     assertEquals(List.of(
             new Change("/etc", Change.Kind.MODIFIED),
             new Change("/etc/motd", Change.Kind.ADDED),
             new Change("/usr", Change.Kind.MODIFIED),
             new Change("/usr/a", Change.Kind.DELETED)),
-        store.changes("web"));
-    assertEquals(2, store.size("web"));
+        store.writeLayers().changes("web"));
+    assertEquals(2, store.writeLayers().size("web"));
   }
 
   @Test
   void commit_container_yieldsLayerReproducingItsTree() throws Exception {
     Layer l1 = register(base(), Optional.empty());
-    store.createWriteLayer("c1", Optional.of(l1.chainId()), InitHook.none(), Map.of());
-    Path rootfs = store.mount("c1");
+    store.writeLayers().create("c1", Optional.of(l1.chainId()), InitHook.none(), Map.of());
+    Path rootfs = store.writeLayers().mount("c1");
     try {
       Files.writeString(rootfs.resolve("etc/os-release"), "NAME=changed\n");
       Files.createDirectories(rootfs.resolve("srv/data"));
       Files.writeString(rootfs.resolve("srv/data/x"), "x");
       Files.delete(rootfs.resolve("usr/a"));
     } finally {
-      store.unmount("c1");
+      store.writeLayers().unmount("c1");
     }
-    Layer committed = store.commit("c1");
+    Layer committed = store.writeLayers().commit("c1");
     assertEquals(Optional.of(l1.chainId()), committed.parent());
-    store.createWriteLayer("c2", Optional.of(committed.chainId()), InitHook.none(), Map.of());
-    Path view = store.mount("c2");
+    store.writeLayers().create("c2", Optional.of(committed.chainId()), InitHook.none(), Map.of());
+    Path view = store.writeLayers().mount("c2");
     try {
       assertEquals("NAME=changed\n", Files.readString(view.resolve("etc/os-release")));
       assertEquals("x", Files.readString(view.resolve("srv/data/x")));
       assertFalse(Files.exists(view.resolve("usr/a")));
     } finally {
-      store.unmount("c2");
+      store.writeLayers().unmount("c2");
     }
-    assertEquals(List.of(), store.changes("c2"));
+    assertEquals(List.of(), store.writeLayers().changes("c2"));
   }
 
   @Test
   void createWriteLayer_badOrDuplicateName_refused() throws Exception {
     assertThrows(InvalidArgumentException.class,
-        () -> store.createWriteLayer("../x", Optional.empty(), InitHook.none(), Map.of()));
-    store.createWriteLayer("ok", Optional.empty(), InitHook.none(), Map.of());
+        () -> store.writeLayers().create("../x", Optional.empty(), InitHook.none(), Map.of()));
+    store.writeLayers().create("ok", Optional.empty(), InitHook.none(), Map.of());
     assertThrows(AlreadyExistsException.class,
-        () -> store.createWriteLayer("ok", Optional.empty(), InitHook.none(), Map.of()));
+        () -> store.writeLayers().create("ok", Optional.empty(), InitHook.none(), Map.of()));
   }
 
   @Test
   void removeWriteLayer_mounted_throwsFailedPreconditionUntilUnmounted() throws Exception {
-    store.createWriteLayer("c1", Optional.empty(), InitHook.none(), Map.of());
-    store.mount("c1");
-    assertThrows(FailedPreconditionException.class, () -> store.removeWriteLayer("c1"));
-    store.unmount("c1");
-    store.removeWriteLayer("c1");
-    assertEquals(Optional.empty(), store.writeLayer("c1"));
+    store.writeLayers().create("c1", Optional.empty(), InitHook.none(), Map.of());
+    store.writeLayers().mount("c1");
+    assertThrows(FailedPreconditionException.class, () -> store.writeLayers().remove("c1"));
+    store.writeLayers().unmount("c1");
+    store.writeLayers().remove("c1");
+    assertEquals(Optional.empty(), store.writeLayers().get("c1"));
     assertEquals(0, driverLayers());
   }
 
   @Test
   void release_layerUnderContainer_staysUntilContainerRemoved() throws Exception {
     Layer l1 = register(base(), Optional.empty());
-    store.createWriteLayer("c1", Optional.of(l1.chainId()), InitHook.none(), Map.of());
+    store.writeLayers().create("c1", Optional.of(l1.chainId()), InitHook.none(), Map.of());
     assertEquals(List.of(), store.release(l1.chainId()));
     assertTrue(store.get(l1.chainId()).isPresent());
-    store.removeWriteLayer("c1");
+    store.writeLayers().remove("c1");
     assertEquals(Optional.empty(), store.get(l1.chainId()));
     assertEquals(0, driverLayers());
   }
@@ -252,13 +252,13 @@ class LayerStoreTest {
   void open_afterRestart_restoresLayersReferencesAndContainers() throws Exception {
     Layer l1 = register(base(), Optional.empty());
     register(base(), Optional.empty());
-    store.createWriteLayer("c1", Optional.of(l1.chainId()), InitHook.dockerLike(), Map.of());
+    store.writeLayers().create("c1", Optional.of(l1.chainId()), InitHook.dockerLike(), Map.of());
     store.close();
     store = LayerStore.open(LayerStoreConfig.of(root, "vfs"));
     assertEquals(List.of(l1), store.layers());
     assertEquals(2, store.references(l1.chainId()));
-    assertEquals(Optional.of(l1.chainId()), store.writeLayer("c1").orElseThrow().parent());
-    assertEquals(List.of(), store.changes("c1"));
+    assertEquals(Optional.of(l1.chainId()), store.writeLayers().get("c1").orElseThrow().parent());
+    assertEquals(List.of(), store.writeLayers().changes("c1"));
   }
 
   @Test
@@ -325,20 +325,20 @@ class LayerStoreTest {
         dev.strata.driver.Mounter.system());
     store = LayerStore.open(bind);
     Layer l1 = register(base(), Optional.empty());
-    store.createWriteLayer("c1", Optional.of(l1.chainId()), InitHook.none(), Map.of());
-    Path rootfs = store.mount("c1");
+    store.writeLayers().create("c1", Optional.of(l1.chainId()), InitHook.none(), Map.of());
+    Path rootfs = store.writeLayers().mount("c1");
     store.close();
 
     store = LayerStore.open(bind);
-    assertEquals(1, store.mountCount("c1"));
+    assertEquals(1, store.writeLayers().mountCount("c1"));
     assertTrue(isMountPoint(rootfs), rootfs + " is mounted again after reopening");
     assertEquals("NAME=test\n", Files.readString(rootfs.resolve("etc/os-release")));
-    assertThrows(FailedPreconditionException.class, () -> store.removeWriteLayer("c1"));
-    store.unmount("c1");
-    assertEquals(0, store.mountCount("c1"));
+    assertThrows(FailedPreconditionException.class, () -> store.writeLayers().remove("c1"));
+    store.writeLayers().unmount("c1");
+    assertEquals(0, store.writeLayers().mountCount("c1"));
     assertFalse(isMountPoint(rootfs));
-    assertThrows(FailedPreconditionException.class, () -> store.unmount("c1"));
-    store.removeWriteLayer("c1");
+    assertThrows(FailedPreconditionException.class, () -> store.writeLayers().unmount("c1"));
+    store.writeLayers().remove("c1");
   }
 
   private static boolean isMountPoint(Path path) throws IOException {

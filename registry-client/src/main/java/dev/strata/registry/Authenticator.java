@@ -3,6 +3,7 @@ package dev.strata.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.driver.error.CorruptException;
 import dev.strata.driver.error.FailedPreconditionException;
+import dev.strata.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -132,9 +133,9 @@ final class Authenticator {
       if (bytes.length > MAX_TOKEN_ANSWER) {
         throw new CorruptException(registry, "token answer from " + Redaction.uri(realm) + " is too large");
       }
-      JsonNode json = RegistryJson.parse(bytes, "token answer from " + Redaction.uri(realm));
-      Optional<String> token = RegistryJson.text(json, "token").filter(t -> !t.isEmpty())
-          .or(() -> RegistryJson.text(json, "access_token").filter(t -> !t.isEmpty()));
+      JsonNode json = Json.parse(bytes, "token answer from " + Redaction.uri(realm));
+      Optional<String> token = Json.text(json, "token").filter(t -> !t.isEmpty())
+          .or(() -> Json.text(json, "access_token").filter(t -> !t.isEmpty()));
       if (token.isEmpty()) {
         throw new CorruptException(registry, "token answer from " + Redaction.uri(realm)
             + " has neither 'token' nor 'access_token'");

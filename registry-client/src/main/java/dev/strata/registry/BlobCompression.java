@@ -1,6 +1,7 @@
 package dev.strata.registry;
 
 import com.github.luben.zstd.ZstdOutputStreamNoFinalizer;
+import dev.strata.image.MediaTypes;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.zip.GZIPOutputStream;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strata.driver.error.CorruptException;
 import dev.strata.driver.error.FailedPreconditionException;
 import dev.strata.files.AtomicFiles;
+import dev.strata.json.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -123,7 +124,7 @@ public final class CredentialStore {
 
   private ObjectNode readRoot() throws IOException {
     if (!Files.exists(file)) {
-      return RegistryJson.object();
+      return Json.object();
     }
     Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
     for (PosixFilePermission p : perms) {
@@ -135,7 +136,7 @@ public final class CredentialStore {
     }
     JsonNode root;
     try {
-      root = RegistryJson.parse(Files.readAllBytes(file), "credentials file " + file);
+      root = Json.parse(Files.readAllBytes(file), "credentials file " + file);
     } catch (CorruptException e) {
       // The parser's message may quote the text around the error, which can be a secret: dropped.
       throw new CorruptException(file.toString(), "credentials file " + file + " is not valid JSON; fix or remove it");
@@ -158,6 +159,6 @@ public final class CredentialStore {
   }
 
   private void write(ObjectNode root) throws IOException {
-    AtomicFiles.write(file, RegistryJson.bytes(root), OWNER_ONLY);
+    AtomicFiles.write(file, Json.prettyBytes(root), OWNER_ONLY);
   }
 }

@@ -5,6 +5,7 @@ import dev.strata.driver.error.FailedPreconditionException;
 import dev.strata.driver.error.InvalidArgumentException;
 import dev.strata.driver.error.NotFoundException;
 import dev.strata.driver.error.StorageException;
+import dev.strata.json.Json;
 import java.io.IOException;
 
 /**
@@ -59,7 +60,7 @@ final class HttpErrors {
       if (body.length == 0) {
         return "";
       }
-      JsonNode errors = RegistryJson.parse(body, "error body").get("errors");
+      JsonNode errors = Json.parse(body, "error body").get("errors");
       if (errors == null || !errors.isArray() || errors.isEmpty()) {
         return "";
       }
@@ -68,7 +69,7 @@ final class HttpErrors {
         if (b.length() > 0) {
           b.append("; ");
         }
-        b.append(RegistryJson.text(e, "code").orElse("?")).append(' ').append(RegistryJson.text(e, "message").orElse(""));
+        b.append(Json.text(e, "code").orElse("?")).append(' ').append(Json.text(e, "message").orElse(""));
       }
       return b.toString().strip();
     } catch (IOException e) {

@@ -5,6 +5,8 @@ import dev.strata.driver.Digest;
 import dev.strata.driver.error.CorruptException;
 import dev.strata.driver.error.NotFoundException;
 import dev.strata.driver.error.UnsupportedException;
+import dev.strata.image.MediaTypes;
+import dev.strata.json.Json;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +23,9 @@ final class ManifestFetcher {
 
   /** Docker's limit for a manifest; a larger answer is not a manifest. */
   static final long MAX_MANIFEST = 4L << 20;
+  /** What a manifest GET accepts: the four current formats, never schema 1. */
+  private static final String ACCEPT = String.join(", ",
+      MediaTypes.OCI_MANIFEST, MediaTypes.OCI_INDEX, MediaTypes.DOCKER_MANIFEST, MediaTypes.DOCKER_LIST);
 
   private final RegistryTransport transport;
 
@@ -35,10 +40,10 @@ final class ManifestFetcher {
    */
   Manifest fetch(ImageName name, Platform platform) throws IOException {
     Fetched top = get(name, name.reference(), name.digest());
-    if (MediaTypes.INDEXES.contains(top.mediaType())) {
+    if (MediaTypes.isIndex(top.mediaType())) {
       BlobRef chosen = choose(name, top, platform);
       Fetched manifest = get(name, chosen.digest().toString(), Optional.of(chosen.digest()));
-      if (!MediaTypes.MANIFESTS.contains(manifest.mediaType())) {
+      if (!MediaTypes.isManifest(manifest.mediaType())) {
         throw new CorruptException(name.toString(), "the " + platform + " entry of " + name + "'s index is a "
             + manifest.mediaType() + ", not an image manifest");
       }
@@ -52,7 +57,7 @@ final class ManifestFetcher {
   private Fetched get(ImageName name, String reference, Optional<Digest> expected) throws IOException {
     String what = "manifest " + name.repository() + ":" + reference;
     Request request = Request.get(transport.uri("/v2/" + name.repository() + "/manifests/" + reference),
-        Map.of("Accept", MediaTypes.ACCEPT), List.of(RegistryTransport.pullScope(name.repository())));
+        Map.of("Accept", ACCEPT), List.of(RegistryTransport.pullScope(name.repository())));
     byte[] bytes;
     Optional<String> headerDigest;
     Optional<String> contentType;
@@ -73,11 +78,11 @@ final class ManifestFetcher {
             + claimed.get() + " as the registry's Docker-Content-Digest says; it was damaged on the way");
       }
     }
-    JsonNode json = RegistryJson.parse(bytes, what);
+    JsonNode json = Json.parse(bytes, what);
     JsonNode version = json.get("schemaVersion");
-    Optional<String> declared = RegistryJson.text(json, "mediaType");
+    Optional<String> declared = Json.text(json, "mediaType");
     String type = declared.orElse(contentType.map(t -> t.split(";")[0].trim()).orElse(""));
-    if ((version != null && version.asInt() == 1) || MediaTypes.SCHEMA1.contains(type)) {
+    if ((version != null && version.asInt() == 1) || MediaTypes.isSchema1(type)) {
       throw new UnsupportedException(name.toString(), what + " is a Docker schema 1 manifest, which Strata does"
           + " not pull (deprecated since Docker 1.10); push the image again with a current client");
     }
@@ -85,7 +90,7 @@ final class ManifestFetcher {
       // OCI allows omitting mediaType: an index has "manifests", an image manifest "config".
       type = json.has("manifests") ? MediaTypes.OCI_INDEX : MediaTypes.OCI_MANIFEST;
     }
-    if (!MediaTypes.INDEXES.contains(type) && !MediaTypes.MANIFESTS.contains(type)) {
+    if (!MediaTypes.isIndex(type) && !MediaTypes.isManifest(type)) {
       throw new UnsupportedException(name.toString(), what + " has media type " + type + ", which is not an"
           + " image manifest or index Strata knows");
     }
@@ -105,12 +110,12 @@ final class ManifestFetcher {
       if (p == null || !p.isObject()) {
         continue;
       }
-      String os = RegistryJson.text(p, "os").orElse("");
-      String arch = RegistryJson.text(p, "architecture").orElse("");
-      Optional<String> variant = RegistryJson.text(p, "variant");
+      String os = Json.text(p, "os").orElse("");
+      String arch = Json.text(p, "architecture").orElse("");
+      Optional<String> variant = Json.text(p, "variant");
       if (platform.matches(os, arch, variant)) {
-        String mediaType = RegistryJson.text(entry, "mediaType").orElse(MediaTypes.OCI_MANIFEST);
-        return new BlobRef(RegistryJson.digest(entry, "digest", what), RegistryJson.size(entry, what), mediaType);
+        String mediaType = Json.text(entry, "mediaType").orElse(MediaTypes.OCI_MANIFEST);
+        return new BlobRef(Json.digest(entry, "digest", what), Json.nonNegativeLong(entry, "size", what), mediaType);
       }
       // Attestations and signatures sit in indexes as unknown/unknown; they are no platform to offer.
       if (!os.equals("unknown")) {
@@ -131,11 +136,11 @@ final class ManifestFetcher {
     List<BlobRef> refs = new ArrayList<>();
     for (JsonNode layer : layers) {
       String w = what + " layers[" + refs.size() + "]";
-      refs.add(new BlobRef(RegistryJson.digest(layer, "digest", w), RegistryJson.size(layer, w),
-          RegistryJson.text(layer, "mediaType").orElse("")));
+      refs.add(new BlobRef(Json.digest(layer, "digest", w), Json.nonNegativeLong(layer, "size", w),
+          Json.text(layer, "mediaType").orElse("")));
     }
-    BlobRef cfg = new BlobRef(RegistryJson.digest(config, "digest", what + " config"),
-        RegistryJson.size(config, what + " config"), RegistryJson.text(config, "mediaType").orElse(""));
+    BlobRef cfg = new BlobRef(Json.digest(config, "digest", what + " config"),
+        Json.nonNegativeLong(config, "size", what + " config"), Json.text(config, "mediaType").orElse(""));
     return new Manifest(m.digest(), m.bytes(), m.mediaType(), cfg, refs);
   }
 

@@ -2,6 +2,8 @@ package dev.strata.registry;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strata.image.MediaTypes;
+import dev.strata.json.Json;
 import java.util.List;
 
 /**
@@ -21,7 +23,7 @@ final class ManifestWriter {
   }
 
   static byte[] write(boolean oci, BlobRef config, List<BlobRef> layers) {
-    ObjectNode root = RegistryJson.object();
+    ObjectNode root = Json.object();
     root.put("schemaVersion", 2);
     root.put("mediaType", mediaType(oci));
     descriptor(root.putObject("config"), config);
@@ -29,7 +31,7 @@ final class ManifestWriter {
     for (BlobRef layer : layers) {
       descriptor(array.addObject(), layer);
     }
-    return RegistryJson.bytes(root);
+    return Json.prettyBytes(root);
   }
 
   private static void descriptor(ObjectNode node, BlobRef blob) {

@@ -8,6 +8,7 @@ import dev.strata.files.FileTrees;
 import dev.strata.image.Image;
 import dev.strata.image.ImageStore;
 import dev.strata.image.Reference;
+import dev.strata.json.Json;
 import dev.strata.layer.ChainId;
 import dev.strata.layer.Layer;
 import dev.strata.layer.LayerStore;
@@ -199,9 +200,9 @@ final class Puller {
 
   static List<Digest> diffIds(byte[] configJson, ImageName name) throws CorruptException {
     String what = "config of " + name;
-    JsonNode root = RegistryJson.parse(configJson, what);
+    JsonNode root = Json.parse(configJson, what);
     JsonNode rootfs = root.get("rootfs");
-    if (rootfs == null || !"layers".equals(RegistryJson.text(rootfs, "type").orElse(""))) {
+    if (rootfs == null || !"layers".equals(Json.text(rootfs, "type").orElse(""))) {
       throw new CorruptException(name.toString(), what + " has no rootfs of type 'layers'; not an image config");
     }
     List<Digest> out = new ArrayList<>();

@@ -11,6 +11,7 @@ import dev.strata.driver.error.FailedPreconditionException;
 import dev.strata.driver.error.NotFoundException;
 import dev.strata.driver.error.UnsupportedException;
 import dev.strata.image.ImageStore;
+import dev.strata.image.MediaTypes;
 import dev.strata.layer.ChainId;
 import dev.strata.layer.Layer;
 import dev.strata.layer.LayerStore;

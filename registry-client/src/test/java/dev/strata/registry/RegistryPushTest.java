@@ -11,6 +11,8 @@ import dev.strata.driver.Digest;
 import dev.strata.driver.error.CorruptException;
 import dev.strata.driver.error.InvalidArgumentException;
 import dev.strata.image.Image;
+import dev.strata.image.MediaTypes;
+import dev.strata.json.Json;
 import dev.strata.registry.BlobPush.Outcome;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -76,7 +78,7 @@ class RegistryPushTest {
 
     PushResult pushed = client.push(local.images, "app:1.0", name("app:1.0"), PushOptions.DEFAULTS, PushListener.NONE);
 
-    JsonNode manifest = RegistryJson.parse(registry.manifest("app", "1.0").orElseThrow(), "manifest");
+    JsonNode manifest = Json.parse(registry.manifest("app", "1.0").orElseThrow(), "manifest");
     assertEquals(MediaTypes.DOCKER_MANIFEST, manifest.get("mediaType").asText());
     assertEquals(MediaTypes.DOCKER_CONFIG, manifest.get("config").get("mediaType").asText());
     assertEquals("application/vnd.docker.image.rootfs.diff.tar.gzip",
@@ -180,7 +182,7 @@ class RegistryPushTest {
         PushOptions.DEFAULTS.withCompression(BlobCompression.ZSTD), PushListener.NONE);
 
     assertEquals(MediaTypes.OCI_MANIFEST, pushed.manifestMediaType());
-    JsonNode manifest = RegistryJson.parse(registry.manifest("z", "1").orElseThrow(), "manifest");
+    JsonNode manifest = Json.parse(registry.manifest("z", "1").orElseThrow(), "manifest");
     assertEquals("application/vnd.oci.image.layer.v1.tar+zstd", manifest.get("layers").get(1).get("mediaType").asText());
     assertEquals(MediaTypes.OCI_CONFIG, manifest.get("config").get("mediaType").asText());
     assertPullsBack(image, pushed, "z:1");

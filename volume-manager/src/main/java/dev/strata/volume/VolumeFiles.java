@@ -1,10 +1,8 @@
 package dev.strata.volume;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strata.driver.error.CorruptException;
 import dev.strata.files.AtomicFiles;
+import dev.strata.json.Json;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -49,11 +47,7 @@ final class VolumeFiles {
     }
   }
 
-  private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
-
   private final Path dir;
-  private final ObjectMapper json = new ObjectMapper()
-      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   VolumeFiles(Path dir) {
     this.dir = dir;
@@ -147,15 +141,15 @@ final class VolumeFiles {
   }
 
   void writeMeta(Path volumeDir, Meta meta) throws IOException {
-    write(volumeDir.resolve("volume.json"), json.writeValueAsBytes(meta));
+    write(volumeDir.resolve("volume.json"), Json.bytes(meta));
   }
 
   void writeOptions(Path volumeDir, Map<String, String> options) throws IOException {
-    write(volumeDir.resolve("opts.json"), json.writeValueAsBytes(new TreeMap<>(options)));
+    write(volumeDir.resolve("opts.json"), Json.bytes(new TreeMap<>(options)));
   }
 
   void writeState(Path volumeDir, VolumeState state) throws IOException {
-    write(volumeDir.resolve("state.json"), json.writeValueAsBytes(state));
+    write(volumeDir.resolve("state.json"), Json.bytes(state));
   }
 
   /** {@code volume.json}, or a reconstruction for a directory made by hand or by Docker. */
@@ -174,7 +168,7 @@ final class VolumeFiles {
       return Map.of(); // Docker accepts an empty or null opts.json
     }
     try {
-      Map<String, String> options = json.readValue(bytes.get(), STRING_MAP);
+      Map<String, String> options = Json.stringMap(bytes.get());
       return options == null ? Map.of() : options;
     } catch (IOException e) {
       throw new CorruptException(name, "opts.json of volume " + name + " is not a JSON object of strings: " + e.getMessage(), e);
@@ -188,7 +182,7 @@ final class VolumeFiles {
 
   private <T> T parse(String name, String file, byte[] bytes, Class<T> type) throws CorruptException {
     try {
-      return json.readValue(bytes, type);
+      return Json.value(bytes, type);
     } catch (IOException e) {
       throw new CorruptException(name, file + " of volume " + name + " cannot be read: " + e.getMessage(), e);
     }

@@ -6,6 +6,7 @@ import dev.strata.driver.error.AlreadyExistsException;
 import dev.strata.driver.error.FailedPreconditionException;
 import dev.strata.driver.error.InvalidArgumentException;
 import dev.strata.driver.error.NotFoundException;
+import dev.strata.driver.error.UnsupportedException;
 import dev.strata.files.FileTrees;
 import dev.strata.files.MountTable;
 import dev.strata.files.ProjectQuotas;
@@ -41,7 +42,7 @@ import java.util.TreeMap;
  *
  * <pre>{@code
  * try (VolumeStore volumes = VolumeStore.open(root)) {
- *   volumes.create("pgdata", Map.of(), Map.of("app", "db"));
+ *   volumes.create(new VolumeSpec(Optional.of("pgdata"), LOCAL, Map.of(), Map.of("app", "db")));
  *   volumes.acquire("pgdata", containerId);          // container created
  *   Path data = volumes.mount("pgdata", containerId); // container started: bind data into it
  *   volumes.populate("pgdata", imageDirAtTarget);     // first use: copy the image's directory
@@ -112,25 +113,24 @@ public final class VolumeStore implements AutoCloseable {
    * Creates a volume, or returns the existing one of that name when its options and labels are
    * the same.
    *
-   * @param name the name, or empty for an anonymous volume (64 hex digits, labelled
-   *     {@link Volume#ANONYMOUS_LABEL})
-   * @param driver {@code local}
    * @throws InvalidArgumentException for a bad name, driver or option
+   * @throws UnsupportedException for a {@code size} where the filesystem has no project quotas
    * @throws AlreadyExistsException when a volume of that name exists with other options or labels
    */
-  public Volume create(Optional<String> name, String driver, Map<String, String> options, Map<String, String> labels)
-      throws IOException {
+  public Volume create(VolumeSpec spec) throws IOException {
     checkOpen();
+    String driver = spec.driver();
     if (!LOCAL.equals(driver)) {
       throw new InvalidArgumentException(driver, "unknown volume driver '" + driver + "': only 'local' is built in");
     }
+    Map<String, String> options = spec.options();
     LocalOptions.validate(options);
     quotas.check(options);
-    Map<String, String> allLabels = new TreeMap<>(labels);
+    Map<String, String> allLabels = new TreeMap<>(spec.labels());
     String chosen;
-    if (name.isPresent()) {
-      VolumeNames.check(name.get());
-      chosen = name.get();
+    if (spec.name().isPresent()) {
+      VolumeNames.check(spec.name().get());
+      chosen = spec.name().get();
     } else {
       chosen = HexFormat.of().formatHex(bytes(32));
       allLabels.put(Volume.ANONYMOUS_LABEL, "");
@@ -166,22 +166,24 @@ public final class VolumeStore implements AutoCloseable {
   }
 
   /**
-   * {@link #create} and {@link #acquire} for container {@code ref} in one step, so that a prune
-   * running meanwhile cannot take the new volume before the container holds it (Docker's
+   * {@link #create(VolumeSpec)} and {@link #acquire} for container {@code ref} in one step, so that
+   * a prune running meanwhile cannot take the new volume before the container holds it (Docker's
    * {@code CreateWithRef}).
    */
-  public Volume create(Optional<String> name, String driver, Map<String, String> options, Map<String, String> labels,
-      String ref) throws IOException {
+  public Volume create(VolumeSpec spec, String ref) throws IOException {
     checkOpen();
     checkId(ref);
     try (StoreLock.Held held = lock.hold()) {
-      Volume v = create(name, driver, options, labels);
+      Volume v = create(spec);
       acquire(v.name(), ref);
       return get(v.name());
     }
   }
 
-  /** {@link #obtain} and {@link #acquire} for container {@code ref} in one step; see {@link #create(Optional, String, Map, Map, String)}. */
+  /**
+   * {@link #obtain} and {@link #acquire} for container {@code ref} in one step; see {@link
+   * #create(VolumeSpec, String)}.
+   */
   public Volume obtain(String name, String ref) throws IOException {
     checkOpen();
     checkId(ref);
@@ -201,7 +203,9 @@ public final class VolumeStore implements AutoCloseable {
     VolumeNames.check(name);
     try (StoreLock.Held held = lock.hold()) {
       Optional<Volume> existing = find(name);
-      return existing.isPresent() ? existing.get() : create(Optional.of(name), LOCAL, Map.of(), Map.of());
+      return existing.isPresent()
+          ? existing.get()
+          : create(new VolumeSpec(Optional.of(name), LOCAL, Map.of(), Map.of()));
     }
   }
 

@@ -24,9 +24,9 @@ class VolumeFilterTest {
   @BeforeEach
   void open() throws IOException {
     store = VolumeStore.open(root);
-    store.create(Optional.of("web-data"), "local", Map.of(), Map.of("app", "web", "tier", "front"));
-    store.create(Optional.of("db-data"), "local", Map.of(), Map.of("app", "db"));
-    store.create(Optional.of("scratch"), "local", Map.of(), Map.of());
+    store.create(new VolumeSpec(Optional.of("web-data"), "local", Map.of(), Map.of("app", "web", "tier", "front")));
+    store.create(new VolumeSpec(Optional.of("db-data"), "local", Map.of(), Map.of("app", "db")));
+    store.create(new VolumeSpec(Optional.of("scratch"), "local", Map.of(), Map.of()));
     store.acquire("db-data", "c1");
   }
 

@@ -114,7 +114,7 @@ class VolumePopulateTest {
   void populate_emptyVolume_copiesEverythingAndTheRootsOwnerModeAndTime() throws IOException {
     Host.assumeRoot();
     Path src = source(true);
-    Path data = store.create(Optional.of("vol"), "local", Map.of(), Map.of()).mountpoint();
+    Path data = store.create(new VolumeSpec(Optional.of("vol"), "local", Map.of(), Map.of())).mountpoint();
 
     assertTrue(store.populate("vol", src));
 
@@ -132,7 +132,7 @@ class VolumePopulateTest {
   @Test
   void populate_twice_copiesOnlyOnce() throws IOException {
     Path src = source(false);
-    Path data = store.create(Optional.of("vol"), "local", Map.of(), Map.of()).mountpoint();
+    Path data = store.create(new VolumeSpec(Optional.of("vol"), "local", Map.of(), Map.of())).mountpoint();
     assertTrue(store.populate("vol", src));
     Files.delete(data.resolve("a.txt"));
 
@@ -149,7 +149,7 @@ class VolumePopulateTest {
   @Test
   void populate_nonEmptyVolume_copiesNothingAndMarksDone() throws IOException {
     Path src = source(false);
-    Path data = store.create(Optional.of("vol"), "local", Map.of(), Map.of()).mountpoint();
+    Path data = store.create(new VolumeSpec(Optional.of("vol"), "local", Map.of(), Map.of())).mountpoint();
     Files.writeString(data.resolve("mine"), "already here");
 
     assertFalse(store.populate("vol", src));
@@ -162,7 +162,7 @@ class VolumePopulateTest {
 
   @Test
   void populate_missingSource_returnsFalseAndALaterSourceStillCopies() throws IOException {
-    Path data = store.create(Optional.of("vol"), "local", Map.of(), Map.of()).mountpoint();
+    Path data = store.create(new VolumeSpec(Optional.of("vol"), "local", Map.of(), Map.of())).mountpoint();
 
     assertFalse(store.populate("vol", root.resolve("no-such-dir")));
     assertEquals(VolumeState.Populate.NONE, step("vol"));
@@ -182,7 +182,7 @@ class VolumePopulateTest {
   void open_afterCrashWhileCopying_deletesHalfCopyAndNextPopulateCopiesOnce() throws IOException {
     Host.assumeRoot();
     Path src = source(true);
-    Path data = store.create(Optional.of("vol"), "local", Map.of(), Map.of()).mountpoint();
+    Path data = store.create(new VolumeSpec(Optional.of("vol"), "local", Map.of(), Map.of())).mountpoint();
     Path half = Files.createDirectory(data.resolve(Populator.STAGING));
     Files.writeString(half.resolve("a.txt"), "alp");
     setStep("vol", VolumeState.Populate.COPYING);
@@ -203,7 +203,7 @@ class VolumePopulateTest {
   void populate_afterCrashWhileMoving_finishesWithoutDuplicatesOrLosses() throws IOException {
     Host.assumeRoot();
     Path src = source(true);
-    Path data = store.create(Optional.of("vol"), "local", Map.of(), Map.of()).mountpoint();
+    Path data = store.create(new VolumeSpec(Optional.of("vol"), "local", Map.of(), Map.of())).mountpoint();
     Path staging = Files.createDirectory(data.resolve(Populator.STAGING));
     Host.run("cp", "-a", src + "/.", staging.toString());
     Files.move(staging.resolve("a.txt"), data.resolve("a.txt"));
@@ -225,7 +225,7 @@ class VolumePopulateTest {
   @Test
   void populate_tmpfsVolumeNotMounted_throwsFailedPrecondition() throws IOException {
     Path src = source(false);
-    store.create(Optional.of("ram"), "local", Map.of("type", "tmpfs", "device", "tmpfs"), Map.of());
+    store.create(new VolumeSpec(Optional.of("ram"), "local", Map.of("type", "tmpfs", "device", "tmpfs"), Map.of()));
 
     FailedPreconditionException e = assertThrows(FailedPreconditionException.class,
         () -> store.populate("ram", src));
@@ -236,7 +236,7 @@ class VolumePopulateTest {
   void populate_mountedTmpfsVolume_copiesIntoTheTmpfs() throws IOException {
     Host.assumeRoot();
     Path src = source(true);
-    store.create(Optional.of("ram"), "local", Map.of("type", "tmpfs", "device", "tmpfs"), Map.of());
+    store.create(new VolumeSpec(Optional.of("ram"), "local", Map.of("type", "tmpfs", "device", "tmpfs"), Map.of()));
     Path data = store.mount("ram", "c1");
     try {
       assertTrue(store.populate("ram", src));

@@ -67,8 +67,8 @@ class VolumePruneStressTest {
             String name = "v" + thread + "-" + i;
             // Create and reference in one step: a prune between the two would take the volume.
             Volume v = i % 3 == 0
-                ? store.create(Optional.empty(), VolumeStore.LOCAL, Map.of(), Map.of(), me)
-                : store.create(Optional.of(name), VolumeStore.LOCAL, Map.of(), Map.of(), me);
+                ? store.create(new VolumeSpec(Optional.empty(), VolumeStore.LOCAL, Map.of(), Map.of()), me)
+                : store.create(new VolumeSpec(Optional.of(name), VolumeStore.LOCAL, Map.of(), Map.of()), me);
             Path data = store.mount(v.name(), me);
             Files.writeString(data.resolve("file"), v.name());
             assertTrue(store.unmount(v.name(), me));
@@ -132,8 +132,9 @@ class VolumePruneStressTest {
       Set<java.time.Instant> created = ConcurrentHashMap.newKeySet();
       Stress.run(16, Duration.ofSeconds(30), thread -> {
         Volume v = thread % 2 == 0
-            ? store.create(Optional.of(name), VolumeStore.LOCAL, Map.of(), Map.of("k", "v"))
-            : store.create(Optional.of(name), VolumeStore.LOCAL, Map.of(), Map.of("k", "v"), "c" + thread);
+            ? store.create(new VolumeSpec(Optional.of(name), VolumeStore.LOCAL, Map.of(), Map.of("k", "v")))
+            : store.create(new VolumeSpec(Optional.of(name), VolumeStore.LOCAL, Map.of(), Map.of("k", "v")),
+                "c" + thread);
         created.add(v.createdAt());
       });
       assertEquals(1, created.size(), "every thread got the same volume: " + created);

@@ -36,7 +36,7 @@ class VolumeQuotaTest {
   void create_withSize_writesBeyondItFailWithEdquot() throws IOException {
     Path root = Files.createDirectories(xfs.get().root().resolve("quota-root"));
     try (VolumeStore store = VolumeStore.open(root)) {
-      Volume v = store.create(Optional.of("sized"), "local", Map.of("size", "4m"), Map.of());
+      Volume v = store.create(new VolumeSpec(Optional.of("sized"), "local", Map.of("size", "4m"), Map.of()));
       IOException full = assertThrows(IOException.class, () -> {
         try (OutputStream out = Files.newOutputStream(v.mountpoint().resolve("big"))) {
           byte[] chunk = new byte[MIB];

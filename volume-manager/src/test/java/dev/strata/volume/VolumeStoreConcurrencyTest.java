@@ -89,7 +89,8 @@ class VolumeStoreConcurrencyTest {
 
   @Test
   void acquireAndMount_fromManyThreads_countsExactlyAndMountsOnce() throws Exception {
-    store.create(Optional.of("shared"), "local", Map.of("type", "tmpfs", "device", "tmpfs", "o", "size=1m"), Map.of());
+    store.create(new VolumeSpec(Optional.of("shared"), "local",
+        Map.of("type", "tmpfs", "device", "tmpfs", "o", "size=1m"), Map.of()));
     Path data = store.get("shared").mountpoint();
     IntPredicate odd = i -> i % 2 == 1;
 
@@ -125,7 +126,7 @@ class VolumeStoreConcurrencyTest {
 
   @Test
   void acquireAndRelease_plainVolumeFromManyThreads_loseNoUpdate() throws Exception {
-    store.create(Optional.of("plain"), "local", Map.of(), Map.of());
+    store.create(new VolumeSpec(Optional.of("plain"), "local", Map.of(), Map.of()));
 
     inParallel(i -> true, i -> {
       for (int round = 0; round < 5; round++) {

@@ -50,7 +50,7 @@ class VolumeStoreMountTest {
 
   @Test
   void mount_tmpfsVolume_mountsTmpfsWithItsOptionsOnFirstMountOnly() throws IOException {
-    store.create(Optional.of("ram"), "local", TMPFS, Map.of());
+    store.create(new VolumeSpec(Optional.of("ram"), "local", TMPFS, Map.of()));
 
     Path data = store.mount("ram", "a");
 
@@ -69,7 +69,7 @@ class VolumeStoreMountTest {
 
   @Test
   void unmount_lastOfSeveralMounts_unmountsTmpfs() throws IOException {
-    store.create(Optional.of("ram"), "local", TMPFS, Map.of());
+    store.create(new VolumeSpec(Optional.of("ram"), "local", TMPFS, Map.of()));
     Path data = store.mount("ram", "a");
     store.mount("ram", "b");
     store.mount("ram", "b");
@@ -93,7 +93,7 @@ class VolumeStoreMountTest {
 
   @Test
   void open_afterRebootWithOutstandingMount_mountsAgain() throws IOException {
-    store.create(Optional.of("ram"), "local", TMPFS, Map.of());
+    store.create(new VolumeSpec(Optional.of("ram"), "local", TMPFS, Map.of()));
     Path data = store.mount("ram", "a");
     store.close();
     Host.run("umount", data.toString()); // what a reboot does
@@ -110,7 +110,7 @@ class VolumeStoreMountTest {
 
   @Test
   void open_mountedWithoutOutstandingMount_unmountsIt() throws IOException {
-    store.create(Optional.of("ram"), "local", TMPFS, Map.of());
+    store.create(new VolumeSpec(Optional.of("ram"), "local", TMPFS, Map.of()));
     Path data = data("ram");
     store.close();
     Host.run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", data.toString()); // a crash after mount(2)
@@ -123,7 +123,7 @@ class VolumeStoreMountTest {
 
   @Test
   void remove_tmpfsLeftMountedByCrash_unmountsAndRemoves() throws IOException {
-    store.create(Optional.of("ram"), "local", TMPFS, Map.of());
+    store.create(new VolumeSpec(Optional.of("ram"), "local", TMPFS, Map.of()));
     Path data = data("ram");
     Host.run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", data.toString());
 
@@ -135,7 +135,7 @@ class VolumeStoreMountTest {
 
   @Test
   void remove_mountedTmpfs_throwsFailedPreconditionAndStaysMounted() throws IOException {
-    store.create(Optional.of("ram"), "local", TMPFS, Map.of());
+    store.create(new VolumeSpec(Optional.of("ram"), "local", TMPFS, Map.of()));
     Path data = store.mount("ram", "a");
 
     FailedPreconditionException e = assertThrows(FailedPreconditionException.class, () -> store.remove("ram", true));
@@ -148,8 +148,8 @@ class VolumeStoreMountTest {
   void mount_bindVolume_showsTheDirectoryThroughData() throws IOException {
     Path host = Files.createDirectory(root.resolve("host"));
     Files.writeString(host.resolve("hello.txt"), "from the host");
-    store.create(Optional.of("bound"), "local", Map.of("type", "none", "device", host.toString(), "o", "bind"),
-        Map.of());
+    store.create(new VolumeSpec(Optional.of("bound"), "local",
+        Map.of("type", "none", "device", host.toString(), "o", "bind"), Map.of()));
 
     Path data = store.mount("bound", "a");
 
@@ -163,8 +163,8 @@ class VolumeStoreMountTest {
 
   @Test
   void mount_bindVolumeMissingDirectory_throwsAndLeavesNoMount() throws IOException {
-    store.create(Optional.of("bound"), "local",
-        Map.of("type", "none", "device", root.resolve("absent").toString(), "o", "bind"), Map.of());
+    store.create(new VolumeSpec(Optional.of("bound"), "local",
+        Map.of("type", "none", "device", root.resolve("absent").toString(), "o", "bind"), Map.of()));
 
     assertThrows(IOException.class, () -> store.mount("bound", "a"));
     assertEquals(Set.of(), store.get("bound").mounts());
@@ -178,7 +178,8 @@ class VolumeStoreMountTest {
       f.setLength(64L << 20);
     }
     Host.run("mkfs.ext4", "-q", "-F", image.toString());
-    store.create(Optional.of("disk"), "local", Map.of("type", "ext4", "device", image.toString()), Map.of());
+    store.create(new VolumeSpec(Optional.of("disk"), "local", Map.of("type", "ext4", "device", image.toString()),
+        Map.of()));
 
     Path data = store.mount("disk", "a");
     MountTable.Entry entry = Host.mountAt(data).orElseThrow();
@@ -202,7 +203,7 @@ class VolumeStoreMountTest {
 
   @Test
   void remove_somethingMountedInsideData_throwsFailedPreconditionAndKeepsIt() throws IOException {
-    Path data = store.create(Optional.of("vol"), "local", Map.of(), Map.of()).mountpoint();
+    Path data = store.create(new VolumeSpec(Optional.of("vol"), "local", Map.of(), Map.of())).mountpoint();
     Path inner = Files.createDirectory(data.resolve("inner"));
     Host.run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", inner.toString());
     Files.writeString(inner.resolve("f"), "on the inner mount");
@@ -228,8 +229,8 @@ class VolumeStoreMountTest {
   @Test
   void mount_nfsOnKernelWithoutNfs_throwsUnsupportedNamingNfs() throws IOException {
     assumeFalseFilesystem("nfs");
-    store.create(Optional.of("share"), "local", Map.of("type", "nfs", "device", ":/export", "o", "addr=127.0.0.1"),
-        Map.of());
+    store.create(new VolumeSpec(Optional.of("share"), "local",
+        Map.of("type", "nfs", "device", ":/export", "o", "addr=127.0.0.1"), Map.of()));
 
     UnsupportedException e = assertThrows(UnsupportedException.class, () -> store.mount("share", "a"));
 
@@ -243,7 +244,7 @@ class VolumeStoreMountTest {
   void mount_failingWithPasswordOption_neverPrintsPassword() throws IOException {
     Map<String, String> opts = Map.of("type", "cifs", "device", "//127.0.0.1/share", "o",
         "username=u,password=hunter2");
-    Volume v = store.create(Optional.of("smb"), "local", opts, Map.of());
+    Volume v = store.create(new VolumeSpec(Optional.of("smb"), "local", opts, Map.of()));
 
     IOException e = assertThrows(IOException.class, () -> store.mount("smb", "a"));
 
@@ -257,7 +258,7 @@ class VolumeStoreMountTest {
     assertFalse(v.printableOptions().toString().contains("hunter2"));
     assertEquals(List.of(), Host.mountsUnder(root));
     AlreadyExistsException conflict = assertThrows(AlreadyExistsException.class,
-        () -> store.create(Optional.of("smb"), "local", Map.of(), Map.of()));
+        () -> store.create(new VolumeSpec(Optional.of("smb"), "local", Map.of(), Map.of())));
     assertFalse(conflict.getMessage().contains("hunter2"), conflict.getMessage());
   }
 

@@ -38,7 +38,7 @@ class VolumeStorePruneTest {
   }
 
   private String anonymous(Map<String, String> labels) throws IOException {
-    return store.create(Optional.empty(), "local", Map.of(), labels).name();
+    return store.create(new VolumeSpec(Optional.empty(), "local", Map.of(), labels)).name();
   }
 
   private List<String> remaining() throws IOException {
@@ -52,7 +52,7 @@ class VolumeStorePruneTest {
     store.acquire(referenced, "c1");
     String mounted = anonymous(Map.of());
     store.mount(mounted, "m1");
-    store.create(Optional.of("named"), "local", Map.of(), Map.of());
+    store.create(new VolumeSpec(Optional.of("named"), "local", Map.of(), Map.of()));
 
     PruneReport report = store.prune(PruneFilter.anonymous());
 
@@ -64,8 +64,8 @@ class VolumeStorePruneTest {
   @Test
   void prune_all_removesUnusedNamedVolumesToo() throws IOException {
     String anon = anonymous(Map.of());
-    store.create(Optional.of("named"), "local", Map.of(), Map.of());
-    store.create(Optional.of("used"), "local", Map.of(), Map.of());
+    store.create(new VolumeSpec(Optional.of("named"), "local", Map.of(), Map.of()));
+    store.create(new VolumeSpec(Optional.of("used"), "local", Map.of(), Map.of()));
     store.acquire("used", "c1");
 
     PruneReport report = store.prune(PruneFilter.parse(true, List.of()));
@@ -76,10 +76,12 @@ class VolumeStorePruneTest {
 
   @Test
   void prune_volumeWithOptions_isNeverPruned() throws IOException {
-    store.create(Optional.of("ram"), "local", Map.of("type", "tmpfs", "device", "tmpfs", "o", "size=1m"), Map.of());
-    String anonWithOptions = store.create(Optional.empty(), "local", Map.of("type", "tmpfs", "device", "tmpfs"),
-        Map.of()).name();
-    store.create(Optional.of("bound"), "local", Map.of("type", "none", "device", root.toString(), "o", "bind"), Map.of());
+    store.create(new VolumeSpec(Optional.of("ram"), "local",
+        Map.of("type", "tmpfs", "device", "tmpfs", "o", "size=1m"), Map.of()));
+    String anonWithOptions = store.create(new VolumeSpec(Optional.empty(), "local",
+        Map.of("type", "tmpfs", "device", "tmpfs"), Map.of())).name();
+    store.create(new VolumeSpec(Optional.of("bound"), "local",
+        Map.of("type", "none", "device", root.toString(), "o", "bind"), Map.of()));
 
     PruneReport report = store.prune(PruneFilter.parse(true, List.of()));
 

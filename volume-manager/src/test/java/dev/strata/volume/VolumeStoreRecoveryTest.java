@@ -82,7 +82,7 @@ class VolumeStoreRecoveryTest {
     Files.createDirectories(root.resolve("volumes/by-hand/_data"));
     store = VolumeStore.open(root);
 
-    Volume v = store.create(Optional.of("by-hand"), "local", Map.of(), Map.of());
+    Volume v = store.create(new VolumeSpec(Optional.of("by-hand"), "local", Map.of(), Map.of()));
 
     assertEquals(store.get("by-hand"), v);
   }

@@ -43,7 +43,7 @@ class VolumeStoreTest {
   }
 
   private Volume create(String name) throws IOException {
-    return store.create(Optional.of(name), "local", Map.of(), Map.of());
+    return store.create(new VolumeSpec(Optional.of(name), "local", Map.of(), Map.of()));
   }
 
   private static String mode(Path p) throws IOException {
@@ -52,7 +52,7 @@ class VolumeStoreTest {
 
   @Test
   void create_named_laysOutDockerDirectoriesAndPrivateFiles() throws IOException {
-    Volume v = store.create(Optional.of("pgdata"), "local", Map.of(), Map.of("app", "db"));
+    Volume v = store.create(new VolumeSpec(Optional.of("pgdata"), "local", Map.of(), Map.of("app", "db")));
 
     Path volumes = root.resolve("volumes");
     assertEquals("rwx-----x", mode(volumes));
@@ -75,8 +75,8 @@ class VolumeStoreTest {
   @Test
   void create_sameNameOptionsAndLabels_returnsTheSameVolume() throws IOException {
     Map<String, String> opts = Map.of("type", "tmpfs", "device", "tmpfs", "o", "size=1m");
-    Volume first = store.create(Optional.of("cache"), "local", opts, Map.of("a", "1"));
-    Volume again = store.create(Optional.of("cache"), "local", opts, Map.of("a", "1"));
+    Volume first = store.create(new VolumeSpec(Optional.of("cache"), "local", opts, Map.of("a", "1")));
+    Volume again = store.create(new VolumeSpec(Optional.of("cache"), "local", opts, Map.of("a", "1")));
 
     assertEquals(first.createdAt(), again.createdAt());
     assertEquals(first, again);
@@ -85,26 +85,26 @@ class VolumeStoreTest {
 
   @Test
   void create_sameNameOtherOptions_throwsAlreadyExists() throws IOException {
-    store.create(Optional.of("cache"), "local", Map.of(), Map.of());
+    store.create(new VolumeSpec(Optional.of("cache"), "local", Map.of(), Map.of()));
 
-    AlreadyExistsException e = assertThrows(AlreadyExistsException.class, () -> store.create(Optional.of("cache"),
-        "local", Map.of("type", "tmpfs", "device", "tmpfs"), Map.of()));
+    AlreadyExistsException e = assertThrows(AlreadyExistsException.class, () -> store.create(
+        new VolumeSpec(Optional.of("cache"), "local", Map.of("type", "tmpfs", "device", "tmpfs"), Map.of())));
     assertEquals("cache", e.subject());
   }
 
   @Test
   void create_sameNameOtherLabels_throwsAlreadyExists() throws IOException {
-    store.create(Optional.of("cache"), "local", Map.of(), Map.of("a", "1"));
+    store.create(new VolumeSpec(Optional.of("cache"), "local", Map.of(), Map.of("a", "1")));
 
     assertThrows(AlreadyExistsException.class,
-        () -> store.create(Optional.of("cache"), "local", Map.of(), Map.of("a", "2")));
+        () -> store.create(new VolumeSpec(Optional.of("cache"), "local", Map.of(), Map.of("a", "2"))));
     assertThrows(AlreadyExistsException.class, () -> create("cache"));
   }
 
   @Test
   void create_anonymous_names64HexDigitsAndLabelsAnonymous() throws IOException {
-    Volume a = store.create(Optional.empty(), "local", Map.of(), Map.of("x", "y"));
-    Volume b = store.create(Optional.empty(), "local", Map.of(), Map.of());
+    Volume a = store.create(new VolumeSpec(Optional.empty(), "local", Map.of(), Map.of("x", "y")));
+    Volume b = store.create(new VolumeSpec(Optional.empty(), "local", Map.of(), Map.of()));
 
     assertTrue(a.name().matches("[0-9a-f]{64}"), a.name());
     assertTrue(a.anonymous());
@@ -146,14 +146,14 @@ class VolumeStoreTest {
   @Test
   void create_unknownDriver_throwsInvalidArgument() {
     InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
-        () -> store.create(Optional.of("vol"), "nfsplugin", Map.of(), Map.of()));
+        () -> store.create(new VolumeSpec(Optional.of("vol"), "nfsplugin", Map.of(), Map.of())));
     assertEquals("unknown volume driver 'nfsplugin': only 'local' is built in", e.getMessage());
   }
 
   @Test
   void create_sizeWithoutProjectQuotas_throwsUnsupportedAndCreatesNothing() throws IOException {
     dev.strata.driver.error.UnsupportedException e = assertThrows(dev.strata.driver.error.UnsupportedException.class,
-        () -> store.create(Optional.of("sized"), "local", Map.of("size", "10m"), Map.of()));
+        () -> store.create(new VolumeSpec(Optional.of("sized"), "local", Map.of("size", "10m"), Map.of())));
     assertTrue(e.getMessage().startsWith("quota size requested but no quota support: "), e.getMessage());
     assertTrue(store.find("sized").isEmpty());
   }
@@ -161,15 +161,15 @@ class VolumeStoreTest {
   @Test
   void create_unknownOption_throwsInvalidArgumentNamingIt() {
     InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
-        () -> store.create(Optional.of("vol"), "local", Map.of("foo", "bar"), Map.of()));
+        () -> store.create(new VolumeSpec(Optional.of("vol"), "local", Map.of("foo", "bar"), Map.of())));
     assertTrue(e.getMessage().startsWith("invalid option: \"foo\""), e.getMessage());
     assertFalse(Files.exists(root.resolve("volumes/vol")));
   }
 
   @Test
   void obtain_existingWithOptions_returnsItUnchanged() throws IOException {
-    Volume made = store.create(Optional.of("cache"), "local", Map.of("type", "tmpfs", "device", "tmpfs"),
-        Map.of("k", "v"));
+    Volume made = store.create(new VolumeSpec(Optional.of("cache"), "local", Map.of("type", "tmpfs", "device", "tmpfs"),
+        Map.of("k", "v")));
 
     assertEquals(made, store.obtain("cache"));
   }

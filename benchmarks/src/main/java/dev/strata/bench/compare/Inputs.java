@@ -1,6 +1,6 @@
 package dev.strata.bench.compare;
 
-import dev.strata.bench.fixture.ImageArchives;
+import dev.strata.bench.fixture.StackArchives;
 import dev.strata.bench.fixture.LayerTars;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -32,8 +32,8 @@ public final class Inputs {
     Path big = tars.oneGib();
     print("big", big);
     print("big_gz", tars.gzip(big));
-    print("archive", new ImageArchives(tars).stack(layers, filesPerLayer));
-    print("archive_tag", ImageArchives.TAG);
+    print("archive", new StackArchives(tars).stack(layers, filesPerLayer));
+    print("archive_tag", StackArchives.TAG);
     for (int i = 0; i < layers; i++) {
       print("stack." + i, tars.stackLayer(i, filesPerLayer));
     }

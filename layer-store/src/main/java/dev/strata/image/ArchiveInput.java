@@ -8,14 +8,15 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * Opens a possibly compressed archive or layer blob as plain bytes. The format is told by the
- * magic number ({@link Decompression}: gzip, zstd, xz, bzip2, else plain), as {@code docker load}
- * does: media types and file names are not trusted to say it. Read failures (truncation, bad
- * compressed data) become {@link CorruptException}s naming the archive or blob.
+ * The bytes of an image archive or of a layer blob in it, as plain bytes whatever their
+ * compression. The format is told by the magic number ({@link Decompression}: gzip, zstd, xz,
+ * bzip2, else plain), as {@code docker load} does: media types and file names are not trusted to
+ * say it. Read failures (truncation, bad compressed data) become {@link CorruptException}s naming
+ * the archive or blob.
  */
-final class Compression {
+final class ArchiveInput {
 
-  private Compression() {}
+  private ArchiveInput() {}
 
   /** {@code in}, decompressed; closing the result closes {@code in}. */
   static InputStream decompressed(InputStream in, String what) throws IOException {

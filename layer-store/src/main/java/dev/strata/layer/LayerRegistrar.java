@@ -1,0 +1,125 @@
+package dev.strata.layer;
+
+import dev.strata.driver.ApplyResult;
+import dev.strata.driver.Digest;
+import dev.strata.driver.LayerId;
+import dev.strata.driver.error.CorruptException;
+import dev.strata.driver.error.FailedPreconditionException;
+import dev.strata.files.FileTrees;
+import dev.strata.tar.Decompression;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Turns a layer tar into a registered read-only layer, for {@link LayerStore#register} and {@link
+ * WriteLayers#commit}: applies it through the driver while recording its tar-split, flushes the
+ * layer's files and record, and only then publishes the record that makes the layer exist. A
+ * failure at any step removes what it made, so no half layer is ever visible.
+ */
+final class LayerRegistrar {
+
+  private final LayerStoreState state;
+
+  LayerRegistrar(LayerStoreState state) {
+    this.state = state;
+  }
+
+  /**
+   * Applies {@code tar} on {@code parent} and adds a reference to the result. I/O errors are left
+   * untranslated, so that each caller names its own operation when the disk fills.
+   */
+  Layer apply(InputStream tar, Optional<ChainId> parent, Optional<Digest> expectedDiffId) throws IOException {
+    state.ensureOpen();
+    LayerIndex index = state.index();
+    LayerDb db = state.db();
+    Optional<LayerRecord> parentRecord = parent.isPresent() ? Optional.of(index.record(parent.get())) : Optional.empty();
+    int depth = parentRecord.map(r -> r.layer().depth() + 1).orElse(1);
+    if (depth > state.maxDepth()) {
+      throw new FailedPreconditionException(parent.map(ChainId::toString).orElse("<base>"),
+          "a layer on " + parent.map(ChainId::toString).orElse("nothing") + " would make a stack of "
+              + depth + " layers; " + state.driver().name() + " allows at most " + state.maxDepth());
+    }
+    if (expectedDiffId.isPresent()) {
+      Optional<Layer> existing = retainExisting(ChainId.of(parent, expectedDiffId.get()), tar, expectedDiffId.get());
+      if (existing.isPresent()) {
+        return existing.get();
+      }
+    }
+    index.pin(parent);
+    LayerId cacheId = state.ids().next("");
+    Path staging = db.newStagingDir();
+    boolean published = false;
+    try {
+      ApplyResult applied;
+      try (InputStream plain = Decompression.open(tar);
+          OutputStream record = Files.newOutputStream(staging.resolve(LayerDb.TAR_SPLIT))) {
+        TarSplitRecorder recorder = new TarSplitRecorder(plain, record);
+        applied = state.driver().createReadOnly(cacheId, parentRecord.map(LayerRecord::cacheId), recorder);
+        recorder.finish();
+      }
+      if (expectedDiffId.isPresent() && !expectedDiffId.get().equals(applied.diffId())) {
+        throw new CorruptException(expectedDiffId.get().toString(), "layer content hashes to "
+            + applied.diffId() + ", not the expected DiffID " + expectedDiffId.get());
+      }
+      ChainId chainId = ChainId.of(parent, applied.diffId());
+      Layer layer = new Layer(chainId, applied.diffId(), parent, applied.size(), depth);
+      LayerRecord record = new LayerRecord(layer, cacheId, 1);
+      db.stage(record, staging);
+      // Content before the rename that publishes it: the layer's files (driver home) and its
+      // staged record and tar-split reach the disk, then the rename makes the layer exist.
+      // Outside the index lock: a flush can take seconds and other layers may register meanwhile.
+      state.syncer().sync(state.driverHome());
+      state.syncer().sync(staging);
+      synchronized (index) {
+        Optional<LayerRecord> existing = index.cached(chainId);
+        if (existing.isPresent()) {
+          index.setReferences(existing.get(), existing.get().references() + 1);
+          return existing.get().layer();
+        }
+        index.publish(record, staging);
+        published = true;
+        return layer;
+      }
+    } finally {
+      index.unpin(parent);
+      if (!published) {
+        FileTrees.delete(staging);
+        if (state.driver().exists(cacheId)) {
+          state.driver().remove(cacheId);
+        }
+      }
+    }
+  }
+
+  /**
+   * Adds a reference to the layer {@code chainId} when it is registered already, after checking
+   * that {@code tar} hashes to {@code expected}; empty when there is no such layer.
+   */
+  private Optional<Layer> retainExisting(ChainId chainId, InputStream tar, Digest expected) throws IOException {
+    LayerIndex index = state.index();
+    synchronized (index) {
+      if (index.cached(chainId).isEmpty()) {
+        return Optional.empty();
+      }
+      index.pin(Optional.of(chainId));
+    }
+    try {
+      Digest actual = LayerExporter.digestOf(Decompression.open(tar));
+      if (!actual.equals(expected)) {
+        throw new CorruptException(expected.toString(),
+            "layer content hashes to " + actual + ", not the expected DiffID " + expected);
+      }
+      synchronized (index) {
+        LayerRecord r = index.record(chainId);
+        index.setReferences(r, r.references() + 1);
+        return Optional.of(r.layer());
+      }
+    } finally {
+      index.unpin(Optional.of(chainId));
+    }
+  }
+}

@@ -1,0 +1,150 @@
+package dev.strata.layer;
+
+import dev.strata.driver.DriverConfig;
+import dev.strata.driver.GraphDriver;
+import dev.strata.driver.GraphDrivers;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What a {@link LayerStore}, its {@link WriteLayers} and its {@link LayerAudit} share: one graph
+ * driver, one layer database, one {@link LayerIndex} whose monitor is the lock every change of
+ * references, mounts or removals takes, and one closed state. Each of the three reaches the records
+ * through this object, so none of them needs accessors on another's public class.
+ */
+final class LayerStoreState {
+
+  /** Room kept under the driver's limit for a container's init and write layers. */
+  private static final int WRITE_LAYERS = 2;
+
+  private final GraphDriver driver;
+  private final String driverReason;
+  private final Path root;
+  private final Path metadataRoot;
+  private final Path tmp;
+  private final Path driverHome;
+  private final LayerDb db;
+  private final LayerIndex index;
+  private final CacheIds ids = new CacheIds();
+  private final Syncer syncer;
+  private final boolean recovers;
+  private volatile boolean closed;
+
+  private LayerStoreState(GraphDriver driver, String driverReason, Path root, Syncer syncer, boolean recovers)
+      throws IOException {
+    this.driver = driver;
+    this.driverReason = driverReason;
+    this.root = root;
+    this.syncer = syncer;
+    this.recovers = recovers;
+    this.driverHome = root.resolve(driver.name());
+    this.metadataRoot = Files.createDirectories(root.resolve("image").resolve(driver.name()));
+    this.tmp = Files.createDirectories(root.resolve("tmp"));
+    this.db = new LayerDb(Files.createDirectories(metadataRoot.resolve("layerdb")));
+    this.index = new LayerIndex(db, driver);
+  }
+
+  /**
+   * Opens the driver {@code config} names (or the one the root's filesystem suits) and the layer
+   * database beside it. Runs no recovery: the store decides whether to.
+   *
+   * @param recovers whether the store sweeps what a crash left (false when opened for audit)
+   */
+  static LayerStoreState open(LayerStoreConfig config, Syncer syncer, boolean recovers) throws IOException {
+    GraphDrivers drivers = new GraphDrivers();
+    Files.createDirectories(config.root());
+    String name;
+    String reason;
+    if (config.driver().isPresent()) {
+      name = config.driver().get();
+      GraphDrivers.checkName(name);
+      reason = "chosen by configuration";
+    } else {
+      GraphDrivers.Selection s = drivers.select(config.root());
+      name = s.name();
+      reason = s.reason();
+    }
+    Map<String, String> driverOptions = new LinkedHashMap<>(config.storageOptions());
+    driverOptions.remove(Syncer.OPTION);
+    GraphDriver driver = drivers.open(name,
+        new DriverConfig(config.root().resolve(name), driverOptions, config.mounter()));
+    try {
+      return new LayerStoreState(driver, reason, config.root(), syncer, recovers);
+    } catch (IOException | RuntimeException e) {
+      driver.close();
+      throw e;
+    }
+  }
+
+  GraphDriver driver() {
+    return driver;
+  }
+
+  /** Why the driver serves this root, for {@code strata info}. */
+  String driverReason() {
+    return driverReason;
+  }
+
+  Path root() {
+    return root;
+  }
+
+  /** {@code <root>/image/<driver>}. */
+  Path metadataRoot() {
+    return metadataRoot;
+  }
+
+  /** {@code <root>/tmp}: where a commit writes its diff and loads and pulls stage. */
+  Path tmp() {
+    return tmp;
+  }
+
+  /** The driver's home, flushed before a layer is published. */
+  Path driverHome() {
+    return driverHome;
+  }
+
+  LayerDb db() {
+    return db;
+  }
+
+  /** The records, and the lock: callers that change references, mounts or layers hold its monitor. */
+  LayerIndex index() {
+    return index;
+  }
+
+  CacheIds ids() {
+    return ids;
+  }
+
+  Syncer syncer() {
+    return syncer;
+  }
+
+  /** False when opened for audit: crash leftovers stay to be reported. */
+  boolean recovers() {
+    return recovers;
+  }
+
+  /** The deepest image stack accepted (room is kept for the init and write layers). */
+  int maxDepth() {
+    return driver.maxDepth() - WRITE_LAYERS;
+  }
+
+  void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("layer store at " + root + " is closed");
+    }
+  }
+
+  /** Closes the driver once; later calls do nothing. */
+  void close() throws IOException {
+    if (!closed) {
+      closed = true;
+      driver.close();
+    }
+  }
+}
