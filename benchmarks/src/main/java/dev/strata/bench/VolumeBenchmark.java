@@ -2,7 +2,6 @@ package dev.strata.bench;
 
 import dev.strata.bench.fixture.FileTree;
 import dev.strata.testing.LoopFilesystem;
-import dev.strata.posix.Xattrs;
 import dev.strata.volume.RelabelRefusals;
 import dev.strata.volume.RelabelResult;
 import dev.strata.volume.Relabeler;
@@ -78,7 +77,7 @@ public class VolumeBenchmark {
       root = Files.createDirectories(filesystem.root().resolve("volume"));
       entries = FileTree.populate(root, treeFiles);
       pool = new ForkJoinPool(threads);
-      relabeler = new Relabeler(new Xattrs(), pool, RelabelRefusals.of(List.of()));
+      relabeler = new Relabeler(pool, RelabelRefusals.of(List.of()));
       relabeler.relabel(root, SHARED);
     }
 

@@ -6,7 +6,6 @@ import dev.strata.check.Finding;
 import dev.strata.check.Retention;
 import dev.strata.check.StoreCheck;
 import dev.strata.driver.Mounter;
-import dev.strata.files.MountTable;
 import dev.strata.json.Json;
 import dev.strata.layer.LayerStoreConfig;
 import java.io.PrintWriter;
@@ -61,7 +60,7 @@ final class CheckCommand implements Callable<Integer> {
       };
       LayerStoreConfig config = new LayerStoreConfig(top.root, Optional.ofNullable(top.driver), top.storageOptions,
           Mounter.system());
-      report = new StoreCheck(config, Mounter.system(), MountTable.self())
+      report = new StoreCheck(config, Mounter.system())
           .run(new CheckOptions(repair, !quick, listener));
     }
     if (top.format == StrataCommand.Format.json) {

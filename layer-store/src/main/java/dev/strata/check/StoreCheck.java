@@ -44,7 +44,12 @@ public final class StoreCheck {
   private final Mounter mounter;
   private final MountTable mountTable;
 
-  public StoreCheck(LayerStoreConfig config, Mounter mounter, MountTable mountTable) {
+  public StoreCheck(LayerStoreConfig config, Mounter mounter) {
+    this(config, mounter, MountTable.self());
+  }
+
+  /** With the mount table read from {@code mountTable}, for tests that fake one. */
+  StoreCheck(LayerStoreConfig config, Mounter mounter, MountTable mountTable) {
     this.config = config;
     this.mounter = mounter;
     this.mountTable = mountTable;

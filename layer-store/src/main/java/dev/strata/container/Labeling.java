@@ -1,6 +1,5 @@
 package dev.strata.container;
 
-import dev.strata.posix.Xattrs;
 import dev.strata.volume.RelabelRefusals;
 import dev.strata.volume.Relabeler;
 import dev.strata.volume.SelinuxLabel;
@@ -14,7 +13,7 @@ final class Labeling {
   private Labeling() {}
 
   static ContainerMounts.Labeler labeler() throws IOException {
-    Relabeler relabeler = new Relabeler(new Xattrs(), ForkJoinPool.commonPool(), RelabelRefusals.fromEnvironment());
+    Relabeler relabeler = new Relabeler(ForkJoinPool.commonPool(), RelabelRefusals.fromEnvironment());
     return new MountLabeler(relabeler, new SelinuxMountLabels(SelinuxLabel.CONTAINER_FILE));
   }
 }

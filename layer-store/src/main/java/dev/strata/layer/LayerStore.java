@@ -1,6 +1,7 @@
 package dev.strata.layer;
 
 import dev.strata.driver.Digest;
+import dev.strata.driver.ProviderReport;
 import dev.strata.driver.error.CorruptException;
 import dev.strata.driver.error.FailedPreconditionException;
 import dev.strata.driver.error.InvalidArgumentException;
@@ -108,7 +109,10 @@ public final class LayerStore implements AutoCloseable {
     return state.driver().name();
   }
 
-  /** Key facts for {@code strata info}: driver, why it was chosen, its status, limits. */
+  /**
+   * Key facts for {@code strata info}: driver, why it was chosen, its status, limits, and every
+   * driver provider found with its probe of this root (or why it failed to load or to probe).
+   */
   public Map<String, String> status() throws IOException {
     Map<String, String> s = new LinkedHashMap<>();
     s.put("Root", state.root().toString());
@@ -116,6 +120,13 @@ public final class LayerStore implements AutoCloseable {
     state.driver().status().forEach((k, v) -> s.put(" " + k, v));
     s.put("Capabilities", state.driver().capabilities().toString());
     s.put("Max Depth", Integer.toString(maxDepth()));
+    List<ProviderReport> providers = state.providers();
+    long failed = providers.stream().filter(p -> p.state() == ProviderReport.State.LOAD_FAILED).count();
+    s.put("Drivers", (providers.size() - failed) + " loaded" + (failed == 0 ? "" : ", " + failed + " failed to load"));
+    for (ProviderReport p : providers) {
+      // Two spaces: below "Drivers", and never the key of a line of the driver's own status.
+      s.put("  " + p.provider(), p.describe());
+    }
     s.put("Layers", Integer.toString(state.db().list().size()));
     s.put("Containers", Integer.toString(state.db().listMounts().size()));
     return s;

@@ -3,10 +3,12 @@ package dev.strata.layer;
 import dev.strata.driver.DriverConfig;
 import dev.strata.driver.GraphDriver;
 import dev.strata.driver.GraphDrivers;
+import dev.strata.driver.ProviderReport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,6 +22,7 @@ final class LayerStoreState {
   /** Room kept under the driver's limit for a container's init and write layers. */
   private static final int WRITE_LAYERS = 2;
 
+  private final GraphDrivers drivers;
   private final GraphDriver driver;
   private final String driverReason;
   private final Path root;
@@ -33,8 +36,9 @@ final class LayerStoreState {
   private final boolean recovers;
   private volatile boolean closed;
 
-  private LayerStoreState(GraphDriver driver, String driverReason, Path root, Syncer syncer, boolean recovers)
-      throws IOException {
+  private LayerStoreState(GraphDrivers drivers, GraphDriver driver, String driverReason, Path root, Syncer syncer,
+      boolean recovers) throws IOException {
+    this.drivers = drivers;
     this.driver = driver;
     this.driverReason = driverReason;
     this.root = root;
@@ -72,7 +76,7 @@ final class LayerStoreState {
     GraphDriver driver = drivers.open(name,
         new DriverConfig(config.root().resolve(name), driverOptions, config.mounter()));
     try {
-      return new LayerStoreState(driver, reason, config.root(), syncer, recovers);
+      return new LayerStoreState(drivers, driver, reason, config.root(), syncer, recovers);
     } catch (IOException | RuntimeException e) {
       driver.close();
       throw e;
@@ -81,6 +85,11 @@ final class LayerStoreState {
 
   GraphDriver driver() {
     return driver;
+  }
+
+  /** Every driver provider's probe of this root, or why it failed to load or probe. */
+  List<ProviderReport> providers() {
+    return drivers.survey(root);
   }
 
   /** Why the driver serves this root, for {@code strata info}. */

@@ -12,7 +12,6 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.logging.Logger;
 
 /**
  * Runs when a store opens: deletes what an interrupted register, commit or removal left behind.
@@ -21,7 +20,7 @@ import java.util.logging.Logger;
  */
 final class StoreRecovery {
 
-  private static final Logger LOG = Logger.getLogger(StoreRecovery.class.getName());
+  private static final System.Logger LOG = System.getLogger(StoreRecovery.class.getName());
 
   private final LayerDb db;
   private final GraphDriver driver;
@@ -64,7 +63,7 @@ final class StoreRecovery {
     Comparator<LayerId> byDepth = Comparator.comparingInt(id -> depth(id));
     ordered.sort(byDepth.reversed());
     for (LayerId id : ordered) {
-      LOG.info(() -> "removing driver layer " + id + " that no layer or container names (interrupted operation)");
+      LOG.log(System.Logger.Level.INFO, () -> "removing driver layer " + id + " that no layer or container names (interrupted operation)");
       driver.remove(id);
       swept++;
     }
@@ -76,7 +75,7 @@ final class StoreRecovery {
       return driver.info(id).depth();
     } catch (IOException e) {
       // An unreadable record sorts last; removing it then reports the real problem.
-      LOG.warning(() -> "cannot read driver layer " + id + ": " + e.getMessage());
+      LOG.log(System.Logger.Level.WARNING, () -> "cannot read driver layer " + id + ": " + e.getMessage());
       return 0;
     }
   }

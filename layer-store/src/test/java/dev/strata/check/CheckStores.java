@@ -2,7 +2,6 @@ package dev.strata.check;
 
 import dev.strata.container.ContainerStore;
 import dev.strata.driver.Mounter;
-import dev.strata.files.MountTable;
 import dev.strata.image.Image;
 import dev.strata.image.ImageStore;
 import dev.strata.layer.ChainId;
@@ -58,7 +57,7 @@ final class CheckStores implements AutoCloseable {
   }
 
   static CheckReport check(LayerStoreConfig config, boolean repair) throws IOException {
-    return new StoreCheck(config, Mounter.system(), MountTable.self())
+    return new StoreCheck(config, Mounter.system())
         .run(new CheckOptions(repair, true, CheckOptions.Progress.NONE));
   }
 

@@ -125,7 +125,7 @@ class StoreCheckTest {
   }
 
   private CheckReport check(boolean repair) throws IOException {
-    return new StoreCheck(config(), Mounter.system(), MountTable.self())
+    return new StoreCheck(config(), Mounter.system())
         .run(new CheckOptions(repair, true, CheckOptions.Progress.NONE));
   }
 

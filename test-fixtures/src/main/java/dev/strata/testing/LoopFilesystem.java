@@ -44,6 +44,7 @@ public final class LoopFilesystem implements AutoCloseable {
 
   /** A 2 GiB btrfs. Skips the calling test unless running as root (loop devices, mount). */
   public static LoopFilesystem btrfs() throws IOException {
+    assumeRoot();
     return create("btrfs", BTRFS_SIZE, false);
   }
 
@@ -52,6 +53,7 @@ public final class LoopFilesystem implements AutoCloseable {
    * calling test unless running as root (loop devices, mount).
    */
   public static LoopFilesystem xfs(boolean wantProjectQuotas) throws IOException {
+    assumeRoot();
     return create("xfs", XFS_SIZE, wantProjectQuotas);
   }
 
@@ -60,19 +62,29 @@ public final class LoopFilesystem implements AutoCloseable {
    * calling test unless running as root.
    */
   public static LoopFilesystem ext4(long size) throws IOException {
+    assumeRoot();
     return create("ext4", size, false);
   }
 
   /**
    * A {@code type} filesystem ({@code btrfs}, {@code xfs} or {@code ext4}) of {@code size} bytes,
-   * for benchmarks that need more room than the suites' defaults. Needs root.
+   * for benchmarks that need more room than the suites' defaults. Needs root, and says so by
+   * throwing rather than through JUnit, which benchmarks run without.
+   *
+   * @throws IllegalStateException when not running as root
    */
   public static LoopFilesystem of(String type, long size) throws IOException {
+    if (!new FileNodes().isRoot()) {
+      throw new IllegalStateException("a loop " + type + " needs root (loop device and mount(2))");
+    }
     return create(type, size, false);
   }
 
-  private static LoopFilesystem create(String type, long size, boolean wantProjectQuotas) throws IOException {
+  private static void assumeRoot() {
     Assumptions.assumeTrue(new FileNodes().isRoot(), "needs root: loop device and mount(2)");
+  }
+
+  private static LoopFilesystem create(String type, long size, boolean wantProjectQuotas) throws IOException {
     Path image = Files.createTempFile("strata-" + type + "-", ".img");
     Path mountPoint = null;
     LoopDevice device = null;

@@ -60,7 +60,12 @@ public final class Relabeler {
    * @param refusals host paths that must never be relabelled, usually {@link
    *     RelabelRefusals#fromEnvironment()}
    */
-  public Relabeler(Xattrs xattrs, ForkJoinPool pool, RelabelRefusals refusals) {
+  public Relabeler(ForkJoinPool pool, RelabelRefusals refusals) {
+    this(new Xattrs(), pool, refusals);
+  }
+
+  /** With {@code xattrs} doing the reads and writes: tests count or fail them. */
+  Relabeler(Xattrs xattrs, ForkJoinPool pool, RelabelRefusals refusals) {
     this(xattrs, () -> new DirectoryEntries(XATTR), pool, refusals);
   }
 
