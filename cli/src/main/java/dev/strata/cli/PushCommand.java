@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
 final class PushCommand implements Callable<Integer> {
 
   /** The compression names users type. */
-  enum Compression { gzip, zstd }
+  enum CompressionName { gzip, zstd }
 
   @ParentCommand StrataCommand top;
   @Spec CommandSpec spec;
@@ -33,7 +33,7 @@ final class PushCommand implements Callable<Integer> {
 
   @Option(names = "--compression", paramLabel = "ALGO",
       description = "Layer compression: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}); zstd implies --oci.")
-  Compression compression = Compression.gzip;
+  CompressionName compression = CompressionName.gzip;
 
   @Option(names = "--oci", description = "Write an OCI image manifest instead of Docker schema 2.")
   boolean oci;

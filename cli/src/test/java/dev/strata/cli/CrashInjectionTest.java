@@ -59,7 +59,7 @@ class CrashInjectionTest {
     ChildJvm packed = ChildJvm.packed(shared.resolve("jvm"));
     Path root = shared.resolve("dump/root");
     CrashScenarios scenarios = CrashScenarios.in(shared.resolve("archives"));
-    scenarios.load().prepare(new StoreState("vfs", root));
+    scenarios.load().prepare(new ListedRoot("vfs", root));
     new StrataProcess(root, "vfs", shared.resolve("dump/logs"), packed.dumping()).runToEnd(scenarios.load().command());
     jvm = packed;
   }
@@ -130,7 +130,7 @@ class CrashInjectionTest {
     try {
       for (int i = 0; i < trials; i++) {
         Path dir = tmp.resolve("trial-" + i);
-        StoreState state = new StoreState("vfs", dir.resolve("root"));
+        ListedRoot state = new ListedRoot("vfs", dir.resolve("root"));
         scenario.prepare(state);
         Process p = next;
         long delay = (long) (random.nextDouble() * to);
@@ -162,27 +162,27 @@ class CrashInjectionTest {
   /** Runs the operation once on a freshly prepared root; returns its milliseconds from the go. */
   private long measure(CrashScenario scenario) throws Exception {
     Path dir = tmp.resolve("measure");
-    scenario.prepare(new StoreState("vfs", dir.resolve("root")));
+    scenario.prepare(new ListedRoot("vfs", dir.resolve("root")));
     long took = new StrataProcess(dir.resolve("root"), "vfs", dir.resolve("logs"), jvm.command())
         .runToEnd(scenario.command()) / 1_000_000;
     FileTrees.delete(dir);
     return took;
   }
 
-  private CrashTrial inspect(CrashScenario scenario, StoreState state, Path root, long delay, boolean killed,
+  private CrashTrial inspect(CrashScenario scenario, ListedRoot state, Path root, long delay, boolean killed,
       String context) throws Exception {
     // Only the kinds matter here; the check after reopening re-hashes every layer.
-    StoreState.Check before = state.check(true);
+    ListedRoot.Check before = state.check(true);
     assertTrue(SWEPT_ON_OPEN.containsAll(before.kinds()), context + ": before reopening, check finds only what"
         + " opening sweeps; found " + before.output());
     state.ok("images");
-    StoreState.Check after = state.check(false);
+    ListedRoot.Check after = state.check(false);
     assertEquals(0, after.exit(), context + ": check after reopening: " + after.output());
     assertEquals(List.of(), after.kinds(), context + ": check after reopening: " + after.output());
     String outcome;
     try {
       outcome = scenario.outcome(state);
-      StoreState.ImageRow base = state.images().get(AppImage.TAG);
+      ListedRoot.ImageRow base = state.images().get(AppImage.TAG);
       assertTrue(base != null && base.id().equals(AppImage.id()), "the image loaded before is kept");
     } catch (AssertionError e) {
       throw new AssertionError(context + ": " + e.getMessage(), e);

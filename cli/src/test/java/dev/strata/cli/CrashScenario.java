@@ -10,7 +10,7 @@ interface CrashScenario {
   String name();
 
   /** Brings {@code root} (empty) to the state the operation starts from. */
-  void prepare(StoreState root) throws Exception;
+  void prepare(ListedRoot root) throws Exception;
 
   /** The operation, after {@code --root ROOT --driver DRIVER}. */
   String[] command();
@@ -19,5 +19,5 @@ interface CrashScenario {
    * Asserts that the reopened root shows the operation either done or not done, nothing between,
    * and names which ({@code "done"}, {@code "not done"}, or a finer word).
    */
-  String outcome(StoreState root) throws Exception;
+  String outcome(ListedRoot root) throws Exception;
 }

@@ -67,7 +67,7 @@ final class CrashScenarios {
   CrashScenario load() {
     return new Scenario("load", "load", "-i", bigArchive.toString()) {
       @Override
-      public String outcome(StoreState s) {
+      public String outcome(ListedRoot s) {
         return bigImage(s, "loaded", "not loaded");
       }
     };
@@ -76,13 +76,13 @@ final class CrashScenarios {
   CrashScenario rmi() {
     return new Scenario("rmi", "rmi", BIG_TAG) {
       @Override
-      public void prepare(StoreState s) throws IOException {
+      public void prepare(ListedRoot s) throws IOException {
         super.prepare(s);
         s.ok("load", "-i", bigArchive.toString());
       }
 
       @Override
-      public String outcome(StoreState s) {
+      public String outcome(ListedRoot s) {
         return bigImage(s, "not removed", "removed");
       }
     };
@@ -93,7 +93,7 @@ final class CrashScenarios {
       private List<String> diff;
 
       @Override
-      public void prepare(StoreState s) throws IOException {
+      public void prepare(ListedRoot s) throws IOException {
         super.prepare(s);
         s.ok("create", "--name", "c1", AppImage.TAG);
         writeInto(s, "c1", 6, 1024 * 1024);
@@ -101,10 +101,10 @@ final class CrashScenarios {
       }
 
       @Override
-      public String outcome(StoreState s) {
+      public String outcome(ListedRoot s) {
         assertEquals(Map.of("c1", AppImage.TAG), s.containers(), "the container a commit reads is never touched");
         assertEquals(diff, s.diff("c1"));
-        StoreState.ImageRow committed = s.images().get("test/app:2.0");
+        ListedRoot.ImageRow committed = s.images().get("test/app:2.0");
         if (committed == null) {
           assertEquals(1, s.images().size(), "no image but the base: " + s.images());
           assertEquals(2, s.layerCount(), "no layer of the commit is left");
@@ -122,7 +122,7 @@ final class CrashScenarios {
       private List<String> diff;
 
       @Override
-      public void prepare(StoreState s) throws IOException {
+      public void prepare(ListedRoot s) throws IOException {
         super.prepare(s);
         s.ok("create", "--name", "c1", "-v", "data:/data", AppImage.TAG);
         writeInto(s, "c1", 4, 512 * 1024);
@@ -130,9 +130,9 @@ final class CrashScenarios {
       }
 
       @Override
-      public String outcome(StoreState s) {
+      public String outcome(ListedRoot s) {
         Map<String, String> containers = s.containers();
-        StoreState.VolumeRow data = s.volume("data").orElseThrow(() -> new AssertionError("rm never removes a named volume"));
+        ListedRoot.VolumeRow data = s.volume("data").orElseThrow(() -> new AssertionError("rm never removes a named volume"));
         if (containers.containsKey("c1")) {
           assertEquals(AppImage.TAG, containers.get("c1"), "the record survives with the container");
           assertEquals(diff, s.diff("c1"));
@@ -150,7 +150,7 @@ final class CrashScenarios {
   CrashScenario volumeCreate() {
     return new Scenario("volume create", "volume", "create", "--label", "k=v", "v1") {
       @Override
-      public String outcome(StoreState s) {
+      public String outcome(ListedRoot s) {
         var v = s.volume("v1");
         if (v.isPresent()) {
           assertTrue(Files.isDirectory(v.get().mountpoint()), "a listed volume has its _data: " + v.get());
@@ -168,7 +168,7 @@ final class CrashScenarios {
       private static final int FILES = 200;
 
       @Override
-      public void prepare(StoreState s) throws IOException {
+      public void prepare(ListedRoot s) throws IOException {
         super.prepare(s);
         s.ok("volume", "create", "v1");
         Path data = s.volume("v1").orElseThrow().mountpoint();
@@ -178,7 +178,7 @@ final class CrashScenarios {
       }
 
       @Override
-      public String outcome(StoreState s) throws IOException {
+      public String outcome(ListedRoot s) throws IOException {
         var v = s.volume("v1");
         if (v.isEmpty()) {
           assertEquals(Map.of(), s.volumes());
@@ -200,9 +200,9 @@ final class CrashScenarios {
   CrashScenario createWithVolumes() {
     return new Scenario("create -v", "create", "--name", "c2", "-v", "data:/data", "-v", "/anon", AppImage.TAG) {
       @Override
-      public String outcome(StoreState s) {
+      public String outcome(ListedRoot s) {
         Map<String, String> containers = s.containers();
-        Map<String, StoreState.VolumeRow> volumes = s.volumes();
+        Map<String, ListedRoot.VolumeRow> volumes = s.volumes();
         if (containers.containsKey("c2")) {
           assertEquals(Map.of("c2", AppImage.TAG), containers);
           assertEquals(2, volumes.size(), "the named and the anonymous volume: " + volumes);
@@ -217,9 +217,9 @@ final class CrashScenarios {
     };
   }
 
-  private String bigImage(StoreState s, String present, String absent) {
-    Map<String, StoreState.ImageRow> images = s.images();
-    StoreState.ImageRow big = images.get(BIG_TAG);
+  private String bigImage(ListedRoot s, String present, String absent) {
+    Map<String, ListedRoot.ImageRow> images = s.images();
+    ListedRoot.ImageRow big = images.get(BIG_TAG);
     if (big == null) {
       assertEquals(List.of(AppImage.TAG), List.copyOf(images.keySet()), "no image but the base");
       assertEquals(2, s.layerCount(), "no layer of " + BIG_TAG + " is left");
@@ -232,7 +232,7 @@ final class CrashScenarios {
   }
 
   /** Writes {@code files} random files into the container's /data2 through a mount, then unmounts. */
-  private static void writeInto(StoreState s, String container, int files, int size) throws IOException {
+  private static void writeInto(ListedRoot s, String container, int files, int size) throws IOException {
     Path rootfs = Path.of(s.ok("mount", container).lastLine());
     Path dir = Files.createDirectories(rootfs.resolve("data2"));
     Random random = new Random(11);
@@ -270,7 +270,7 @@ final class CrashScenarios {
     }
 
     @Override
-    public void prepare(StoreState s) throws IOException {
+    public void prepare(ListedRoot s) throws IOException {
       s.ok("load", "-i", bigArchive.resolveSibling("app.tar").toString());
     }
 

@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** A root as {@code strata} shows it, read in-process through the command's JSON listings. */
-final class StoreState {
+final class ListedRoot {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -25,7 +25,7 @@ final class StoreState {
   private final String driver;
   private final Path root;
 
-  StoreState(String driver, Path root) {
+  ListedRoot(String driver, Path root) {
     this.driver = driver;
     this.root = root;
   }
