@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Assumptions;
  * <pre>{@code
  * class MyDriverConformanceTest implements GraphDriverConformance {
  *   @RegisterExtension
- *   final DriverHarness harness = DriverHarness.of(home -> new MyDriverProvider().open(DriverConfig.of(home)));
+ *   final DriverHarness harness = DriverHarness.of(config -> new MyDriverProvider().open(config));
  *
  *   @Override
  *   public DriverHarness harness() {

@@ -2,6 +2,7 @@ package dev.strata.conformance;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.strata.driver.DriverConfig;
 import dev.strata.driver.GraphDriver;
 import dev.strata.driver.LayerId;
 import dev.strata.files.FileTrees;
@@ -30,10 +31,13 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class DriverHarness implements BeforeEachCallback, AfterEachCallback {
 
-  /** Opens the driver under test on {@code home}: empty for a new test, as left for a reopen. */
+  /**
+   * Opens the driver under test with {@code config}, whose home is empty for a new test and as left
+   * for a reopen; add the driver's own options to it.
+   */
   @FunctionalInterface
   public interface Opener {
-    GraphDriver open(Path home) throws IOException;
+    GraphDriver open(DriverConfig config) throws IOException;
   }
 
   private final Opener opener;
@@ -90,10 +94,21 @@ public final class DriverHarness implements BeforeEachCallback, AfterEachCallbac
   /** The driver on {@link #home}, opened on first use. */
   public GraphDriver driver() throws IOException {
     if (current == null) {
-      current = opener.open(home);
+      current = opener.open(DriverConfig.of(home));
       opened.add(current);
     }
     return current;
+  }
+
+  /**
+   * A second driver on the same home, opened as another process would open it while this one
+   * works there: without sweeping. Closed after the test.
+   */
+  public GraphDriver openAlongside() throws IOException {
+    driver();
+    GraphDriver other = opener.open(DriverConfig.of(home).withSweep(false));
+    opened.add(other);
+    return other;
   }
 
   /** Closes the current driver and opens a new one on the same home, as after a restart. */

@@ -7,7 +7,7 @@ package dev.strata.conformance;
  * <pre>{@code
  * class MyDriverConformanceTest implements GraphDriverConformance {
  *   @RegisterExtension
- *   final DriverHarness harness = DriverHarness.of(home -> new MyDriverProvider().open(DriverConfig.of(home)));
+ *   final DriverHarness harness = DriverHarness.of(config -> new MyDriverProvider().open(config));
  *
  *   @Override
  *   public DriverHarness harness() {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strata.driver.Capability;
+import dev.strata.driver.GraphDriver;
 import dev.strata.driver.Mount;
 import dev.strata.driver.Mounter;
 import dev.strata.driver.Usage;
@@ -23,6 +24,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -53,6 +55,53 @@ public interface MountContract extends DriverContract {
     driver().unmount(id("rw"));
 
     assertEquals(0, driver().mountCount(id("rw")));
+  }
+
+  /**
+   * Several processes may open one home at once (each {@code strata} command is one): a mount taken
+   * in one is counted in every other, the view stays until the last reference anywhere goes, and a
+   * layer mounted elsewhere cannot be removed.
+   */
+  @Test
+  default void mountCount_secondDriverOnTheHome_sharesCountsAndView() throws IOException {
+    writable("rw", null);
+    Path view = driver().mount(id("rw"));
+    Files.writeString(view.resolve("f"), "written through the first driver");
+    GraphDriver other = harness().openAlongside();
+
+    assertEquals(1, other.mountCount(id("rw")));
+    assertEquals(view, other.mount(id("rw")));
+    assertEquals(2, driver().mountCount(id("rw")));
+    driver().unmount(id("rw"));
+    assertEquals("written through the first driver", Files.readString(view.resolve("f")),
+        "the view stays while the second driver holds it");
+    assertThrows(FailedPreconditionException.class, () -> driver().remove(id("rw")));
+    other.unmount(id("rw"));
+
+    assertEquals(0, driver().mountCount(id("rw")));
+    assertEquals(0, other.mountCount(id("rw")));
+    assertThrows(FailedPreconditionException.class, () -> other.unmount(id("rw")));
+    if (declares(Capability.REAL_MOUNTS)) {
+      assertEquals(List.of(), MountTable.self().mountPointsUnder(home()), "the last reference unmounted the view");
+    }
+  }
+
+  /** A driver opened while another works in the home reads the layers the other made or removed. */
+  @Test
+  default void refresh_layersMadeAndRemovedByASecondDriver_areSeen() throws IOException {
+    writable("kept", null);
+    writable("removed", null);
+    GraphDriver other = harness().openAlongside();
+    writable("late", "kept");
+    driver().remove(id("removed"));
+
+    other.refresh();
+
+    assertEquals(Set.of(id("kept"), id("late")), other.layers());
+    assertEquals(parent("kept"), other.info(id("late")).parent());
+    Path view = other.mount(id("late"));
+    assertTrue(Files.isDirectory(view));
+    other.unmount(id("late"));
   }
 
   @Test

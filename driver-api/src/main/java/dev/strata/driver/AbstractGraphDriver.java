@@ -21,7 +21,15 @@ import java.util.Set;
  * <p>The skeleton owns the table of layers (and of those being created), one lock, the closed
  * state and the mount reference counts. It answers {@code exists}, {@code info}, {@code layers},
  * {@code mountCount} and {@code capabilities}, refuses every call once closed, and runs the
- * templates:
+ * templates below.
+ *
+ * <p>Several processes may open one home at once (each {@code strata} command is one). The mount
+ * counts are kept in the home ({@code .mounts/}), so they are the same in every process: a view is
+ * mounted by the first reference taken anywhere and unmounted by the last one dropped. The table
+ * is this process's reading of the layers on disk; {@link #refresh} reads it again after another
+ * process created or removed layers (the layer store does so whenever its records changed).
+ *
+ * <ul>
  *
  * <ul>
  *   <li><b>create</b>: the id is reserved under the lock (duplicate, missing parent and depth are
@@ -71,6 +79,12 @@ public abstract class AbstractGraphDriver implements GraphDriver {
     }
   }
 
+  /** Reads the layers on disk, by id: at open, and again at each {@link #refresh}. */
+  @FunctionalInterface
+  public interface LayerSource {
+    Map<LayerId, LayerInfo> read() throws IOException;
+  }
+
   /** A tree holding one layer's changes alone, and the differ that reads it against the parent's view. */
   protected record OwnChanges(TreeDiffer differ, Path tree) {
 
@@ -81,15 +95,25 @@ public abstract class AbstractGraphDriver implements GraphDriver {
   }
 
   private final Traits traits;
+  private final LayerSource source;
   private final Object lock = new Object();
   private final LayerTable table;
-  private final MountReferences refs = new MountReferences();
+  private final MountCounts counts;
   private volatile boolean closed;
 
-  /** @param layers the layers already on disk, as the driver found them when it opened */
-  protected AbstractGraphDriver(Traits traits, Map<LayerId, LayerInfo> layers) {
+  /**
+   * @param layers reads the layers on disk
+   * @param swept true when the provider has just swept the home (every view a previous process
+   *     left is unmounted), so that every mount count starts again from zero
+   */
+  protected AbstractGraphDriver(Traits traits, LayerSource layers, boolean swept) throws IOException {
     this.traits = Objects.requireNonNull(traits, "traits");
-    this.table = new LayerTable(traits.name(), traits.home(), traits.maxDepth(), layers);
+    this.source = Objects.requireNonNull(layers, "layers");
+    this.table = new LayerTable(traits.name(), traits.home(), traits.maxDepth(), layers.read());
+    this.counts = new MountCounts(traits.home());
+    if (swept) {
+      counts.reset();
+    }
   }
 
   /**
@@ -208,9 +232,10 @@ public abstract class AbstractGraphDriver implements GraphDriver {
     Path detached;
     synchronized (lock) {
       checkOpen();
-      info = table.checkRemovable(id, refs.count(id));
+      info = table.checkRemovable(id, counts.count(id));
       detached = detach(info);
       table.forget(id);
+      counts.forget(id);
     }
     try {
       discard(info, detached);
@@ -256,7 +281,7 @@ public abstract class AbstractGraphDriver implements GraphDriver {
     synchronized (lock) {
       LayerInfo info = require(id);
       Path view = view(info);
-      refs.acquire(id, () -> mountView(info, view));
+      counts.acquire(id, () -> mountView(info, view));
       return view;
     }
   }
@@ -265,15 +290,24 @@ public abstract class AbstractGraphDriver implements GraphDriver {
   public final void unmount(LayerId id) throws IOException {
     synchronized (lock) {
       LayerInfo info = require(id);
-      refs.release(id, () -> unmountView(info, view(info)));
+      counts.release(id, () -> unmountView(info, view(info)));
     }
   }
 
   @Override
-  public final int mountCount(LayerId id) {
+  public final int mountCount(LayerId id) throws IOException {
     synchronized (lock) {
       checkOpen();
-      return refs.count(id);
+      return counts.count(id);
+    }
+  }
+
+  /** Reads the layers on disk again; those being created in this process stay reserved. */
+  @Override
+  public final void refresh() throws IOException {
+    synchronized (lock) {
+      checkOpen();
+      table.replace(source.read());
     }
   }
 

@@ -16,8 +16,9 @@ public abstract class AbstractTreeDriver extends AbstractGraphDriver {
 
   private final LayerDirectories directories;
 
-  protected AbstractTreeDriver(Traits traits, LayerDirectories directories) {
-    super(traits, directories.layers());
+  /** @param swept whether the provider swept the home at open (see {@link AbstractGraphDriver}) */
+  protected AbstractTreeDriver(Traits traits, LayerDirectories directories, boolean swept) throws IOException {
+    super(traits, directories::readLayers, swept);
     this.directories = directories;
   }
 

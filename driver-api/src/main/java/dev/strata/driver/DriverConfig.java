@@ -13,8 +13,11 @@ import java.util.TreeMap;
  * @param home the driver's own directory (e.g. {@code /var/lib/strata/vfs}); created if absent
  * @param options {@code --storage-opt} pairs for the driver, e.g. {@code vfs.bind=true}
  * @param mounter performs mounts; {@link Mounter#system()} in production
+ * @param sweep whether opening sweeps what an interrupted process left in the home (half-built or
+ *     half-removed layers, views still mounted): true unless another process may be working in the
+ *     home at the same time, whose work in flight would look like such leftovers
  */
-public record DriverConfig(Path home, Map<String, String> options, Mounter mounter) {
+public record DriverConfig(Path home, Map<String, String> options, Mounter mounter, boolean sweep) {
 
   public DriverConfig {
     Objects.requireNonNull(home, "home");
@@ -25,6 +28,11 @@ public record DriverConfig(Path home, Map<String, String> options, Mounter mount
     options = Map.copyOf(options);
   }
 
+  /** Opened by one process at a time: sweeps on open. */
+  public DriverConfig(Path home, Map<String, String> options, Mounter mounter) {
+    this(home, options, mounter, true);
+  }
+
   public static DriverConfig of(Path home) {
     return new DriverConfig(home, Map.of(), Mounter.system());
   }
@@ -32,11 +40,15 @@ public record DriverConfig(Path home, Map<String, String> options, Mounter mount
   public DriverConfig withOption(String key, String value) {
     Map<String, String> copy = new TreeMap<>(options);
     copy.put(key, value);
-    return new DriverConfig(home, copy, mounter);
+    return new DriverConfig(home, copy, mounter, sweep);
   }
 
   public DriverConfig withMounter(Mounter other) {
-    return new DriverConfig(home, options, other);
+    return new DriverConfig(home, options, other, sweep);
+  }
+
+  public DriverConfig withSweep(boolean on) {
+    return new DriverConfig(home, options, mounter, on);
   }
 
   public Optional<String> option(String key) {

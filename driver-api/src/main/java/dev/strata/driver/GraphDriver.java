@@ -198,8 +198,11 @@ public interface GraphDriver extends AutoCloseable {
    */
   void unmount(LayerId id) throws IOException;
 
-  /** Current mount references of {@code id} (0 when not mounted). */
-  int mountCount(LayerId id);
+  /**
+   * Current mount references of {@code id} (0 when not mounted), counted across every process
+   * that has the home open.
+   */
+  int mountCount(LayerId id) throws IOException;
 
   /** Space taken by {@code id}'s own content. */
   Usage usage(LayerId id) throws IOException;
@@ -216,6 +219,13 @@ public interface GraphDriver extends AutoCloseable {
 
   /** The content bytes {@link #diff} would write, without writing the tar. */
   long diffSize(LayerId id) throws IOException;
+
+  /**
+   * Reads the driver's layers from disk again: another process sharing the home may have created
+   * or removed some since this driver opened. A driver that keeps no table of its own does
+   * nothing.
+   */
+  default void refresh() throws IOException {}
 
   /** Releases the driver. Idempotent. Mounted views stay mounted; the next open sweeps them. */
   @Override

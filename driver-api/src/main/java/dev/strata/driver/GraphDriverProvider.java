@@ -20,8 +20,9 @@ public interface GraphDriverProvider {
   ProbeResult probe(Path home);
 
   /**
-   * Opens the driver on {@code config.home()}, creating it if absent and sweeping leftovers of an
-   * interrupted create or remove.
+   * Opens the driver on {@code config.home()}, creating it if absent and, when {@code
+   * config.sweep()}, sweeping leftovers of an interrupted create or remove and views a previous
+   * process left mounted.
    *
    * @throws dev.strata.driver.error.UnsupportedException when {@link #probe} would say unsupported
    * @throws dev.strata.driver.error.InvalidArgumentException for an unknown or malformed option

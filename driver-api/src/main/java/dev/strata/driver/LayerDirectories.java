@@ -23,8 +23,9 @@ import java.util.UUID;
  *
  * A layer is built in {@code staging/}, renamed into place and only then recorded; on removal it
  * is renamed into {@code trash/} and its record deleted before anything is discarded. A crash at
- * any point leaves the whole layer or something {@link #open} clears: leftovers in {@code
- * staging/} and {@code trash/}, a record without its tree or a tree without its record.
+ * any point leaves the whole layer or something {@link #open} clears when asked to sweep:
+ * leftovers in {@code staging/} and {@code trash/}, a record without its tree or a tree without
+ * its record. It must not sweep while another process may be building or removing layers there.
  */
 public final class LayerDirectories {
 
@@ -60,9 +61,9 @@ public final class LayerDirectories {
   private final Path trash;
   private final LayerRecords records;
   private final Trees trees;
-  private final Map<LayerId, LayerInfo> found;
 
-  private LayerDirectories(String driver, Path home, String contentDir, Trees trees) throws IOException {
+  private LayerDirectories(String driver, Path home, String contentDir, Trees trees, boolean sweep)
+      throws IOException {
     this.content = home.resolve(contentDir);
     this.staging = home.resolve("staging");
     this.trash = home.resolve("trash");
@@ -72,28 +73,31 @@ public final class LayerDirectories {
     for (Path dir : new Path[] {content, meta, staging, trash}) {
       Files.createDirectories(dir);
     }
-    emptyDir(staging);
-    emptyDir(trash);
-    reconcile(meta);
-    this.found = records.readAll();
-    for (LayerInfo layer : found.values()) {
-      trees.seal(layerDir(layer.id()), layer);
+    if (sweep) {
+      emptyDir(staging);
+      emptyDir(trash);
+      reconcile(meta);
+      for (LayerInfo layer : records.readAll().values()) {
+        trees.seal(layerDir(layer.id()), layer);
+      }
     }
   }
 
   /**
-   * Opens the layer directories of {@code driver} under {@code home}, creating them when absent and
-   * sweeping what an interrupted process left.
+   * Opens the layer directories of {@code driver} under {@code home}, creating them when absent and,
+   * when {@code sweep}, clearing what an interrupted process left.
    *
    * @param contentDir the directory under {@code home} that holds the layers' trees
+   * @param sweep whether to sweep: only when no other process may be working in the home
    */
-  public static LayerDirectories open(String driver, Path home, String contentDir, Trees trees) throws IOException {
-    return new LayerDirectories(driver, home, contentDir, trees);
+  public static LayerDirectories open(String driver, Path home, String contentDir, Trees trees, boolean sweep)
+      throws IOException {
+    return new LayerDirectories(driver, home, contentDir, trees, sweep);
   }
 
-  /** The layers on disk when {@link #open} ran. */
-  public Map<LayerId, LayerInfo> layers() {
-    return found;
+  /** The layers on disk now, by their records. */
+  public Map<LayerId, LayerInfo> readLayers() throws IOException {
+    return records.readAll();
   }
 
   public Path layerDir(LayerId id) {

@@ -120,6 +120,12 @@ final class LayerTable {
     pending.remove(id);
   }
 
+  /** Replaces the known layers with {@code current}, as read from disk again; reservations stay. */
+  void replace(Map<LayerId, LayerInfo> current) {
+    layers.clear();
+    layers.putAll(current);
+  }
+
   void forget(LayerId id) {
     layers.remove(id);
   }

@@ -102,6 +102,22 @@ public interface LibC {
   @SaveError
   long pwrite(int fd, @In java.nio.ByteBuffer buffer, long count, long offset);
 
+  /** {@code flock(2)}: a whole-file lock on the open file description behind {@code fd}. */
+  @SaveError
+  int flock(int fd, int operation);
+
+  @SaveError
+  long pread(int fd, @Out byte[] buffer, long count, long offset);
+
+  @SaveError
+  long pwrite(int fd, @In byte[] buffer, long count, long offset);
+
+  @SaveError
+  int fstat(int fd, @Out byte[] stat);
+
+  @SaveError
+  int stat(String path, @Out byte[] stat);
+
   /** {@code syncfs(2)}: writes back every dirty page and inode of the filesystem holding {@code fd}. */
   @SaveError
   int syncfs(int fd);

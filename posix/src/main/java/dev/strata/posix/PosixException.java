@@ -13,6 +13,7 @@ public final class PosixException extends IOException {
   public static final int EPERM = 1;
   public static final int ENOENT = 2;
   public static final int EINTR = 4;
+  public static final int EIO = 5;
   public static final int EBADF = 9;
   public static final int EAGAIN = 11;
   public static final int EACCES = 13;

@@ -34,8 +34,9 @@ final class BtrfsDriver extends AbstractTreeDriver {
   private final DiskUsage diskUsage;
   private final boolean root;
 
-  BtrfsDriver(Traits traits, LayerDirectories directories, Qgroups qgroups, DiskUsage diskUsage, boolean root) {
-    super(traits, directories);
+  BtrfsDriver(Traits traits, LayerDirectories directories, boolean swept, Qgroups qgroups, DiskUsage diskUsage,
+      boolean root) throws IOException {
+    super(traits, directories, swept);
     this.qgroups = qgroups;
     this.diskUsage = diskUsage;
     this.root = root;

@@ -84,7 +84,7 @@ public final class BtrfsDriverProvider implements GraphDriverProvider {
     Ioctls ioctls = new Ioctls();
     Subvolumes subvolumes = new Subvolumes(ioctls);
     LayerDirectories directories = LayerDirectories.open(NAME, config.home(), "subvolumes",
-        new SubvolumeTrees(subvolumes));
+        new SubvolumeTrees(subvolumes), config.sweep());
     boolean root = new FileNodes().isRoot();
     Set<Capability> caps = EnumSet.of(Capability.COPY_ON_WRITE, Capability.READ_ONLY_VIEWS);
     if (root) {
@@ -93,7 +93,7 @@ public final class BtrfsDriverProvider implements GraphDriverProvider {
       caps.add(Capability.QUOTA);
     }
     Traits traits = new Traits(NAME, config.home(), BtrfsDriver.MAX_DEPTH, caps, new LayerDiffer());
-    return new BtrfsDriver(traits, directories, new Qgroups(ioctls, subvolumes, Path.of("/sys/fs/btrfs")),
+    return new BtrfsDriver(traits, directories, config.sweep(), new Qgroups(ioctls, subvolumes, Path.of("/sys/fs/btrfs")),
         new DiskUsage(), root);
   }
 }

@@ -2,7 +2,6 @@ package dev.strata.driver.btrfs;
 
 import dev.strata.conformance.DriverHarness;
 import dev.strata.conformance.GraphDriverConformance;
-import dev.strata.driver.DriverConfig;
 import dev.strata.testing.LoopFilesystem;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -10,7 +9,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class BtrfsConformanceTest implements GraphDriverConformance {
 
   @RegisterExtension
-  final DriverHarness harness = DriverHarness.of(home -> new BtrfsDriverProvider().open(DriverConfig.of(home)))
+  final DriverHarness harness = DriverHarness.of(config -> new BtrfsDriverProvider().open(config))
       .onLoopFilesystem(LoopFilesystem::btrfs);
 
   @Override

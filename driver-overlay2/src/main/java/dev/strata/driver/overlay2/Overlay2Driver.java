@@ -35,9 +35,9 @@ final class Overlay2Driver extends AbstractGraphDriver {
   private final UpperDirDiffer upperDiffer;
   private final DiskUsage diskUsage = new DiskUsage();
 
-  Overlay2Driver(Traits traits, Settings settings, OverlayHome home, LayerBuilder builder, Views views,
-      LayerQuotas quotas) throws IOException {
-    super(traits, LayerFiles.readAll(home));
+  Overlay2Driver(Traits traits, boolean swept, Settings settings, OverlayHome home, LayerBuilder builder,
+      Views views, LayerQuotas quotas) throws IOException {
+    super(traits, () -> LayerFiles.readAll(home), swept);
     this.settings = settings;
     this.home = home;
     this.builder = builder;

@@ -130,9 +130,11 @@ public final class Overlay2DriverProvider implements GraphDriverProvider {
     Overlay2Driver.Settings settings = new Overlay2Driver.Settings(features, options, maxDepth, root,
         !options.metacopy(features), method, quota);
     LayerBuilder builder = new LayerBuilder(home, nodes, new Xattrs(), features.xattrPrefix(), root);
-    new Sweeper(home, MountTable.self(), config.mounter(), builder).sweep();
+    if (config.sweep()) {
+      new Sweeper(home, MountTable.self(), config.mounter(), builder).sweep();
+    }
     Traits traits = new Traits(NAME, home.root(), maxDepth, capabilities(settings), new LayerDiffer());
-    return new Overlay2Driver(traits, settings, home, builder,
+    return new Overlay2Driver(traits, config.sweep(), settings, home, builder,
         new Views(new MountPlan(home, options), mounter), new LayerQuotas(quota, lastProjectId(home, quota)));
   }
 

@@ -2,7 +2,6 @@ package dev.strata.driver.overlay2;
 
 import dev.strata.conformance.DriverHarness;
 import dev.strata.conformance.GraphDriverConformance;
-import dev.strata.driver.DriverConfig;
 import dev.strata.posix.FileNodes;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -11,9 +10,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class Overlay2ConformanceTest implements GraphDriverConformance {
 
   @RegisterExtension
-  final DriverHarness harness = DriverHarness.of(home -> {
+  final DriverHarness harness = DriverHarness.of(config -> {
     Assumptions.assumeTrue(new FileNodes().isRoot(), "overlay mounts need root");
-    return new Overlay2DriverProvider().open(DriverConfig.of(home));
+    return new Overlay2DriverProvider().open(config);
   });
 
   @Override

@@ -2,7 +2,6 @@ package dev.strata.driver.overlay2;
 
 import dev.strata.conformance.DriverHarness;
 import dev.strata.conformance.GraphDriverConformance;
-import dev.strata.driver.DriverConfig;
 import dev.strata.testing.LoopFilesystem;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -14,7 +13,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class Overlay2XfsConformanceTest implements GraphDriverConformance {
 
   @RegisterExtension
-  final DriverHarness harness = DriverHarness.of(home -> new Overlay2DriverProvider().open(DriverConfig.of(home)))
+  final DriverHarness harness = DriverHarness.of(config -> new Overlay2DriverProvider().open(config))
       .onLoopFilesystem(() -> LoopFilesystem.xfs(true));
 
   @Override

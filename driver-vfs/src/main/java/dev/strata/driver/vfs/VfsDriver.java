@@ -38,8 +38,9 @@ final class VfsDriver extends AbstractTreeDriver {
   private final Settings settings;
   private final DiskUsage diskUsage;
 
-  VfsDriver(Traits traits, LayerDirectories directories, Settings settings, DiskUsage diskUsage) {
-    super(traits, directories);
+  VfsDriver(Traits traits, LayerDirectories directories, boolean swept, Settings settings, DiskUsage diskUsage)
+      throws IOException {
+    super(traits, directories, swept);
     this.settings = settings;
     this.diskUsage = diskUsage;
   }

@@ -65,9 +65,11 @@ public final class VfsDriverProvider implements GraphDriverProvider {
     boolean bind = config.booleanOption(BIND_OPTION, false);
     Path home = config.home();
     Path mnt = Files.createDirectories(home.resolve("mnt"));
-    sweepViews(home, mnt, config);
+    if (config.sweep()) {
+      sweepViews(home, mnt, config);
+    }
     TreeCopy copier = TreeCopy.detect(home);
-    LayerDirectories directories = LayerDirectories.open(NAME, home, "dir", new CopiedTrees(copier));
+    LayerDirectories directories = LayerDirectories.open(NAME, home, "dir", new CopiedTrees(copier), config.sweep());
     boolean root = new FileNodes().isRoot();
     Set<Capability> caps = EnumSet.noneOf(Capability.class);
     if (copier.method() == CopyMethod.REFLINK) {
@@ -83,7 +85,7 @@ public final class VfsDriverProvider implements GraphDriverProvider {
     Traits traits = new Traits(NAME, home, VfsDriver.MAX_DEPTH, caps, new LayerDiffer());
     VfsDriver.Settings settings = new VfsDriver.Settings(copier.method().label(), bind, config.mounter(),
         root ? ApplyOptions.privileged() : ApplyOptions.unprivileged());
-    return new VfsDriver(traits, directories, settings, new DiskUsage());
+    return new VfsDriver(traits, directories, config.sweep(), settings, new DiskUsage());
   }
 
   /** Views a previous process left mounted: nobody holds a reference to them any more. */

@@ -2,7 +2,6 @@ package dev.strata.driver.vfs;
 
 import dev.strata.conformance.DriverHarness;
 import dev.strata.conformance.GraphDriverConformance;
-import dev.strata.driver.DriverConfig;
 import dev.strata.posix.FileNodes;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -11,9 +10,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class VfsBindConformanceTest implements GraphDriverConformance {
 
   @RegisterExtension
-  final DriverHarness harness = DriverHarness.of(home -> {
+  final DriverHarness harness = DriverHarness.of(config -> {
     Assumptions.assumeTrue(new FileNodes().isRoot(), "bind mounts need root");
-    return new VfsDriverProvider().open(DriverConfig.of(home).withOption("vfs.bind", "true"));
+    return new VfsDriverProvider().open(config.withOption("vfs.bind", "true"));
   });
 
   @Override

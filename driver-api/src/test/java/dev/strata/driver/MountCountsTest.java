@@ -5,18 +5,27 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.strata.driver.error.FailedPreconditionException;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-class MountReferencesTest {
+class MountCountsTest {
 
-  private final MountReferences refs = new MountReferences();
+  @TempDir Path home;
+  private MountCounts refs;
   private final LayerId id = LayerId.of("layer");
+
+  @BeforeEach
+  void counts() {
+    refs = new MountCounts(home);
+  }
 
   @Test
   void acquire_threeTimes_mountsOnceAndNeedsThreeReleases() throws IOException {
@@ -34,6 +43,31 @@ class MountReferencesTest {
   }
 
   @Test
+  void acquire_byAnotherInstanceOnTheHome_isCountedHereAndTheLastReleaseAnywhereUnmounts() throws IOException {
+    MountCounts elsewhere = new MountCounts(home);
+    AtomicInteger mounts = new AtomicInteger();
+    refs.acquire(id, mounts::incrementAndGet);
+    elsewhere.acquire(id, mounts::incrementAndGet);
+
+    assertEquals(1, mounts.get(), "the second process found the view mounted");
+    assertEquals(2, refs.count(id));
+    assertEquals(1, refs.release(id, mounts::decrementAndGet));
+    assertEquals(0, elsewhere.release(id, mounts::decrementAndGet));
+    assertEquals(0, mounts.get());
+  }
+
+  @Test
+  void reset_afterASweep_forgetsEveryCount() throws IOException {
+    refs.acquire(id, () -> {});
+    refs.acquire(LayerId.of("other"), () -> {});
+
+    refs.reset();
+
+    assertEquals(0, refs.count(id));
+    assertEquals(0, refs.count(LayerId.of("other")));
+  }
+
+  @Test
   void release_unmounted_throwsFailedPrecondition() {
     FailedPreconditionException e =
         assertThrows(FailedPreconditionException.class, () -> refs.release(id, () -> {}));
@@ -41,7 +75,7 @@ class MountReferencesTest {
   }
 
   @Test
-  void acquire_failingMount_leavesCountAtZero() {
+  void acquire_failingMount_leavesCountAtZero() throws IOException {
     assertThrows(IOException.class, () -> refs.acquire(id, () -> {
       throw new IOException("boom");
     }));
@@ -65,7 +99,7 @@ class MountReferencesTest {
       List<Future<?>> futures = new ArrayList<>();
       for (int t = 0; t < 8; t++) {
         futures.add(pool.submit(() -> {
-          for (int i = 0; i < 2000; i++) {
+          for (int i = 0; i < 500; i++) {
             refs.acquire(id, mounted::incrementAndGet);
             refs.release(id, mounted::decrementAndGet);
           }

@@ -1,0 +1,109 @@
+package dev.strata.driver;
+
+import dev.strata.driver.error.FailedPreconditionException;
+import dev.strata.posix.LockFile;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/**
+ * Mount reference counts, {@link AbstractGraphDriver}'s, shared by every process that opens the
+ * same home: one small file per mounted layer in {@code <home>/.mounts/}, changed under an {@code
+ * flock} of that file. The first {@link #acquire} of a layer, in any process, performs the mount;
+ * the last {@link #release} undoes it; a failed mount or unmount leaves the count as it was, and a
+ * count never goes below zero.
+ *
+ * <p>A process that dies holding references leaves them counted (and the view mounted) until the
+ * next open that sweeps the home ({@link #reset}), which only runs when no other process has it
+ * open; nothing is unmounted under a live process meanwhile.
+ */
+final class MountCounts {
+
+  /** The action run on the first acquire or the last release. */
+  interface Action {
+    void run() throws IOException;
+  }
+
+  private final Path dir;
+
+  MountCounts(Path home) {
+    this.dir = home.resolve(".mounts");
+  }
+
+  /** Adds a reference, running {@code onFirst} when there was none; returns the new count. */
+  int acquire(LayerId id, Action onFirst) throws IOException {
+    Files.createDirectories(dir);
+    try (LockFile f = LockFile.open(file(id))) {
+      f.lock(true);
+      long current = f.readCounter();
+      if (current == 0) {
+        onFirst.run();
+      }
+      f.writeCounter(current + 1);
+      return (int) current + 1;
+    }
+  }
+
+  /**
+   * Drops a reference, running {@code onLast} when it is the last; returns the new count.
+   *
+   * @throws FailedPreconditionException if {@code id} holds no reference
+   */
+  int release(LayerId id, Action onLast) throws IOException {
+    if (!Files.exists(file(id))) {
+      throw notMounted(id);
+    }
+    try (LockFile f = LockFile.open(file(id))) {
+      f.lock(true);
+      long current = f.readCounter();
+      if (current == 0) {
+        throw notMounted(id);
+      }
+      if (current == 1) {
+        onLast.run();
+      }
+      f.writeCounter(current - 1);
+      return (int) current - 1;
+    }
+  }
+
+  int count(LayerId id) throws IOException {
+    if (!Files.exists(file(id))) {
+      return 0;
+    }
+    try (LockFile f = LockFile.open(file(id))) {
+      return (int) f.readCounter();
+    }
+  }
+
+  /** Forgets a removed layer's count. */
+  void forget(LayerId id) throws IOException {
+    Files.deleteIfExists(file(id));
+  }
+
+  /** Forgets every count: the home was just swept, and no view is mounted any more. */
+  void reset() throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+      for (Path f : files) {
+        try {
+          Files.delete(f);
+        } catch (NoSuchFileException gone) {
+          // Deleted meanwhile: the count is gone either way.
+        }
+      }
+    }
+  }
+
+  private Path file(LayerId id) {
+    return dir.resolve(id.value());
+  }
+
+  private static FailedPreconditionException notMounted(LayerId id) {
+    return new FailedPreconditionException(id.value(), "layer " + id + " is not mounted");
+  }
+}
