@@ -3,6 +3,8 @@ package dev.strata.driver;
 import dev.strata.driver.error.FailedPreconditionException;
 import dev.strata.posix.LockFile;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -11,7 +13,7 @@ import java.nio.file.Path;
 /**
  * Mount reference counts, {@link AbstractGraphDriver}'s, shared by every process that opens the
  * same home: one small file per mounted layer in {@code <home>/.mounts/}, changed under an {@code
- * flock} of that file. The first {@link #acquire} of a layer, in any process, performs the mount;
+ * flock} of that file and deleted when its count drops to zero. The first {@link #acquire} of a layer, in any process, performs the mount;
  * the last {@link #release} undoes it; a failed mount or unmount leaves the count as it was, and a
  * count never goes below zero.
  *
@@ -59,10 +61,15 @@ final class MountCounts {
       f.lock(true);
       long current = f.readCounter();
       if (current == 0) {
+        // Released by another holder meanwhile (its file was deleted, this one just made anew).
+        Files.deleteIfExists(file(id));
         throw notMounted(id);
       }
       if (current == 1) {
         onLast.run();
+        // Nothing mounted, nothing counted: the file goes (a process waiting on it locks a new one).
+        Files.delete(file(id));
+        return 0;
       }
       f.writeCounter(current - 1);
       return (int) current - 1;
@@ -70,12 +77,14 @@ final class MountCounts {
   }
 
   int count(LayerId id) throws IOException {
-    if (!Files.exists(file(id))) {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file(id));
+    } catch (NoSuchFileException none) {
       return 0;
     }
-    try (LockFile f = LockFile.open(file(id))) {
-      return (int) f.readCounter();
-    }
+    // Written whole by one pwrite of 8 bytes under the lock; a file just created holds none yet.
+    return bytes.length < Long.BYTES ? 0 : (int) ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong();
   }
 
   /** Forgets a removed layer's count. */

@@ -3,7 +3,8 @@ package dev.strata.files;
 import dev.strata.posix.LockFile;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Objects;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -12,9 +13,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * within a thread; shared holds wait only for an exclusive one. A process that dies drops its holds
  * with its files, so a crash never leaves the store locked.
  *
- * <p>The file also carries a <b>generation</b>, raised by every exclusive hold as it ends: a
- * process that caches what the lock guards compares it with the one it last saw and reloads when
- * another process changed something meanwhile.
+ * <p>The file also carries a <b>generation</b>, raised by every exclusive hold as it ends. A
+ * process that caches what the lock guards registers how to drop those caches ({@link #onChange});
+ * they are dropped when an exclusive hold begins, or {@link #refreshIfChanged} is called, and the
+ * generation differs from the one this lock last saw, that is when another process (or another
+ * {@code StoreLock} on the file) changed something meanwhile.
  *
  * <p>A thread that holds the lock exclusively must not ask for a shared hold of it (the two would
  * wait for each other). Closing the lock releases nothing a thread still holds.
@@ -27,21 +30,53 @@ public final class StoreLock implements AutoCloseable {
     void close() throws IOException;
   }
 
+  /** Drops what a process cached of what the lock guards. */
+  @FunctionalInterface
+  public interface Reload {
+    void run() throws IOException;
+  }
+
   private final Path file;
   private final ReentrantLock threads = new ReentrantLock();
   /** Held by the thread that owns {@link #threads} while its exclusive hold lasts. */
   private LockFile exclusive;
   /** Open without a lock, to read the generation. */
   private final LockFile reader;
+  private final List<Reload> reloads = new CopyOnWriteArrayList<>();
+  /** The generation after this lock's last exclusive hold or reload. */
+  private volatile long seen;
 
-  private StoreLock(Path file, LockFile reader) {
+  private StoreLock(Path file, LockFile reader) throws IOException {
     this.file = file;
     this.reader = reader;
+    this.seen = reader.readCounter();
   }
 
   /** The lock kept in {@code file}, created if absent (its directory must exist). */
   public static StoreLock at(Path file) throws IOException {
-    return new StoreLock(file, LockFile.open(file));
+    LockFile reader = LockFile.open(file);
+    try {
+      return new StoreLock(file, reader);
+    } catch (IOException | RuntimeException e) {
+      reader.close();
+      throw e;
+    }
+  }
+
+  /** Registers how to drop a cache of what the lock guards. */
+  public void onChange(Reload reload) {
+    reloads.add(reload);
+  }
+
+  /** Drops the registered caches when the generation moved since this lock last looked. */
+  public void refreshIfChanged() throws IOException {
+    long now = reader.readCounter();
+    if (now != seen) {
+      for (Reload r : reloads) {
+        r.run();
+      }
+      seen = now;
+    }
   }
 
   /** Waits until no other thread or process holds the lock, then holds it alone. */
@@ -57,8 +92,9 @@ public final class StoreLock implements AutoCloseable {
           throw e;
         }
         exclusive = f;
+        refreshIfChanged();
       } catch (IOException | RuntimeException e) {
-        threads.unlock();
+        releaseExclusive();
         throw e;
       }
     }
@@ -84,11 +120,14 @@ public final class StoreLock implements AutoCloseable {
 
   private void releaseExclusive() throws IOException {
     try {
-      if (threads.getHoldCount() == 1) {
-        LockFile f = Objects.requireNonNull(exclusive, "exclusive hold");
+      if (threads.getHoldCount() == 1 && exclusive != null) {
+        LockFile f = exclusive;
         exclusive = null;
         try {
-          f.writeCounter(f.readCounter() + 1);
+          long next = f.readCounter() + 1;
+          f.writeCounter(next);
+          // Held alone until now: nobody else moved it between the reload and this write.
+          seen = next;
         } finally {
           f.close();
         }

@@ -53,6 +53,27 @@ class StoreLockTest {
   }
 
   @Test
+  void onChange_anotherInstanceChanged_reloadsOnceOnTheNextHoldOrRefreshButNotForOwnChanges() throws IOException {
+    Path file = dir.resolve("lock");
+    int[] reloads = {0};
+    try (StoreLock here = StoreLock.at(file); StoreLock there = StoreLock.at(file)) {
+      here.onChange(() -> reloads[0]++);
+      here.exclusive().close();
+      here.refreshIfChanged();
+      assertEquals(0, reloads[0], "this lock's own change is no reason to reload");
+
+      there.exclusive().close();
+      here.refreshIfChanged();
+      here.refreshIfChanged();
+      assertEquals(1, reloads[0]);
+
+      there.exclusive().close();
+      here.exclusive().close();
+      assertEquals(2, reloads[0], "an exclusive hold reloads first");
+    }
+  }
+
+  @Test
   void shared_twoHolders_shareAndKeepExclusiveOut() throws IOException {
     Path file = dir.resolve("lock");
     try (StoreLock lock = StoreLock.at(file); LockFile other = LockFile.open(file)) {

@@ -55,8 +55,17 @@ public final class StoreCheck {
     this.mountTable = mountTable;
   }
 
-  /** Checks the root, repairing when {@code options.repair()}. */
+  /**
+   * Checks the root, repairing when {@code options.repair()}, while no other process has it open.
+   *
+   * @throws dev.strata.driver.error.FailedPreconditionException when other processes are using it
+   */
   public CheckReport run(CheckOptions options) throws IOException {
+    Files.createDirectories(config.root());
+    return LayerStore.auditAlone(config.root(), () -> runAlone(options));
+  }
+
+  private CheckReport runAlone(CheckOptions options) throws IOException {
     Path root = config.root();
     List<Path> mountsBefore = mountTable.mountPointsUnder(root);
     List<String> records = ContainerStore.recordNames(root);

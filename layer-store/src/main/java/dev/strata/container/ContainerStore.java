@@ -73,10 +73,11 @@ public final class ContainerStore {
   private final Clock clock;
   private final PrivateLabels labels;
   private final ContainerVolumes volumeRefs;
-  private final ContainerLocks locks = new ContainerLocks();
+  private final ContainerLocks locks;
 
   ContainerStore(WriteLayers writeLayers, ImageStore images, VolumeStore volumes, ContainerFiles files,
-      ContainerNames names, ContainerMounts mounts, McsPairs mcs, Clock clock) {
+      ContainerNames names, ContainerMounts mounts, McsPairs mcs, Clock clock, ContainerLocks locks) {
+    this.locks = locks;
     this.writeLayers = writeLayers;
     this.images = images;
     this.volumes = volumes;
@@ -89,20 +90,23 @@ public final class ContainerStore {
   }
 
   /**
-   * Opens {@code <root>/containers}: sweeps what a crash left, and mounts again the volumes, binds
-   * and tmpfs of every container the layer store still counts as mounted (a driver drops them
-   * when it sweeps its home on open).
+   * Opens {@code <root>/containers}. When no other process has the root open, sweeps what a crash
+   * left and mounts again the volumes, binds and tmpfs of every container the layer store still
+   * counts as mounted (a driver drops them when it sweeps its home on open).
    */
   public static ContainerStore open(Path root, LayerStore layers, ImageStore images, VolumeStore volumes,
       Mounter mounter) throws IOException {
     Path dir = Files.createDirectories(root.resolve("containers"));
     ContainerFiles files = new ContainerFiles(dir);
-    files.sweep();
     SecureRandom random = new SecureRandom();
     ContainerMounts mounts = new ContainerMounts(volumes, mounter, MountTable.self(), Labeling.labeler());
     ContainerStore store = new ContainerStore(layers.writeLayers(), images, volumes, files, new ContainerNames(random),
-        mounts, new McsPairs(random), Clock.systemUTC());
-    store.recover();
+        mounts, new McsPairs(random), Clock.systemUTC(), new ContainerLocks(root.resolve("locks").resolve("containers")));
+    // A record without a write layer may be another process's create in flight unless this one is alone.
+    layers.whenAlone(() -> {
+      files.sweep();
+      store.recover();
+    });
     return store;
   }
 
@@ -153,6 +157,13 @@ public final class ContainerStore {
       // Last: the write layer is what makes the container exist, so a crash before it leaves a
       // record and references that the next open sweeps, never a container without a record.
       writeLayers.create(chosen, image.top(), InitHook.dockerLike(), Map.of());
+      // An rmi in another process may have deleted the image meanwhile: it saw no container yet. Once
+      // the write layer exists any rmi sees it, so the image is either still here now, or goes back.
+      if (images.find(image.id().toString()).isEmpty()) {
+        writeLayers.remove(chosen);
+        throw new NotFoundException(imageRef, "image " + imageRef + " was removed while container " + chosen
+            + " was being created; the container was not created");
+      }
       return record;
     } catch (IOException | RuntimeException e) {
       try {
@@ -295,6 +306,7 @@ public final class ContainerStore {
     writeLayers.remove(container.name());
     files.delete(container.name());
     volumeRefs.release(container.name(), container.mounts(), removeVolumes);
+    locks.forget(container.name());
   }
 
   /**

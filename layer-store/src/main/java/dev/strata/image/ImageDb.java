@@ -33,17 +33,27 @@ final class ImageDb {
     this.tagFile = new TagFile(metadataRoot.resolve("repositories.json"));
   }
 
+  /** Deletes the temporaries an interrupted write left; only while no other process writes here. */
+  void sweep() throws IOException {
+    Files.createDirectories(contentDir);
+    AtomicFiles.sweep(contentDir);
+    AtomicFiles.sweep(tagFile.path().getParent());
+  }
+
   /**
-   * Sweeps temporaries and reads every config. A config whose bytes no longer hash to its name, or
-   * that no longer parses, is skipped with a warning: one damaged image must not make the others
-   * unreachable, and its layers are kept (its reference is never dropped), so nothing is lost.
+   * Reads every config. A config whose bytes no longer hash to its name, or that no longer parses,
+   * is skipped with a warning: one damaged image must not make the others unreachable, and its
+   * layers are kept (its reference is never dropped), so nothing is lost. Temporaries (another
+   * process's write in flight) are not configs.
    */
   Map<ImageId, ImageConfig> loadConfigs() throws IOException {
     Files.createDirectories(contentDir);
-    AtomicFiles.sweep(contentDir);
     Map<ImageId, ImageConfig> configs = new HashMap<>();
     try (DirectoryStream<Path> files = Files.newDirectoryStream(contentDir)) {
       for (Path file : files) {
+        if (file.getFileName().toString().startsWith(AtomicFiles.TEMP_PREFIX)) {
+          continue;
+        }
         byte[] bytes = Files.readAllBytes(file);
         ImageId id = ImageId.ofConfig(bytes);
         if (!id.digest().hex().equals(file.getFileName().toString())) {
@@ -68,7 +78,6 @@ final class ImageDb {
 
   /** Tags of images in {@code known}; a tag of an unknown image is dropped with a warning. */
   Map<Reference, ImageId> loadTags(Map<ImageId, ImageConfig> known) throws IOException {
-    AtomicFiles.sweep(tagFile.path().getParent());
     Map<Reference, ImageId> tags = new TreeMap<>();
     for (Map.Entry<Reference, ImageId> tag : tagFile.read().entrySet()) {
       if (known.containsKey(tag.getValue())) {

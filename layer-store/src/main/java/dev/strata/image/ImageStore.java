@@ -56,6 +56,8 @@ public final class ImageStore implements AutoCloseable {
   private final Path tmpRoot;
   private final Map<ImageId, ImageConfig> images = new HashMap<>();
   private Map<Reference, ImageId> tags = new TreeMap<>();
+  /** Another process changed the records since the images and tags above were read. */
+  private volatile boolean stale;
   private boolean closed;
 
   private ImageStore(LayerStore layers) {
@@ -73,14 +75,19 @@ public final class ImageStore implements AutoCloseable {
    */
   public static ImageStore open(LayerStore layers) throws IOException {
     ImageStore store = new ImageStore(layers);
-    ImageDb.sweepStaging(store.tmpRoot);
-    List<ImageId> rolledBack = store.db.rollBackInterruptedAdds();
-    if (!rolledBack.isEmpty()) {
-      LOG.log(Level.INFO, "removed image(s) an interrupted load or commit left untagged: {0}", rolledBack);
-    }
-    store.images.putAll(store.db.loadConfigs());
-    store.tags.putAll(store.db.loadTags(store.images));
-    store.dropStaleReferences();
+    // What looks left over may be another process's work in flight unless this one is alone.
+    layers.whenAlone(() -> {
+      ImageDb.sweepStaging(store.tmpRoot);
+      store.db.sweep();
+      List<ImageId> rolledBack = store.db.rollBackInterruptedAdds();
+      if (!rolledBack.isEmpty()) {
+        LOG.log(Level.INFO, "removed image(s) an interrupted load or commit left untagged: {0}", rolledBack);
+      }
+      store.reload();
+      store.dropStaleReferences();
+    });
+    store.reload();
+    layers.onRecordsChanged(() -> store.stale = true);
     return store;
   }
 
@@ -97,6 +104,31 @@ public final class ImageStore implements AutoCloseable {
     }
   }
 
+  /** Reads the images and tags from disk again. */
+  private synchronized void reload() throws IOException {
+    Map<ImageId, ImageConfig> configs = db.loadConfigs();
+    images.clear();
+    images.putAll(configs);
+    tags = new TreeMap<>(db.loadTags(images));
+    stale = false;
+  }
+
+  /** Reads again what another process changed; callers hold this object's monitor. */
+  private void current() throws IOException {
+    layers.refreshRecords();
+    if (stale) {
+      reload();
+    }
+  }
+
+  /** Runs {@code change} holding the record lock every process takes, with images and tags current. */
+  private <T> T changing(LayerStore.Locked<T> change) throws IOException {
+    return layers.withRecordsLocked(() -> {
+      current();
+      return change.run();
+    });
+  }
+
   /** The layer store underneath. */
   public LayerStore layerStore() {
     return layers;
@@ -105,6 +137,7 @@ public final class ImageStore implements AutoCloseable {
   /** Every image, newest first. */
   public synchronized List<Image> images() throws IOException {
     ensureOpen();
+    current();
     List<Image> all = new ArrayList<>();
     for (ImageId id : images.keySet()) {
       all.add(describe(id));
@@ -121,6 +154,7 @@ public final class ImageStore implements AutoCloseable {
    */
   public synchronized Optional<Image> find(String ref) throws IOException {
     ensureOpen();
+    current();
     Optional<Resolved> resolved = resolve(ref);
     return resolved.isPresent() ? Optional.of(describe(resolved.get().id())) : Optional.empty();
   }
@@ -133,6 +167,7 @@ public final class ImageStore implements AutoCloseable {
   /** The image's config JSON, exactly the bytes its id is the hash of. */
   public synchronized byte[] config(ImageId id) throws IOException {
     ensureOpen();
+    current();
     if (!images.containsKey(id)) {
       throw noSuchImage(id.toString());
     }
@@ -159,8 +194,20 @@ public final class ImageStore implements AutoCloseable {
   /** Adds several images all or nothing: on failure no config, tag or reference stays. */
   synchronized List<Image> addAll(List<PendingImage> pending) throws IOException {
     ensureOpen();
-    List<ImageId> written = new ArrayList<>();
     List<ChainId> retained = new ArrayList<>();
+    try {
+      return changing(() -> addAllChanging(pending, retained));
+    } catch (IOException | RuntimeException e) {
+      // After the record lock: a release may remove layers, and removals take the layers lock first.
+      for (ChainId chain : retained) {
+        undo(e, () -> layers.release(chain));
+      }
+      throw e;
+    }
+  }
+
+  private List<Image> addAllChanging(List<PendingImage> pending, List<ChainId> retained) throws IOException {
+    List<ImageId> written = new ArrayList<>();
     Map<ImageId, ImageConfig> added = new HashMap<>();
     Map<Reference, ImageId> newTags = new TreeMap<>(tags);
     List<ImageId> fresh = pending.stream().map(PendingImage::id).filter(id -> !images.containsKey(id)).distinct()
@@ -202,9 +249,6 @@ public final class ImageStore implements AutoCloseable {
         undo(e, () -> db.deleteConfig(id));
       }
       undo(e, () -> db.endAdd(journal));
-      for (ChainId chain : retained) {
-        undo(e, () -> layers.release(chain));
-      }
       throw e;
     }
     images.putAll(added);
@@ -223,12 +267,14 @@ public final class ImageStore implements AutoCloseable {
   public synchronized Image tag(String source, String target) throws IOException {
     ensureOpen();
     Reference ref = Reference.parse(target);
-    ImageId id = resolve(source).orElseThrow(() -> noSuchImage(source)).id();
-    Map<Reference, ImageId> newTags = new TreeMap<>(tags);
-    newTags.put(ref, id);
-    db.writeTags(newTags);
-    tags = newTags;
-    return describe(id);
+    return changing(() -> {
+      ImageId id = resolve(source).orElseThrow(() -> noSuchImage(source)).id();
+      Map<Reference, ImageId> newTags = new TreeMap<>(tags);
+      newTags.put(ref, id);
+      db.writeTags(newTags);
+      tags = newTags;
+      return describe(id);
+    });
   }
 
   /**
@@ -241,6 +287,17 @@ public final class ImageStore implements AutoCloseable {
    */
   public synchronized ImageRemoval remove(String ref, boolean force) throws IOException {
     ensureOpen();
+    Removal removal = changing(() -> removeChanging(ref, force));
+    // After the record lock (removals take the layers lock before it); a crash in between leaves a
+    // reference count above the images', which the next recovery lowers.
+    List<ChainId> removed = removal.top().isPresent() ? layers.release(removal.top().get()) : List.of();
+    return new ImageRemoval(removal.done().untagged(), removal.done().deleted(), removed);
+  }
+
+  /** What a removal did to the records, and the top layer whose reference it still has to release. */
+  private record Removal(ImageRemoval done, Optional<ChainId> top) {}
+
+  private Removal removeChanging(String ref, boolean force) throws IOException {
     Resolved resolved = resolve(ref).orElseThrow(() -> noSuchImage(ref));
     ImageId id = resolved.id();
     List<Reference> imageTags = tagsOf(id);
@@ -251,7 +308,7 @@ public final class ImageStore implements AutoCloseable {
         newTags.remove(tag);
         db.writeTags(newTags);
         tags = newTags;
-        return new ImageRemoval(List.of(tag), List.of(), List.of());
+        return new Removal(new ImageRemoval(List.of(tag), List.of(), List.of()), Optional.empty());
       }
       refuseIfUsed(id, force, "cannot remove tag " + tag + ", the last one of image " + id.shortId());
     } else {
@@ -270,6 +327,7 @@ public final class ImageStore implements AutoCloseable {
    */
   public synchronized Map<String, ImageId> danglingTags() throws IOException {
     ensureOpen();
+    current();
     Map<String, ImageId> dangling = new TreeMap<>();
     for (Map.Entry<Reference, ImageId> tag : db.rawTags().entrySet()) {
       if (!images.containsKey(tag.getValue())) {
@@ -282,7 +340,10 @@ public final class ImageStore implements AutoCloseable {
   /** Rewrites {@code repositories.json} with only the tags of images in the store. */
   public synchronized void dropDanglingTags() throws IOException {
     ensureOpen();
-    db.writeTags(tags);
+    changing(() -> {
+      db.writeTags(tags);
+      return null;
+    });
   }
 
   @Override
@@ -297,10 +358,12 @@ public final class ImageStore implements AutoCloseable {
   /** Resolves a reference for saving: the image, and the tag when {@code ref} named one. */
   synchronized Optional<Resolved> lookup(String ref) throws IOException {
     ensureOpen();
+    current();
     return resolve(ref);
   }
 
-  private ImageRemoval delete(ImageId id, List<Reference> imageTags) throws IOException {
+  /** Untags and deletes the image's record; its top layer's reference is released by the caller. */
+  private Removal delete(ImageId id, List<Reference> imageTags) throws IOException {
     if (!imageTags.isEmpty()) {
       Map<Reference, ImageId> newTags = new TreeMap<>(tags);
       imageTags.forEach(newTags::remove);
@@ -310,8 +373,7 @@ public final class ImageStore implements AutoCloseable {
     ImageConfig image = images.get(id);
     db.deleteConfig(id);
     images.remove(id);
-    List<ChainId> removed = image.top().isPresent() ? layers.release(image.top().get()) : List.of();
-    return new ImageRemoval(imageTags, List.of(id), removed);
+    return new Removal(new ImageRemoval(imageTags, List.of(id), List.of()), image.top());
   }
 
   private void refuseIfUsed(ImageId id, boolean force, String what) throws IOException {

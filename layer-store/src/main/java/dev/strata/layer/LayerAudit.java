@@ -243,9 +243,11 @@ public final class LayerAudit {
     }
     doomed.sort(Comparator.comparing((LayerId id) -> depth.get(id)).reversed());
     Set<String> removed = new TreeSet<>();
-    for (LayerId id : doomed) {
-      state.driver().remove(id);
-      removed.add(id.value());
+    try (var removing = state.locks().removing()) {
+      for (LayerId id : doomed) {
+        state.driver().remove(id);
+        removed.add(id.value());
+      }
     }
     return removed;
   }
@@ -256,7 +258,7 @@ public final class LayerAudit {
     if (count < 0) {
       throw new IllegalArgumentException("negative reference count " + count + " for " + chainId);
     }
-    synchronized (state.index()) {
+    try (var held = state.locks().records()) {
       state.index().setReferences(state.index().record(chainId), count);
     }
   }

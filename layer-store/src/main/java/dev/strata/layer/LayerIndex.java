@@ -14,15 +14,14 @@ import java.util.Optional;
 
 /**
  * The store's knowledge of its read-only layers: records read through a bounded Caffeine cache,
- * persistent reference counts, pins held by in-flight operations, and the rule that decides when a
- * layer may go. Callers that change references or remove layers synchronize on this object.
+ * persistent reference counts, and the rule that decides when a layer may go. Callers that change
+ * references hold the record lock ({@link StoreLocks#records}); callers that remove layers hold the
+ * layers lock exclusively too, so no operation is building on a layer that goes.
  */
 final class LayerIndex {
 
   private final LayerDb db;
   private final GraphDriver driver;
-  /** Layers that an in-flight register or create stacks on: not removable until it finishes. */
-  private final Map<ChainId, Integer> pins = new HashMap<>();
   private final LoadingCache<ChainId, Optional<LayerRecord>> records;
 
   LayerIndex(LayerDb db, GraphDriver driver) {
@@ -61,17 +60,14 @@ final class LayerIndex {
     records.put(r.layer().chainId(), Optional.of(r.withReferences(count)));
   }
 
-  synchronized void pin(Optional<ChainId> id) {
-    id.ifPresent(i -> pins.merge(i, 1, Integer::sum));
-  }
-
-  synchronized void unpin(Optional<ChainId> id) {
-    id.ifPresent(i -> pins.computeIfPresent(i, (k, v) -> v == 1 ? null : v - 1));
+  /** Forgets every cached record: another process changed the records. */
+  void invalidateAll() {
+    records.invalidateAll();
   }
 
   /**
-   * Removes {@code start} and its ancestors while nothing holds them (no reference, no pin, no
-   * child layer, no container on them); returns what was removed, top first. Metadata goes first,
+   * Removes {@code start} and its ancestors while nothing holds them (no reference, no child layer,
+   * no container on them); returns what was removed, top first. Metadata goes first,
    * then the driver's layer, so a crash in between leaves only a driver leftover to sweep.
    */
   synchronized List<ChainId> collect(Optional<ChainId> start) throws IOException {
@@ -80,7 +76,7 @@ final class LayerIndex {
     while (next.isPresent()) {
       ChainId id = next.get();
       Optional<LayerRecord> r = cached(id);
-      if (r.isEmpty() || r.get().references() > 0 || pins.containsKey(id) || isUsed(id)) {
+      if (r.isEmpty() || r.get().references() > 0 || isUsed(id)) {
         break;
       }
       db.remove(id);

@@ -34,6 +34,15 @@ final class LayerRegistrar {
    */
   Layer apply(InputStream tar, Optional<ChainId> parent, Optional<Digest> expectedDiffId) throws IOException {
     state.ensureOpen();
+    // The parent cannot go while this holds the layers lock shared: removals wait for it.
+    try (var building = state.locks().building()) {
+      state.locks().refreshIfChanged();
+      return applyOnParent(tar, parent, expectedDiffId);
+    }
+  }
+
+  private Layer applyOnParent(InputStream tar, Optional<ChainId> parent, Optional<Digest> expectedDiffId)
+      throws IOException {
     LayerIndex index = state.index();
     LayerDb db = state.db();
     Optional<LayerRecord> parentRecord = parent.isPresent() ? Optional.of(index.record(parent.get())) : Optional.empty();
@@ -49,7 +58,6 @@ final class LayerRegistrar {
         return existing.get();
       }
     }
-    index.pin(parent);
     LayerId cacheId = state.ids().next("");
     Path staging = db.newStagingDir();
     boolean published = false;
@@ -71,10 +79,11 @@ final class LayerRegistrar {
       db.stage(record, staging);
       // Content before the rename that publishes it: the layer's files (driver home) and its
       // staged record and tar-split reach the disk, then the rename makes the layer exist.
-      // Outside the index lock: a flush can take seconds and other layers may register meanwhile.
+      // Outside the record lock: a flush can take seconds and other layers may register meanwhile.
       state.syncer().sync(state.driverHome());
       state.syncer().sync(staging);
-      synchronized (index) {
+      try (var held = state.locks().records()) {
+        // Another thread or process may have registered the same content meanwhile: one copy.
         Optional<LayerRecord> existing = index.cached(chainId);
         if (existing.isPresent()) {
           index.setReferences(existing.get(), existing.get().references() + 1);
@@ -85,7 +94,6 @@ final class LayerRegistrar {
         return layer;
       }
     } finally {
-      index.unpin(parent);
       if (!published) {
         FileTrees.delete(staging);
         if (state.driver().exists(cacheId)) {
@@ -101,25 +109,19 @@ final class LayerRegistrar {
    */
   private Optional<Layer> retainExisting(ChainId chainId, InputStream tar, Digest expected) throws IOException {
     LayerIndex index = state.index();
-    synchronized (index) {
-      if (index.cached(chainId).isEmpty()) {
-        return Optional.empty();
-      }
-      index.pin(Optional.of(chainId));
+    if (index.cached(chainId).isEmpty()) {
+      return Optional.empty();
     }
-    try {
-      Digest actual = LayerExporter.digestOf(Decompression.open(tar));
-      if (!actual.equals(expected)) {
-        throw new CorruptException(expected.toString(),
-            "layer content hashes to " + actual + ", not the expected DiffID " + expected);
-      }
-      synchronized (index) {
-        LayerRecord r = index.record(chainId);
-        index.setReferences(r, r.references() + 1);
-        return Optional.of(r.layer());
-      }
-    } finally {
-      index.unpin(Optional.of(chainId));
+    // The caller holds the layers lock shared: the layer cannot be removed while its tar is hashed.
+    Digest actual = LayerExporter.digestOf(Decompression.open(tar));
+    if (!actual.equals(expected)) {
+      throw new CorruptException(expected.toString(),
+          "layer content hashes to " + actual + ", not the expected DiffID " + expected);
+    }
+    try (var held = state.locks().records()) {
+      LayerRecord r = index.record(chainId);
+      index.setReferences(r, r.references() + 1);
+      return Optional.of(r.layer());
     }
   }
 }

@@ -7,9 +7,11 @@ import dev.strata.driver.error.FailedPreconditionException;
 import dev.strata.driver.error.InvalidArgumentException;
 import dev.strata.driver.error.NotFoundException;
 import dev.strata.driver.error.OutOfSpace;
+import dev.strata.files.StoreUsers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -83,14 +85,53 @@ public final class LayerStore implements AutoCloseable {
    * Opens the store without its own crash recovery: {@code tmp/} and driver layers that no layer
    * or container names stay where a crash left them, for {@link LayerAudit} to report (and, asked
    * to, remove). Counted container mounts are restored as by {@link #open}. The driver still sweeps
-   * its own home when it opens (stale views, half-built layers).
+   * its own home when it opens (stale views, half-built layers). The caller must have the root to
+   * itself, no other process using it, as {@code strata check} makes sure ({@link #auditAlone}).
    */
   public static LayerStore openForAudit(LayerStoreConfig config) throws IOException {
     return open(config, Syncer.of(config.storageOptions()), false);
   }
 
+  /**
+   * Runs {@code audit} while no other process has the store at {@code root} open, keeping any from
+   * opening it meanwhile; {@code audit} opens the store with {@link #openForAudit}. Other processes
+   * at work there would show their work in flight as leftovers, which a repair would delete.
+   *
+   * @throws FailedPreconditionException when other processes have the store open
+   */
+  public static <T> T auditAlone(Path root, Locked<T> audit) throws IOException {
+    List<T> result = new ArrayList<>(1);
+    try (StoreUsers users = StoreUsers.join(StoreLocks.usersFile(root))) {
+      if (!users.whenAlone(() -> result.add(audit.run()))) {
+        throw new FailedPreconditionException(root.toString(), "other processes are using the store at " + root
+            + "; check it when they are done (a check now would take their work in flight for leftovers)");
+      }
+    }
+    return result.get(0);
+  }
+
   private static LayerStore open(LayerStoreConfig config, Syncer syncer, boolean recover) throws IOException {
-    LayerStoreState state = LayerStoreState.open(config, syncer, recover);
+    Files.createDirectories(config.root());
+    StoreLocks locks = recover ? StoreLocks.open(config.root()) : StoreLocks.forAudit(config.root());
+    try {
+      if (!recover) {
+        // The auditor has the root to itself (auditAlone): the driver sweeps, nothing else does.
+        return openAlone(config, syncer, false, locks);
+      }
+      LayerStore[] opened = new LayerStore[1];
+      // Alone, the driver sweeps its home, leftovers go and counted mounts come back, all before any
+      // other process may open the root; otherwise others' work in flight stays untouched.
+      boolean alone = locks.whenAlone(() -> opened[0] = openAlone(config, syncer, recover, locks));
+      return alone ? opened[0] : new LayerStore(LayerStoreState.open(config, syncer, recover, locks, false));
+    } catch (IOException | RuntimeException e) {
+      locks.close();
+      throw e;
+    }
+  }
+
+  private static LayerStore openAlone(LayerStoreConfig config, Syncer syncer, boolean recover, StoreLocks locks)
+      throws IOException {
+    LayerStoreState state = LayerStoreState.open(config, syncer, recover, locks, true);
     try {
       if (recover) {
         new StoreRecovery(state.db(), state.driver(), state.tmp()).run();
@@ -99,9 +140,63 @@ public final class LayerStore implements AutoCloseable {
       store.writeLayers.restoreMounts();
       return store;
     } catch (IOException | RuntimeException e) {
-      state.close();
+      state.driver().close();
       throw e;
     }
+  }
+
+  /** Work done holding the record lock ({@link #withRecordsLocked}). */
+  @FunctionalInterface
+  public interface Locked<T> {
+    T run() throws IOException;
+  }
+
+  /** Crash recovery of a store built on this one ({@link #whenAlone}). */
+  @FunctionalInterface
+  public interface Recovery {
+    void run() throws IOException;
+  }
+
+  /**
+   * Runs {@code work} holding the lock that every process working on this root takes around changes
+   * to its records: this store's, and those of the stores built on it (images, tags, containers).
+   * Re-entrant within a thread. The caches registered with {@link #onRecordsChanged} are dropped
+   * first when another process changed the records meanwhile.
+   */
+  public <T> T withRecordsLocked(Locked<T> work) throws IOException {
+    state.ensureOpen();
+    try (var held = state.locks().records()) {
+      return work.run();
+    }
+  }
+
+  /**
+   * Registers how a store built on this one drops what it cached of the records, for when another
+   * process changed them: before the next {@link #withRecordsLocked} or {@link #refreshRecords}.
+   */
+  public void onRecordsChanged(Runnable dropCaches) {
+    state.locks().onChange(dropCaches::run);
+  }
+
+  /** Drops the registered caches (this store's too) if another process changed the records. */
+  public void refreshRecords() throws IOException {
+    state.ensureOpen();
+    state.locks().refreshIfChanged();
+  }
+
+  /**
+   * Runs the crash recovery of a store built on this one (sweeping what an interrupted process
+   * left) only while no other process has the root open, so that nothing another one is building is
+   * taken for a leftover; returns whether it ran. On a store opened for audit, whose caller has the
+   * root to itself, it always runs.
+   */
+  public boolean whenAlone(Recovery recovery) throws IOException {
+    state.ensureOpen();
+    if (!state.recovers()) {
+      recovery.run();
+      return true;
+    }
+    return state.locks().whenAlone(recovery::run);
   }
 
   /** The driver serving this store. */
@@ -182,12 +277,14 @@ public final class LayerStore implements AutoCloseable {
   /** The layer {@code chainId}; empty when it is not registered. */
   public Optional<Layer> get(ChainId chainId) throws IOException {
     state.ensureOpen();
+    state.locks().refreshIfChanged();
     return state.index().cached(chainId).map(LayerRecord::layer);
   }
 
   /** Every registered layer. */
   public List<Layer> layers() throws IOException {
     state.ensureOpen();
+    state.locks().refreshIfChanged();
     List<Layer> out = new ArrayList<>();
     for (ChainId id : state.db().list()) {
       state.index().cached(id).ifPresent(r -> out.add(r.layer()));
@@ -202,6 +299,7 @@ public final class LayerStore implements AutoCloseable {
    */
   public int references(ChainId chainId) throws IOException {
     state.ensureOpen();
+    state.locks().refreshIfChanged();
     return state.index().record(chainId).references();
   }
 
@@ -213,7 +311,7 @@ public final class LayerStore implements AutoCloseable {
   public void retain(ChainId chainId) throws IOException {
     state.ensureOpen();
     LayerIndex index = state.index();
-    synchronized (index) {
+    try (var held = state.locks().records()) {
       LayerRecord r = index.record(chainId);
       index.setReferences(r, r.references() + 1);
     }
@@ -228,7 +326,7 @@ public final class LayerStore implements AutoCloseable {
   public List<ChainId> release(ChainId chainId) throws IOException {
     state.ensureOpen();
     LayerIndex index = state.index();
-    synchronized (index) {
+    try (var removing = state.locks().removing(); var held = state.locks().records()) {
       LayerRecord r = index.record(chainId);
       if (r.references() == 0) {
         throw new FailedPreconditionException(chainId.toString(), "layer " + chainId + " holds no reference to release");
@@ -246,14 +344,17 @@ public final class LayerStore implements AutoCloseable {
    */
   public void export(ChainId chainId, OutputStream out) throws IOException {
     state.ensureOpen();
-    LayerRecord r = state.index().record(chainId);
-    Path split = state.db().tarSplit(chainId).orElseThrow(() -> new CorruptException(chainId.toString(),
-        "layer " + chainId + " has no tar-split record to export from"));
-    Path view = state.driver().mount(r.cacheId());
-    try {
-      new LayerExporter(chainId.toString(), r.layer().diffId()).export(split, view, out);
-    } finally {
-      state.driver().unmount(r.cacheId());
+    try (var building = state.locks().building()) {
+      state.locks().refreshIfChanged();
+      LayerRecord r = state.index().record(chainId);
+      Path split = state.db().tarSplit(chainId).orElseThrow(() -> new CorruptException(chainId.toString(),
+          "layer " + chainId + " has no tar-split record to export from"));
+      Path view = state.driver().mount(r.cacheId());
+      try {
+        new LayerExporter(chainId.toString(), r.layer().diffId()).export(split, view, out);
+      } finally {
+        state.driver().unmount(r.cacheId());
+      }
     }
   }
 
@@ -270,7 +371,12 @@ public final class LayerStore implements AutoCloseable {
    */
   public List<ChainId> dropStaleReferences(Map<ChainId, Integer> durable) throws IOException {
     state.ensureOpen();
-    return state.recovers() ? new StaleReferences(state.db(), state.index()).drop(durable) : List.of();
+    if (!state.recovers()) {
+      return List.of();
+    }
+    try (var removing = state.locks().removing(); var held = state.locks().records()) {
+      return new StaleReferences(state.db(), state.index()).drop(durable);
+    }
   }
 
   /** Closes the driver; the store, its write layers and its audit refuse use afterwards. Idempotent. */

@@ -13,9 +13,9 @@ import java.util.Map;
 
 /**
  * What a {@link LayerStore}, its {@link WriteLayers} and its {@link LayerAudit} share: one graph
- * driver, one layer database, one {@link LayerIndex} whose monitor is the lock every change of
- * references, mounts or removals takes, and one closed state. Each of the three reaches the records
- * through this object, so none of them needs accessors on another's public class.
+ * driver, one layer database, one {@link LayerIndex} of cached records, the {@link StoreLocks} every
+ * process on the root shares, and one closed state. Each of the three reaches the records through
+ * this object, so none of them needs accessors on another's public class.
  */
 final class LayerStoreState {
 
@@ -34,10 +34,12 @@ final class LayerStoreState {
   private final CacheIds ids = new CacheIds();
   private final Syncer syncer;
   private final boolean recovers;
+  private final StoreLocks locks;
   private volatile boolean closed;
 
   private LayerStoreState(GraphDrivers drivers, GraphDriver driver, String driverReason, Path root, Syncer syncer,
-      boolean recovers) throws IOException {
+      boolean recovers, StoreLocks locks) throws IOException {
+    this.locks = locks;
     this.drivers = drivers;
     this.driver = driver;
     this.driverReason = driverReason;
@@ -49,17 +51,24 @@ final class LayerStoreState {
     this.tmp = Files.createDirectories(root.resolve("tmp"));
     this.db = new LayerDb(Files.createDirectories(metadataRoot.resolve("layerdb")));
     this.index = new LayerIndex(db, driver);
+    // Another process published, released or removed layers: read records and driver layers again.
+    locks.onChange(() -> {
+      index.invalidateAll();
+      driver.refresh();
+    });
   }
 
   /**
    * Opens the driver {@code config} names (or the one the root's filesystem suits) and the layer
-   * database beside it. Runs no recovery: the store decides whether to.
+   * database beside it. Runs no recovery of its own: the store decides whether to.
    *
    * @param recovers whether the store sweeps what a crash left (false when opened for audit)
+   * @param sweep whether the driver sweeps its home as it opens: only while no other process has the
+   *     store open
    */
-  static LayerStoreState open(LayerStoreConfig config, Syncer syncer, boolean recovers) throws IOException {
+  static LayerStoreState open(LayerStoreConfig config, Syncer syncer, boolean recovers, StoreLocks locks,
+      boolean sweep) throws IOException {
     GraphDrivers drivers = new GraphDrivers();
-    Files.createDirectories(config.root());
     String name;
     String reason;
     if (config.driver().isPresent()) {
@@ -74,9 +83,9 @@ final class LayerStoreState {
     Map<String, String> driverOptions = new LinkedHashMap<>(config.storageOptions());
     driverOptions.remove(Syncer.OPTION);
     GraphDriver driver = drivers.open(name,
-        new DriverConfig(config.root().resolve(name), driverOptions, config.mounter()));
+        new DriverConfig(config.root().resolve(name), driverOptions, config.mounter(), sweep));
     try {
-      return new LayerStoreState(drivers, driver, reason, config.root(), syncer, recovers);
+      return new LayerStoreState(drivers, driver, reason, config.root(), syncer, recovers, locks);
     } catch (IOException | RuntimeException e) {
       driver.close();
       throw e;
@@ -120,9 +129,14 @@ final class LayerStoreState {
     return db;
   }
 
-  /** The records, and the lock: callers that change references, mounts or layers hold its monitor. */
+  /** The records as this process caches them; changed only under {@link StoreLocks#records}. */
   LayerIndex index() {
     return index;
+  }
+
+  /** The locks every process on the root shares. */
+  StoreLocks locks() {
+    return locks;
   }
 
   CacheIds ids() {
@@ -149,11 +163,15 @@ final class LayerStoreState {
     }
   }
 
-  /** Closes the driver once; later calls do nothing. */
+  /** Closes the driver and leaves the store's users once; later calls do nothing. */
   void close() throws IOException {
     if (!closed) {
       closed = true;
-      driver.close();
+      try {
+        driver.close();
+      } finally {
+        locks.close();
+      }
     }
   }
 }

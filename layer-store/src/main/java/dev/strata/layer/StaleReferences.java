@@ -32,28 +32,27 @@ final class StaleReferences {
    */
   List<ChainId> drop(Map<ChainId, Integer> durable) throws IOException {
     List<LayerRecord> unheld = new ArrayList<>();
-    synchronized (index) {
-      for (ChainId id : db.list()) {
-        Optional<LayerRecord> r = index.cached(id);
-        if (r.isEmpty()) {
-          continue;
-        }
-        int want = durable.getOrDefault(id, 0);
-        if (r.get().references() > want) {
-          index.setReferences(r.get(), want);
-        }
-        if (want == 0) {
-          unheld.add(r.get());
-        }
+    // The caller holds the layers lock exclusively and the record lock.
+    for (ChainId id : db.list()) {
+      Optional<LayerRecord> r = index.cached(id);
+      if (r.isEmpty()) {
+        continue;
       }
-      unheld.sort(Comparator.comparingInt((LayerRecord r) -> r.layer().depth()).reversed());
-      List<ChainId> removed = new ArrayList<>();
-      for (LayerRecord r : unheld) {
-        if (!removed.contains(r.layer().chainId())) {
-          removed.addAll(index.collect(Optional.of(r.layer().chainId())));
-        }
+      int want = durable.getOrDefault(id, 0);
+      if (r.get().references() > want) {
+        index.setReferences(r.get(), want);
       }
-      return removed;
+      if (want == 0) {
+        unheld.add(r.get());
+      }
     }
+    unheld.sort(Comparator.comparingInt((LayerRecord r) -> r.layer().depth()).reversed());
+    List<ChainId> removed = new ArrayList<>();
+    for (LayerRecord r : unheld) {
+      if (!removed.contains(r.layer().chainId())) {
+        removed.addAll(index.collect(Optional.of(r.layer().chainId())));
+      }
+    }
+    return removed;
   }
 }

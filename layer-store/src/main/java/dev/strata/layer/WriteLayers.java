@@ -6,6 +6,7 @@ import dev.strata.driver.LayerId;
 import dev.strata.driver.error.AlreadyExistsException;
 import dev.strata.driver.error.FailedPreconditionException;
 import dev.strata.driver.error.InvalidArgumentException;
+import dev.strata.files.StoreLock;
 import dev.strata.driver.error.NotFoundException;
 import dev.strata.driver.error.OutOfSpace;
 import java.io.IOException;
@@ -36,7 +37,8 @@ import java.util.regex.Pattern;
  *
  * <p>On disk: {@code layerdb/mounts/<container>/{mount-id,init-id,parent,mount-count}}. The record
  * is written only once both driver layers exist, and removed before they go, so a crash leaves at
- * worst driver layers that no one names, which the store's recovery on open removes. Thread-safe.
+ * worst driver layers that no one names, which the store's recovery on open removes. Thread-safe,
+ * and safe with other processes working on the root ({@link StoreLocks}).
  */
 public final class WriteLayers {
 
@@ -70,35 +72,37 @@ public final class WriteLayers {
       Map<String, String> storageOptions) throws IOException {
     state.ensureOpen();
     checkName(container);
-    Optional<LayerRecord> parentRecord = parent.isPresent() ? Optional.of(index.record(parent.get())) : Optional.empty();
-    LayerId initId = state.ids().next("-init");
-    LayerId mountId = state.ids().next("");
-    synchronized (index) {
-      refuseExisting(container);
-      index.pin(parent);
-    }
-    boolean done = false;
-    try {
-      driver.createWritable(initId, parentRecord.map(LayerRecord::cacheId), Map.of());
-      Path initRoot = driver.mount(initId);
-      try {
-        init.populate(initRoot);
-      } finally {
-        driver.unmount(initId);
-      }
-      driver.createWritable(mountId, Optional.of(initId), storageOptions);
-      WriteLayer w = new WriteLayer(container, parent, mountId.value(), initId.value());
-      synchronized (index) {
+    // The parent cannot go while this holds the layers lock shared: removals wait for it.
+    try (var building = state.locks().building()) {
+      state.locks().refreshIfChanged();
+      Optional<LayerRecord> parentRecord = parent.isPresent() ? Optional.of(index.record(parent.get())) : Optional.empty();
+      LayerId initId = state.ids().next("-init");
+      LayerId mountId = state.ids().next("");
+      try (var held = state.locks().records()) {
         refuseExisting(container);
-        db.createMount(w);
       }
-      done = true;
-      return w;
-    } finally {
-      index.unpin(parent);
-      if (!done) {
-        removeIfPresent(mountId);
-        removeIfPresent(initId);
+      boolean done = false;
+      try {
+        driver.createWritable(initId, parentRecord.map(LayerRecord::cacheId), Map.of());
+        Path initRoot = driver.mount(initId);
+        try {
+          init.populate(initRoot);
+        } finally {
+          driver.unmount(initId);
+        }
+        driver.createWritable(mountId, Optional.of(initId), storageOptions);
+        WriteLayer w = new WriteLayer(container, parent, mountId.value(), initId.value());
+        try (var held = state.locks().records()) {
+          refuseExisting(container);
+          db.createMount(w);
+        }
+        done = true;
+        return w;
+      } finally {
+        if (!done) {
+          removeIfPresent(mountId);
+          removeIfPresent(initId);
+        }
       }
     }
   }
@@ -106,12 +110,14 @@ public final class WriteLayers {
   /** The container's write layer; empty when it has none (or the name could not be a container's). */
   public Optional<WriteLayer> get(String container) throws IOException {
     state.ensureOpen();
+    state.locks().refreshIfChanged();
     return NAME.matcher(container).matches() ? db.readMount(container) : Optional.empty();
   }
 
   /** Every container's write layer. */
   public List<WriteLayer> list() throws IOException {
     state.ensureOpen();
+    state.locks().refreshIfChanged();
     List<WriteLayer> out = new ArrayList<>();
     for (String name : db.listMounts()) {
       db.readMount(name).ifPresent(out::add);
@@ -125,7 +131,7 @@ public final class WriteLayers {
    * @throws NotFoundException if the container has no write layer
    */
   public Path mount(String container) throws IOException {
-    synchronized (index) {
+    try (var held = lockRecords()) {
       LayerId id = mountId(container);
       int count = db.mountCount(container);
       Path rootfs = driver.mount(id);
@@ -145,7 +151,7 @@ public final class WriteLayers {
    * @throws FailedPreconditionException if it is not mounted
    */
   public void unmount(String container) throws IOException {
-    synchronized (index) {
+    try (var held = lockRecords()) {
       LayerId id = mountId(container);
       int count = db.mountCount(container);
       if (count == 0) {
@@ -169,17 +175,23 @@ public final class WriteLayers {
 
   /** The container's changes against its image, init layer excluded. */
   public List<Change> changes(String container) throws IOException {
-    return driver.changes(mountId(container));
+    try (var building = state.locks().building()) {
+      return driver.changes(mountId(container));
+    }
   }
 
   /** Writes the container's changes as a layer tar; returns content bytes. */
   public long diff(String container, OutputStream out) throws IOException {
-    return driver.diff(mountId(container), out);
+    try (var building = state.locks().building()) {
+      return driver.diff(mountId(container), out);
+    }
   }
 
   /** Bytes of content the container has written (its diff size). */
   public long size(String container) throws IOException {
-    return driver.diffSize(mountId(container));
+    try (var building = state.locks().building()) {
+      return driver.diffSize(mountId(container));
+    }
   }
 
   /**
@@ -190,6 +202,13 @@ public final class WriteLayers {
    *     applied; the container is unchanged and nothing of the new layer is kept
    */
   public Layer commit(String container) throws IOException {
+    try (var building = state.locks().building()) {
+      return commitBuilding(container);
+    }
+  }
+
+  /** The container and its image stay while the caller holds the layers lock shared. */
+  private Layer commitBuilding(String container) throws IOException {
     WriteLayer w = get(container).orElseThrow(() -> notFound(container));
     Path tar = Files.createTempFile(state.tmp(), "commit-", ".tar");
     try {
@@ -214,7 +233,7 @@ public final class WriteLayers {
    */
   public void remove(String container) throws IOException {
     state.ensureOpen();
-    synchronized (index) {
+    try (var removing = state.locks().removing(); var held = state.locks().records()) {
       WriteLayer w = db.readMount(container).orElseThrow(() -> notFound(container));
       LayerId mountId = LayerId.of(w.mountId());
       int mounts = db.mountCount(container);
@@ -245,6 +264,11 @@ public final class WriteLayers {
         driver.mount(id);
       }
     }
+  }
+
+  private StoreLock.Hold lockRecords() throws IOException {
+    state.ensureOpen();
+    return state.locks().records();
   }
 
   /** The driver id of the container's writable layer; refuses a closed store, as {@link #get} does. */

@@ -10,10 +10,12 @@ import dev.strata.driver.error.UnsupportedException;
 import dev.strata.files.FileTrees;
 import dev.strata.files.MountTable;
 import dev.strata.files.ProjectQuotas;
+import dev.strata.files.StoreLock;
+import dev.strata.files.StoreUsers;
 import dev.strata.posix.Ioctls;
+import dev.strata.posix.LockFile;
 import dev.strata.posix.Quotas;
 import java.io.IOException;
-import java.nio.channels.FileLock;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -63,6 +65,7 @@ public final class VolumeStore implements AutoCloseable {
 
   private final VolumeFiles files;
   private final StoreLock lock;
+  private final StoreUsers users;
   private final FilesystemMounts filesystems;
   private final MountTable mountTable;
   private final Populator populator;
@@ -73,9 +76,10 @@ public final class VolumeStore implements AutoCloseable {
   private volatile boolean closed;
 
   VolumeStore(VolumeFiles files, FilesystemMounts filesystems, MountTable mountTable, Populator populator,
-      DiskUsage usage, ProjectQuotas.Support quotas, SecureRandom random, Clock clock) {
+      DiskUsage usage, ProjectQuotas.Support quotas, SecureRandom random, Clock clock) throws IOException {
     this.files = files;
-    this.lock = new StoreLock(files.dir().resolve(".lock"));
+    this.lock = StoreLock.at(files.dir().resolve(".lock"));
+    this.users = StoreUsers.join(files.dir().resolve(".users"));
     this.filesystems = filesystems;
     this.mountTable = mountTable;
     this.populator = populator;
@@ -103,8 +107,16 @@ public final class VolumeStore implements AutoCloseable {
         new Populator(Wiring.copier(files.dir())), new DiskUsage(),
         ProjectQuotas.probe(files.dir().toRealPath(), table, new Ioctls(), new Quotas()), new SecureRandom(),
         Clock.systemUTC());
-    try (StoreLock.Held held = store.lock.hold()) {
-      new VolumeRecovery(files, table, store.filesystems, store.populator).run(store::get);
+    try {
+      // What looks half-created may be another process's create in flight unless this one is alone.
+      store.users.whenAlone(() -> {
+        try (StoreLock.Hold held = store.lock.exclusive()) {
+          new VolumeRecovery(files, table, store.filesystems, store.populator).run(store::get);
+        }
+      });
+    } catch (IOException | RuntimeException e) {
+      store.close();
+      throw e;
     }
     return store;
   }
@@ -135,7 +147,7 @@ public final class VolumeStore implements AutoCloseable {
       chosen = HexFormat.of().formatHex(bytes(32));
       allLabels.put(Volume.ANONYMOUS_LABEL, "");
     }
-    try (StoreLock.Held held = lock.hold()) {
+    try (StoreLock.Hold held = lock.exclusive()) {
       Optional<Volume> existing = find(chosen);
       if (existing.isPresent()) {
         Volume v = existing.get();
@@ -173,7 +185,7 @@ public final class VolumeStore implements AutoCloseable {
   public Volume create(VolumeSpec spec, String ref) throws IOException {
     checkOpen();
     checkId(ref);
-    try (StoreLock.Held held = lock.hold()) {
+    try (StoreLock.Hold held = lock.exclusive()) {
       Volume v = create(spec);
       acquire(v.name(), ref);
       return get(v.name());
@@ -187,7 +199,7 @@ public final class VolumeStore implements AutoCloseable {
   public Volume obtain(String name, String ref) throws IOException {
     checkOpen();
     checkId(ref);
-    try (StoreLock.Held held = lock.hold()) {
+    try (StoreLock.Hold held = lock.exclusive()) {
       obtain(name);
       acquire(name, ref);
       return get(name);
@@ -201,7 +213,7 @@ public final class VolumeStore implements AutoCloseable {
   public Volume obtain(String name) throws IOException {
     checkOpen();
     VolumeNames.check(name);
-    try (StoreLock.Held held = lock.hold()) {
+    try (StoreLock.Hold held = lock.exclusive()) {
       Optional<Volume> existing = find(name);
       return existing.isPresent()
           ? existing.get()
@@ -226,7 +238,7 @@ public final class VolumeStore implements AutoCloseable {
       return Optional.empty();
     }
     // Under the lock: a remove running meanwhile would otherwise take files away mid-read.
-    try (StoreLock.Held held = lock.hold()) {
+    try (StoreLock.Hold held = lock.exclusive()) {
       if (!files.exists(name)) {
         return Optional.empty();
       }
@@ -242,7 +254,7 @@ public final class VolumeStore implements AutoCloseable {
   public List<Volume> list(VolumeFilter filter) throws IOException {
     checkOpen();
     List<Volume> found = new ArrayList<>();
-    try (StoreLock.Held held = lock.hold()) {
+    try (StoreLock.Hold held = lock.exclusive()) {
       for (String name : files.names()) {
         Optional<Volume> v = find(name);
         if (v.isPresent() && filter.matches(v.get())) {
@@ -264,7 +276,7 @@ public final class VolumeStore implements AutoCloseable {
    */
   public void remove(String name, boolean force) throws IOException {
     checkOpen();
-    try (StoreLock.Held held = lock.hold()) {
+    try (StoreLock.Hold held = lock.exclusive()) {
       Optional<Volume> found = find(name);
       if (found.isEmpty()) {
         if (force) {
@@ -309,11 +321,10 @@ public final class VolumeStore implements AutoCloseable {
    */
   public PruneReport prune(PruneFilter filter) throws IOException {
     checkOpen();
-    Optional<FileLock> pruning = StoreLock.tryExclusive(files.dir().resolve(".prune.lock"));
-    if (pruning.isEmpty()) {
-      throw new FailedPreconditionException("prune", "a prune operation is already running");
-    }
-    try (var channel = pruning.get().channel(); FileLock held = pruning.get()) {
+    try (LockFile pruning = LockFile.open(files.dir().resolve(".prune.lock"))) {
+      if (!pruning.tryLock(true)) {
+        throw new FailedPreconditionException("prune", "a prune operation is already running");
+      }
       List<String> deleted = new ArrayList<>();
       long reclaimed = 0;
       for (Volume v : list(VolumeFilter.all())) {
@@ -355,7 +366,7 @@ public final class VolumeStore implements AutoCloseable {
   public void acquire(String name, String ref) throws IOException {
     checkOpen();
     checkId(ref);
-    try (StoreLock.Held held = lock.hold()) {
+    try (StoreLock.Hold held = lock.exclusive()) {
       get(name);
       files.writeState(files.volume(name), files.state(name).withReference(ref, true));
     }
@@ -364,7 +375,7 @@ public final class VolumeStore implements AutoCloseable {
   /** Drops container {@code ref}'s reference; false when it held none (or the volume is gone). */
   public boolean release(String name, String ref) throws IOException {
     checkOpen();
-    try (StoreLock.Held held = lock.hold()) {
+    try (StoreLock.Hold held = lock.exclusive()) {
       if (find(name).isEmpty()) {
         return false;
       }
@@ -386,7 +397,7 @@ public final class VolumeStore implements AutoCloseable {
   public Path mount(String name, String mountId) throws IOException {
     checkOpen();
     checkId(mountId);
-    try (StoreLock.Held held = lock.hold()) {
+    try (StoreLock.Hold held = lock.exclusive()) {
       Volume volume = get(name);
       Path data = files.data(name);
       if (volume.mountsFilesystem() && !filesystems.mounted(data)) {
@@ -404,7 +415,7 @@ public final class VolumeStore implements AutoCloseable {
    */
   public boolean unmount(String name, String mountId) throws IOException {
     checkOpen();
-    try (StoreLock.Held held = lock.hold()) {
+    try (StoreLock.Hold held = lock.exclusive()) {
       Optional<Volume> volume = find(name);
       if (volume.isEmpty() || !volume.get().mounts().contains(mountId)) {
         return false;
@@ -428,7 +439,7 @@ public final class VolumeStore implements AutoCloseable {
    */
   public boolean populate(String name, Path source) throws IOException {
     checkOpen();
-    try (StoreLock.Held held = lock.hold()) {
+    try (StoreLock.Hold held = lock.exclusive()) {
       Volume volume = get(name);
       if (volume.mountsFilesystem() && volume.mounts().isEmpty()) {
         throw new FailedPreconditionException(name, "volume " + name + " is not mounted; mount it before populating");
@@ -451,6 +462,8 @@ public final class VolumeStore implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    users.close();
+    lock.close();
   }
 
   /** Docker's guard: never delete through a {@code _data} that points outside the volumes directory. */

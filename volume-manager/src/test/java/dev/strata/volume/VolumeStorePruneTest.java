@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strata.driver.error.FailedPreconditionException;
+import dev.strata.posix.LockFile;
 import java.io.IOException;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -142,8 +142,8 @@ class VolumeStorePruneTest {
     CountDownLatch done = new CountDownLatch(1);
     CompletableFuture<Void> other = CompletableFuture.runAsync(() -> {
       try {
-        Optional<FileLock> lock = StoreLock.tryExclusive(store.directory().resolve(".prune.lock"));
-        try (var channel = lock.orElseThrow().channel(); FileLock l = lock.get()) {
+        try (LockFile l = LockFile.open(store.directory().resolve(".prune.lock"))) {
+          l.lock(true);
           held.countDown();
           done.await();
         }
