@@ -68,6 +68,15 @@ final class ListedRoot {
     return byName;
   }
 
+  /** Containers by name, each with its counted mounts. */
+  Map<String, Integer> containerMounts() {
+    Map<String, Integer> byName = new LinkedHashMap<>();
+    for (JsonNode row : json("ps")) {
+      byName.put(row.get("name").asText(), row.get("mounts").asInt());
+    }
+    return byName;
+  }
+
   Map<String, VolumeRow> volumes() {
     Map<String, VolumeRow> byName = new LinkedHashMap<>();
     for (JsonNode v : json("volume", "ls")) {

@@ -9,6 +9,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -79,7 +80,11 @@ final class LayerRecords {
           throw new CorruptException(f.toString(), "layer record " + f + " is not named after a valid"
               + " layer id; remove it and the matching entry under " + contentDir, e);
         }
-        all.put(id, read(id, f));
+        try {
+          all.put(id, read(id, f));
+        } catch (NoSuchFileException removed) {
+          // Another process removed the layer between the listing and the read: it is not there.
+        }
       }
     }
     return all;

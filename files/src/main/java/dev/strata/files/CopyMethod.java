@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.UUID;
 import java.util.Arrays;
 
 /**
@@ -43,8 +44,10 @@ public enum CopyMethod {
   }
 
   static CopyMethod detect(Path scratch, FileCopy copy) throws IOException {
-    Path src = scratch.resolve(".copy-probe-src");
-    Path dst = scratch.resolve(".copy-probe-dst");
+    // Unique names: another process may be probing the same directory at the same moment.
+    String probeName = ".copy-probe-" + UUID.randomUUID();
+    Path src = scratch.resolve(probeName + "-src");
+    Path dst = scratch.resolve(probeName + "-dst");
     byte[] probe = "strata copy probe\n".getBytes(StandardCharsets.US_ASCII);
     try {
       Files.write(src, probe);

@@ -12,6 +12,7 @@ import dev.strata.volume.MountSpec;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
@@ -57,8 +58,14 @@ final class ContainerFiles {
     if (!Files.isRegularFile(file)) {
       return Optional.empty();
     }
+    byte[] bytes;
     try {
-      JsonNode node = Json.parse(Files.readAllBytes(file), file.toString());
+      bytes = Files.readAllBytes(file);
+    } catch (NoSuchFileException removed) {
+      return Optional.empty(); // removed by another process's rm between the check and the read
+    }
+    try {
+      JsonNode node = Json.parse(bytes, file.toString());
       String image = node.path("image").asText("");
       List<MountSpec> mounts = new ArrayList<>();
       for (JsonNode m : node.path("mounts")) {

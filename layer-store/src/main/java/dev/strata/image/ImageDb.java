@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -54,7 +55,12 @@ final class ImageDb {
         if (file.getFileName().toString().startsWith(AtomicFiles.TEMP_PREFIX)) {
           continue;
         }
-        byte[] bytes = Files.readAllBytes(file);
+        byte[] bytes;
+        try {
+          bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException removed) {
+          continue; // deleted by another process's rmi between the listing and the read
+        }
         ImageId id = ImageId.ofConfig(bytes);
         if (!id.digest().hex().equals(file.getFileName().toString())) {
           LOG.log(Level.WARNING, "ignoring image config {0}: its content hashes to {1}; the image is "

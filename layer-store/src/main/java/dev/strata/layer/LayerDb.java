@@ -78,7 +78,13 @@ final class LayerDb {
           ? Optional.of(ChainId.parse(AtomicFiles.readString(parentFile)))
           : Optional.empty();
       return Optional.of(new LayerRecord(new Layer(chainId, diffId, parent, size, depth), cacheId, refs));
-    } catch (NoSuchFileException | IllegalArgumentException e) {
+    } catch (NoSuchFileException e) {
+      if (!Files.isDirectory(dir)) {
+        return Optional.empty(); // removed by another process while it was being read
+      }
+      throw new CorruptException(chainId.toString(),
+          "metadata of layer " + chainId + " in " + dir + " is damaged: " + e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
       throw new CorruptException(chainId.toString(),
           "metadata of layer " + chainId + " in " + dir + " is damaged: " + e.getMessage(), e);
     }
@@ -161,7 +167,13 @@ final class LayerDb {
           : Optional.empty();
       return Optional.of(new WriteLayer(container, parent,
           AtomicFiles.readString(dir.resolve("mount-id")), AtomicFiles.readString(dir.resolve("init-id"))));
-    } catch (NoSuchFileException | IllegalArgumentException e) {
+    } catch (NoSuchFileException e) {
+      if (!Files.isDirectory(dir)) {
+        return Optional.empty(); // removed by another process while it was being read
+      }
+      throw new CorruptException(container,
+          "metadata of container " + container + " in " + dir + " is damaged: " + e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
       throw new CorruptException(container,
           "metadata of container " + container + " in " + dir + " is damaged: " + e.getMessage(), e);
     }
@@ -180,11 +192,10 @@ final class LayerDb {
   /** Persisted mount references of a container's view; 0 when never recorded. */
   int mountCount(String container) throws IOException {
     Path file = mounts.resolve(container).resolve("mount-count");
-    if (!Files.exists(file)) {
-      return 0;
-    }
     try {
       return Integer.parseInt(AtomicFiles.readString(file));
+    } catch (NoSuchFileException e) {
+      return 0;
     } catch (NumberFormatException e) {
       throw new CorruptException(container, "mount count of container " + container + " is damaged: " + e.getMessage(), e);
     }

@@ -71,7 +71,11 @@ final class LayerFiles {
     Map<LayerId, LayerInfo> layers = new HashMap<>();
     for (Path dir : home.layerDirs()) {
       LayerId id = LayerId.of(dir.getFileName().toString());
-      layers.put(id, readInfo(dir, id));
+      try {
+        layers.put(id, readInfo(dir, id));
+      } catch (NoSuchFileException removed) {
+        // Another process renamed the layer away between the listing and the read: it is not there.
+      }
     }
     return layers;
   }
