@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strata.files.FileTrees;
+import dev.strata.files.MountTable;
+import dev.strata.posix.MountCalls;
 import dev.strata.testing.ArchiveBuilder;
 import dev.strata.testing.ArchiveBuilder.Form;
 import dev.strata.testing.LoopFilesystem;
@@ -56,6 +58,17 @@ class ManyProcessesTest {
 
   @AfterEach
   void cleanUp() throws IOException {
+    // A failed run may leave containers mounted; their views go before anything is deleted.
+    List<Path> mounted = new ArrayList<>(MountTable.self().mountPointsUnder(scratch));
+    if (loop != null) {
+      mounted.addAll(MountTable.self().mountPointsUnder(loop.root()));
+    }
+    Collections.reverse(mounted);
+    for (Path p : mounted) {
+      if (loop == null || !p.equals(loop.root())) {
+        new MountCalls().umount(p, MountCalls.MNT_DETACH);
+      }
+    }
     if (loop != null) {
       loop.close();
     }
