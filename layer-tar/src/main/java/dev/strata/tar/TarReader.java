@@ -43,8 +43,7 @@ final class TarReader implements Closeable {
     try {
       decompressed = compression.decompress(source);
     } catch (IOException e) {
-      throw new CorruptException("layer tar", "the " + compression.name().toLowerCase(java.util.Locale.ROOT)
-          + " stream is corrupt: " + e.getMessage(), e);
+      throw new CorruptException("layer tar", e.getMessage(), e); // the decompressor's failure names the format
     }
     digesting = new DigestingInputStream(decompressed);
     // Reading, decompressing and hashing run on a second thread while this one parses and writes
