@@ -45,17 +45,13 @@ class TreeCopyReflinkTest {
   @ValueSource(strings = {"xfs", "btrfs"})
   void copy_reflink_sharesEveryExtentOfTheSource(String type) throws IOException {
     try (LoopFilesystem fs = reflinking(type)) {
-      Path src = Files.createDirectory(fs.root().resolve("src"));
-      Files.write(src.resolve("big"), random(SIZE));
+      Path copy = copyBigFileByReflink(fs);
 
-      TreeCopy.using(CopyMethod.REFLINK).copy(src, fs.root().resolve("dst"));
-
-      Path copy = fs.root().resolve("dst/big");
-      assertEquals(-1L, Files.mismatch(src.resolve("big"), copy));
       List<Extent> copied = extents.of(copy);
       assertFalse(copied.isEmpty());
       assertTrue(copied.stream().allMatch(Extent::shared), type + ": extents not shared: " + copied);
-      assertEquals(physical(extents.of(src.resolve("big"))), physical(copied), type + ": the copy's blocks are its own");
+      assertEquals(physical(extents.of(fs.root().resolve("src/big"))), physical(copied),
+          type + ": the copy's blocks are its own");
     }
   }
 
@@ -100,17 +96,24 @@ class TreeCopyReflinkTest {
   @Test
   void copy_reflinkPreferredOnExt4_fallsBackToACopyOfItsOwn() throws IOException {
     try (LoopFilesystem fs = LoopFilesystem.ext4(64L << 20)) {
-      Path src = Files.createDirectory(fs.root().resolve("src"));
-      Files.write(src.resolve("big"), random(SIZE));
+      Path copy = copyBigFileByReflink(fs);
 
-      TreeCopy.using(CopyMethod.REFLINK).copy(src, fs.root().resolve("dst"));
-
-      Path copy = fs.root().resolve("dst/big");
-      assertEquals(-1L, Files.mismatch(src.resolve("big"), copy));
       List<Extent> copied = extents.of(copy);
       assertTrue(copied.stream().noneMatch(Extent::shared), "ext4 shares nothing: " + copied);
       assertTrue(new FileBlocks().allocatedBytes(copy) >= SIZE, "allocated " + new FileBlocks().allocatedBytes(copy));
     }
+  }
+
+  /** Copies {@code src/big}, {@value #SIZE} random bytes, to {@code dst/big} asking for a reflink; returns the copy. */
+  private static Path copyBigFileByReflink(LoopFilesystem fs) throws IOException {
+    Path src = Files.createDirectory(fs.root().resolve("src"));
+    Files.write(src.resolve("big"), random(SIZE));
+
+    TreeCopy.using(CopyMethod.REFLINK).copy(src, fs.root().resolve("dst"));
+
+    Path copy = fs.root().resolve("dst/big");
+    assertEquals(-1L, Files.mismatch(src.resolve("big"), copy), "the copy holds other bytes");
+    return copy;
   }
 
   /** The device ranges a file's data occupies, merged where one extent ends where the next begins. */
