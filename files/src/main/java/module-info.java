@@ -1,6 +1,7 @@
 /**
  * File-tree operations Strata's modules share: deleting and copying whole trees exactly, atomic
- * file writes, the mount table, and xfs project quotas. Only Strata's own modules may use them.
+ * file writes, the mount table, and xfs project quotas; and how messages quote a name taken from
+ * an archive. Only Strata's own modules may use them.
  */
 @SuppressWarnings("module") // qualified exports name modules built later
 module dev.strata.files {

@@ -10,11 +10,14 @@ import dev.strata.testing.ArchiveBuilder.Form;
 import dev.strata.testing.ArchiveBuilder;
 import dev.strata.testing.SampleImage;
 import dev.strata.testing.SampleLayers;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** load, import, images, rmi and save through the command. */
 class ImageCommandsTest {
@@ -108,11 +111,57 @@ class ImageCommandsTest {
     Path root = tmp.resolve("root");
     Path tar = Files.write(tmp.resolve("layer.tar"), SampleLayers.base());
 
-    Cli.ok(root, "import", tar.toString(), "-t", "base:latest");
+    Cli.Result r = Cli.ok(root, "import", tar.toString(), "-t", "base:latest");
 
+    assertEquals("", r.err(), "a tar with entries is imported without a warning");
     JsonNode layers = JSON.readTree(Cli.ok(root, "--format", "json", "layers").out());
     assertEquals(AppImage.image().diffIds().get(0), layers.get(0).get("diff_id").asText());
     assertEquals("base", images(root).get(0).get("repository").asText());
+  }
+
+  /** An empty tar as docker import takes it (moby's DecompressStream: "just create an empty layer"), said on stderr. */
+  @ParameterizedTest
+  @ValueSource(strings = {"no bytes", "end blocks only", "gzip of end blocks"})
+  void import_emptyTar_makesAnImageWithOneEmptyLayerAndWarns(String form) throws Exception {
+    Path root = tmp.resolve("root");
+    byte[] endBlocks = new byte[10240]; // what `tar cf x.tar -T /dev/null` writes
+    byte[] bytes = switch (form) {
+      case "no bytes" -> new byte[0];
+      case "end blocks only" -> endBlocks;
+      default -> gzip(endBlocks);
+    };
+    Path tar = Files.write(tmp.resolve("empty.tar"), bytes);
+
+    Cli.Result r = Cli.ok(root, "import", tar.toString(), "-t", "empty:1");
+
+    assertEquals("warning: nothing to import in " + tar + " (a tar without entries): the image has one empty layer,"
+        + " as docker import makes\n", r.err());
+    JsonNode image = images(root).get(0);
+    assertEquals(r.lastLine(), image.get("image_id").asText());
+    assertEquals(1, image.get("layers").asInt());
+    JsonNode layers = JSON.readTree(Cli.ok(root, "--format", "json", "layers").out());
+    assertEquals(1, layers.size());
+    assertEquals(0, layers.get(0).get("size").asLong(), layers.toString());
+  }
+
+  @Test
+  void import_emptyDirectory_makesAnImageWithOneEmptyLayerAndWarns() throws Exception {
+    Path root = tmp.resolve("root");
+    Path dir = Files.createDirectory(tmp.resolve("nothing"));
+
+    Cli.Result r = Cli.ok(root, "import", dir.toString());
+
+    assertEquals("warning: nothing to import in " + dir + " (an empty directory): the image has one empty layer,"
+        + " as docker import makes\n", r.err());
+    assertEquals(1, images(root).get(0).get("layers").asInt());
+  }
+
+  private static byte[] gzip(byte[] data) throws IOException {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(out)) {
+      gz.write(data);
+    }
+    return out.toByteArray();
   }
 
   @Test

@@ -1,5 +1,7 @@
 package dev.strata.image;
 
+import static dev.strata.files.PrintableNames.quoted;
+
 import dev.strata.driver.Digest;
 import dev.strata.driver.error.CorruptException;
 import dev.strata.driver.error.NotFoundException;
@@ -100,11 +102,14 @@ final class ArchiveLoader {
       ChainId chain = ChainId.of(parent, diffId);
       if (!retainExisting(chain)) {
         Blob blob = image.layers().get(i);
-        String what = tree.label() + " " + image.origin() + " layer " + i + " (" + blob.name() + ")";
+        String what = tree.label() + " " + image.origin() + " layer " + i + " " + quoted(blob.name());
         Layer layer;
         try (InputStream in = ArchiveInput.decompressed(Files.newInputStream(blob.file()), what)) {
           layer = layers.register(in, parent, Optional.of(diffId));
         } catch (CorruptException e) {
+          if (what.equals(e.subject())) {
+            throw e; // the blob itself is unreadable (ArchiveInput names it): there is no layer to compare
+          }
           throw new CorruptException(blob.name(), what + " is not the layer rootfs.diff_ids[" + i + "] = "
               + diffId + " promises: " + e.getMessage(), e);
         }

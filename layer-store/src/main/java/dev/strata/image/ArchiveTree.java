@@ -1,5 +1,7 @@
 package dev.strata.image;
 
+import static dev.strata.files.PrintableNames.quoted;
+
 import dev.strata.driver.error.CorruptException;
 import dev.strata.driver.error.InvalidArgumentException;
 import dev.strata.driver.error.NotFoundException;
@@ -93,11 +95,11 @@ final class ArchiveTree implements AutoCloseable {
     String clean = ArchivePaths.clean(name).orElseThrow(() -> outside(name, what));
     Optional<Path> found = locate(clean, name);
     if (found.isEmpty() && holds(clean)) {
-      throw new CorruptException(name, label + ": " + what + " '" + name
-          + "' is a directory or special file where a regular file is expected");
+      throw new CorruptException(name, label + ": " + what + " " + quoted(name)
+          + " is a directory or special file where a regular file is expected");
     }
     return found.orElseThrow(() -> new CorruptException(name,
-        label + ": " + what + " '" + name + "' is missing from the archive"));
+        label + ": " + what + " " + quoted(name) + " is missing from the archive"));
   }
 
   /**
@@ -124,7 +126,7 @@ final class ArchiveTree implements AutoCloseable {
     String current = clean;
     for (int hops = 0; links.containsKey(current); hops++) {
       if (hops == MAX_LINK_HOPS) {
-        throw new CorruptException(name, label + ": links from '" + name + "' loop");
+        throw new CorruptException(name, label + ": links from " + quoted(name) + " loop");
       }
       current = links.get(current);
     }
@@ -138,15 +140,15 @@ final class ArchiveTree implements AutoCloseable {
     }
     Path real = path.toRealPath();
     if (!real.startsWith(root)) {
-      throw new InvalidArgumentException(name, label + ": '" + name + "' resolves through a symlink to "
+      throw new InvalidArgumentException(name, label + ": " + quoted(name) + " resolves through a symlink to "
           + real + ", outside the archive; archive paths must stay inside it");
     }
     return Files.isRegularFile(real) ? Optional.of(real) : Optional.empty();
   }
 
   private InvalidArgumentException outside(String name, String what) {
-    return new InvalidArgumentException(name, label + ": " + what + " '" + name
-        + "' points outside the archive; archive paths must be clean relative paths");
+    return new InvalidArgumentException(name, label + ": " + what + " " + quoted(name)
+        + " points outside the archive; archive paths must be clean relative paths");
   }
 
   @Override

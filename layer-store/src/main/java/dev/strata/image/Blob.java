@@ -1,5 +1,7 @@
 package dev.strata.image;
 
+import static dev.strata.files.PrintableNames.quoted;
+
 import dev.strata.driver.Digest;
 import dev.strata.driver.error.CorruptException;
 import java.io.IOException;
@@ -47,12 +49,12 @@ record Blob(String name, Path file, Optional<Digest> digest, OptionalLong size) 
       }
     }
     if (size.isPresent() && size.getAsLong() != length) {
-      throw new CorruptException(name, "blob '" + name + "' has " + length + " bytes but its descriptor says "
+      throw new CorruptException(name, "blob " + quoted(name) + " has " + length + " bytes but its descriptor says "
           + size.getAsLong() + "; the archive is truncated or altered");
     }
     Digest actual = Digest.sha256(sha256.digest());
     if (digest.isPresent() && !digest.get().equals(actual)) {
-      throw new CorruptException(name, "blob '" + name + "' hashes to " + actual + ", not " + digest.get()
+      throw new CorruptException(name, "blob " + quoted(name) + " hashes to " + actual + ", not " + digest.get()
           + "; the archive is corrupt or altered");
     }
   }

@@ -1,5 +1,7 @@
 package dev.strata.image;
 
+import static dev.strata.files.PrintableNames.quoted;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.driver.Digest;
 import dev.strata.driver.error.CorruptException;
@@ -56,7 +58,7 @@ record Descriptor(Optional<String> mediaType, Digest digest, long size, Map<Stri
     Optional<String> mediaType = Json.text(node, "mediaType");
     String digestText = Json.requiredText(node, "digest", what);
     if (!digestText.startsWith("sha256:")) {
-      throw new UnsupportedException(digestText, what + ": digest " + digestText + " uses an algorithm other than sha256;"
+      throw new UnsupportedException(digestText, what + ": digest " + quoted(digestText) + " uses an algorithm other than sha256;"
           + " only sha256 is supported");
     }
     Digest digest = ImageConfig.digest(node.get("digest"), what + " digest");

@@ -1,5 +1,7 @@
 package dev.strata.image;
 
+import static dev.strata.files.PrintableNames.quoted;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.driver.Digest;
 import dev.strata.driver.error.CorruptException;
@@ -29,7 +31,8 @@ final class DockerArchiveReader {
   private DockerArchiveReader() {}
 
   static List<ArchiveImage> read(ArchiveTree tree) throws IOException {
-    JsonNode manifest = Json.parse(ArchiveTree.readDocument(tree.file(MANIFEST, "manifest"), MANIFEST), MANIFEST);
+    String manifestWhat = tree.label() + ": manifest " + quoted(MANIFEST);
+    JsonNode manifest = Json.parse(ArchiveTree.readDocument(tree.file(MANIFEST, "manifest"), manifestWhat), manifestWhat);
     if (!manifest.isArray()) {
       throw new CorruptException(MANIFEST, tree.label() + ": manifest.json is not a JSON array");
     }
@@ -46,14 +49,14 @@ final class DockerArchiveReader {
     }
     String configName = Json.requiredText(entry, "Config", what);
     Path configFile = tree.file(configName, what + " config");
-    byte[] config = ArchiveTree.readDocument(configFile, configName);
+    byte[] config = ArchiveTree.readDocument(configFile, tree.label() + " config " + quoted(configName));
     Optional<Digest> promised = contentDigest(configName);
     ImageId id = ImageId.ofConfig(config);
     if (promised.isPresent() && !promised.get().equals(id.digest())) {
-      throw new CorruptException(configName, tree.label() + ": config '" + configName + "' hashes to " + id
+      throw new CorruptException(configName, tree.label() + ": config " + quoted(configName) + " hashes to " + id
           + ", not what its name says; the archive is corrupt or altered");
     }
-    ImageConfig parsed = ImageConfig.parse(config, tree.label() + " config " + configName);
+    ImageConfig parsed = ImageConfig.parse(config, tree.label() + " config " + quoted(configName));
     JsonNode layerNames = Json.requiredArray(entry, "Layers", what);
     if (layerNames.size() != parsed.diffIds().size()) {
       throw new CorruptException(what, tree.label() + ": " + what + " lists " + layerNames.size()

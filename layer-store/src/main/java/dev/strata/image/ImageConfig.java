@@ -1,5 +1,7 @@
 package dev.strata.image;
 
+import static dev.strata.files.PrintableNames.quoted;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.driver.Digest;
 import dev.strata.driver.error.CorruptException;
@@ -79,7 +81,8 @@ record ImageConfig(ImageId id, List<Digest> diffIds, Instant created) {
     try {
       return Digest.parse(node.asText());
     } catch (IllegalArgumentException e) {
-      throw new CorruptException(what, what + ": " + e.getMessage(), e);
+      // The text may be a path aimed out of the archive, or anything else a stranger wrote.
+      throw new CorruptException(what, what + ": " + quoted(node.asText()) + " is not a sha256:<64 hex digits> digest", e);
     }
   }
 

@@ -1,5 +1,7 @@
 package dev.strata.image;
 
+import static dev.strata.files.PrintableNames.quoted;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.driver.Digest;
 import dev.strata.driver.error.CorruptException;
@@ -46,13 +48,15 @@ final class OciLayoutReader {
   }
 
   private List<ArchiveImage> read() throws IOException {
-    JsonNode layout = Json.parse(ArchiveTree.readDocument(tree.file(LAYOUT, "layout marker"), LAYOUT), LAYOUT);
+    String layoutWhat = tree.label() + ": layout marker " + quoted(LAYOUT);
+    JsonNode layout = Json.parse(ArchiveTree.readDocument(tree.file(LAYOUT, "layout marker"), layoutWhat), layoutWhat);
     String version = Json.requiredText(layout, "imageLayoutVersion", tree.label() + " oci-layout");
     if (!version.startsWith("1.")) {
       throw new UnsupportedException(LAYOUT, tree.label() + ": OCI image layout version " + version
           + " is not supported (1.x is)");
     }
-    JsonNode index = Json.parse(ArchiveTree.readDocument(tree.file(INDEX, "index"), INDEX), INDEX);
+    String indexWhat = tree.label() + ": index " + quoted(INDEX);
+    JsonNode index = Json.parse(ArchiveTree.readDocument(tree.file(INDEX, "index"), indexWhat), indexWhat);
     Map<ImageId, ArchiveImage> images = new LinkedHashMap<>();
     JsonNode manifests = Json.requiredArray(index, "manifests", tree.label() + " index.json");
     for (int i = 0; i < manifests.size(); i++) {

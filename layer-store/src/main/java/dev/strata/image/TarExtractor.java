@@ -1,5 +1,7 @@
 package dev.strata.image;
 
+import static dev.strata.files.PrintableNames.quoted;
+
 import dev.strata.driver.error.CorruptException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,53 +38,82 @@ final class TarExtractor {
     Map<String, String> links = new HashMap<>();
     try (InputStream in = ArchiveInput.decompressed(Files.newInputStream(archive), what);
          TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
-      InputStream content = new ArchiveInput.Checked(tar, what);
       TarArchiveEntry entry;
-      while ((entry = next(tar, what)) != null) {
+      String after = "at its start";
+      while ((entry = next(tar, what, after)) != null) {
         String raw = entry.getName();
         String name = ArchivePaths.clean(raw).orElseThrow(() -> new CorruptException(raw,
-            what + ": entry '" + raw + "' escapes the archive (absolute or '..'); refusing the archive"));
+            what + ": entry " + quoted(raw) + " escapes the archive (absolute or '..'); refusing the archive"));
+        after = "after entry " + quoted(raw);
         if (name.isEmpty()) {
           continue;
         }
         Path target = dir.resolve(name);
         if (entry.isCharacterDevice() || entry.isBlockDevice() || entry.isFIFO()) {
-          throw new CorruptException(raw, what + ": entry '" + raw
-              + "' is a device or FIFO; image archives hold only files, directories and links");
+          throw new CorruptException(raw, what + ": entry " + quoted(raw)
+              + " is a device or FIFO; image archives hold only files, directories and links");
         } else if (entry.isDirectory()) {
           createDirectories(target, what, raw);
         } else if (entry.isSymbolicLink()) {
           String link = entry.getLinkName();
           links.put(name, ArchivePaths.resolveLink(name, link).orElseThrow(() -> new CorruptException(raw,
-              what + ": symlink '" + raw + "' -> '" + link + "' points outside the archive; refusing the archive")));
+              what + ": symlink " + quoted(raw) + " -> " + quoted(link) + " points outside the archive; refusing the archive")));
         } else if (entry.isLink()) {
           String link = entry.getLinkName();
           links.put(name, ArchivePaths.clean(link).orElseThrow(() -> new CorruptException(raw,
-              what + ": hardlink '" + raw + "' -> '" + link + "' points outside the archive; refusing the archive")));
+              what + ": hardlink " + quoted(raw) + " -> " + quoted(link) + " points outside the archive; refusing the archive")));
         } else if (entry.isFile()) {
           links.remove(name);
           createDirectories(target.getParent(), what, raw);
           Files.deleteIfExists(target);
           try (OutputStream out = Files.newOutputStream(target)) {
-            content.transferTo(out);
+            copyContent(tar, out, what, raw);
           }
         } else {
-          throw new CorruptException(raw, what + ": entry '" + raw
-              + "' is of tar type '" + (char) entry.getLinkFlag() + "'; image archives hold only files, directories and links");
+          throw new CorruptException(raw, what + ": entry " + quoted(raw) + " is of tar type "
+              + quoted(new byte[] {entry.getLinkFlag()}) + "; image archives hold only files, directories and links");
         }
       }
     }
     return links;
   }
 
-  private static TarArchiveEntry next(TarArchiveInputStream tar, String what) throws IOException {
+  /**
+   * The next entry; a failure names the archive and the last entry read, and says what broke (the
+   * decompressor's message says where a compressed stream ended).
+   */
+  private static TarArchiveEntry next(TarArchiveInputStream tar, String what, String after) throws IOException {
     try {
       return tar.getNextEntry();
-    } catch (CorruptException e) {
-      throw e;
     } catch (IOException | IllegalArgumentException e) {
-      throw new CorruptException(what, what + " is not a readable tar: " + e.getMessage(), e);
+      throw new CorruptException(what, what + " is not a readable tar " + after + ": " + reason(e), e);
     }
+  }
+
+  /** Copies the current entry's content; only a read failure is the archive's, and names the entry. */
+  private static void copyContent(InputStream tar, OutputStream out, String what, String entry) throws IOException {
+    byte[] buffer = new byte[64 * 1024];
+    while (true) {
+      int n;
+      try {
+        n = tar.read(buffer);
+      } catch (IOException e) {
+        throw new CorruptException(entry, what + ": entry " + quoted(entry) + " is unreadable: " + reason(e), e);
+      }
+      if (n < 0) {
+        return;
+      }
+      out.write(buffer, 0, n);
+    }
+  }
+
+  /** The innermost message: {@link ArchiveInput} already wrapped the decompressor's own. */
+  private static String reason(Exception e) {
+    Throwable t = e;
+    while (t instanceof CorruptException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
   }
 
   private static void createDirectories(Path dir, String what, String entry) throws IOException {
@@ -92,7 +123,7 @@ final class TarExtractor {
     try {
       Files.createDirectories(dir);
     } catch (FileAlreadyExistsException e) {
-      throw new CorruptException(entry, what + ": entry '" + entry + "' needs a directory where the archive has a file", e);
+      throw new CorruptException(entry, what + ": entry " + quoted(entry) + " needs a directory where the archive has a file", e);
     }
   }
 }

@@ -1,5 +1,7 @@
 package dev.strata.tar;
 
+import static dev.strata.files.PrintableNames.quoted;
+
 import dev.strata.driver.error.CorruptException;
 import dev.strata.driver.error.UnsupportedException;
 import dev.strata.files.FileTrees;
@@ -131,7 +133,7 @@ final class ApplySession implements AutoCloseable {
       EntryPath p = new EntryPath(x.getKey());
       // Every replacement drops the deferred entries below it, so the chain is still real
       // directories; the check is cheap (remembered) and keeps chmod, which follows symlinks, inside.
-      if (!p.isRoot() && !guard.checkDirectory(p, p.rel(), () -> "directory '" + p + "'")) {
+      if (!p.isRoot() && !guard.checkDirectory(p, p.rel(), () -> "directory " + quoted(p.rel()))) {
         continue;
       }
       Path path = guard.resolve(p);
@@ -177,7 +179,7 @@ final class ApplySession implements AutoCloseable {
     }
     String hidden = name.substring(WHITEOUT.length());
     if (hidden.isEmpty() || hidden.equals(".") || hidden.equals("..")) {
-      throw new CorruptException(e.name(), e.describe() + " is a whiteout that names no file ('" + hidden + "')");
+      throw new CorruptException(e.name(), e.describe() + " is a whiteout that names no file (" + quoted(hidden) + ")");
     }
     guard.ensureDirectory(dir, e.name(), e::describe, this::markCreated);
     EntryPath target = dir.child(hidden);
@@ -266,28 +268,28 @@ final class ApplySession implements AutoCloseable {
     drain(); // the target may be a file a writer has not finished
     String d = e.describe();
     String link = e.linkName();
-    EntryPath t = EntryPath.clean(link, e.name(), () -> d + ": hardlink target '" + link + "'");
+    EntryPath t = EntryPath.clean(link, e.name(), () -> d + ": hardlink target " + quoted(link));
     if (t.isRoot()) {
       throw new CorruptException(e.name(), d + " is a hardlink to the layer root, a directory");
     }
     if (t.hasComponentStarting(WHITEOUT)) {
-      throw new CorruptException(e.name(), d + " is a hardlink to a whiteout name '" + t + "'");
+      throw new CorruptException(e.name(), d + " is a hardlink to a whiteout name " + quoted(t.rel()));
     }
     if (t.equals(p) || t.rel().startsWith(p.rel() + "/")) {
-      throw new CorruptException(e.name(), d + " is a hardlink to itself or below itself ('" + t + "')");
+      throw new CorruptException(e.name(), d + " is a hardlink to itself or below itself (" + quoted(t.rel()) + ")");
     }
-    if (!guard.checkDirectory(t.parent(), e.name(), () -> d + ": hardlink target '" + t + "'")) {
-      throw new CorruptException(e.name(), d + " is a hardlink to '" + t + "', which does not exist");
+    if (!guard.checkDirectory(t.parent(), e.name(), () -> d + ": hardlink target " + quoted(t.rel()))) {
+      throw new CorruptException(e.name(), d + " is a hardlink to " + quoted(t.rel()) + ", which does not exist");
     }
     Path target = guard.resolve(t);
     BasicFileAttributes a;
     try {
       a = Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     } catch (NoSuchFileException x) {
-      throw new CorruptException(e.name(), d + " is a hardlink to '" + t + "', which does not exist", x);
+      throw new CorruptException(e.name(), d + " is a hardlink to " + quoted(t.rel()) + ", which does not exist", x);
     }
     if (a.isDirectory()) {
-      throw new CorruptException(e.name(), d + " is a hardlink to '" + t + "', which is a directory");
+      throw new CorruptException(e.name(), d + " is a hardlink to " + quoted(t.rel()) + ", which is a directory");
     }
     // link(2) does not follow a target that is a symlink: the new name shares the symlink's inode.
     createReplacing(p, path, () -> Files.createLink(path, target));

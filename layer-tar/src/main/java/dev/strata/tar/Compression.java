@@ -3,6 +3,7 @@ package dev.strata.tar;
 import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Locale;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.tukaani.xz.XZInputStream;
@@ -67,11 +68,19 @@ enum Compression {
     return true;
   }
 
-  /** The uncompressed stream; closing it closes {@code in}. */
+  /**
+   * The uncompressed stream, whose read failures name the format and say how far the compressed
+   * stream got ({@link CheckedDecompressor}); closing it closes {@code in}.
+   */
   InputStream decompress(InputStream in) throws IOException {
+    if (this == NONE) {
+      return in;
+    }
+    return new CheckedDecompressor(name().toLowerCase(Locale.ROOT), in, this::decompressor);
+  }
+
+  private InputStream decompressor(InputStream in) throws IOException {
     switch (this) {
-      case NONE:
-        return in;
       case GZIP:
         // Concatenated members are one stream (pigz, some registries' re-compressors).
         return new GzipCompressorInputStream(in, true);

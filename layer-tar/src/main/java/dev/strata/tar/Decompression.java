@@ -4,7 +4,6 @@ import dev.strata.driver.error.CorruptException;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Locale;
 
 /**
  * Opens a layer blob whatever its compression (none, gzip, zstd, xz, bzip2; recognised by magic),
@@ -22,8 +21,7 @@ public final class Decompression {
     try {
       return compression.decompress(source);
     } catch (IOException e) {
-      throw new CorruptException("layer tar", "the " + compression.name().toLowerCase(Locale.ROOT)
-          + " stream is corrupt: " + e.getMessage(), e);
+      throw new CorruptException("layer tar", e.getMessage(), e); // the decompressor's failure names the format
     }
   }
 }

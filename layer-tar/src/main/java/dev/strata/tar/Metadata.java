@@ -1,5 +1,7 @@
 package dev.strata.tar;
 
+import static dev.strata.files.PrintableNames.quoted;
+
 import dev.strata.driver.error.UnsupportedException;
 import dev.strata.posix.FileNodes;
 import dev.strata.posix.OpenFile;
@@ -69,12 +71,12 @@ final class Metadata {
       } catch (PosixException ex) {
         int errno = ex.errno();
         if (errno == PosixException.EOPNOTSUPP) {
-          throw new UnsupportedException(e.name(), e.describe() + ": the filesystem does not support xattr '"
-              + x.getKey() + "'", ex);
+          throw new UnsupportedException(e.name(), e.describe() + ": the filesystem does not support xattr "
+              + quoted(x.getKey()), ex);
         }
         if (errno == PosixException.EPERM || errno == PosixException.EACCES) {
-          throw new UnsupportedException(e.name(), e.describe() + ": not permitted to set xattr '" + x.getKey()
-              + "' (trusted.* and security.* need root; user.* is refused on symlinks and devices)", ex);
+          throw new UnsupportedException(e.name(), e.describe() + ": not permitted to set xattr " + quoted(x.getKey())
+              + " (trusted.* and security.* need root; user.* is refused on symlinks and devices)", ex);
         }
         throw ex;
       }

@@ -1,5 +1,7 @@
 package dev.strata.tar;
 
+import static dev.strata.files.PrintableNames.quoted;
+
 import dev.strata.driver.error.CorruptException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -8,7 +10,6 @@ import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Reads the header blocks {@link HeaderTap} recorded for one entry, as the bytes were written:
@@ -35,8 +36,13 @@ final class RawHeaders {
     TRUNCATED
   }
 
-  /** @param offset where the entry's own header (or the end) starts in the uncompressed tar */
-  record Scan(Kind kind, long offset, Map<String, byte[]> xattrs) {}
+  /**
+   * @param offset where the entry's own header (or the end) starts in the uncompressed tar
+   * @param name the entry's name as its headers spell it ({@link HeaderNames}); empty but for an entry
+   */
+  record Scan(Kind kind, long offset, Map<String, byte[]> xattrs, byte[] name) {}
+
+  private static final byte[] NO_NAME = new byte[0];
 
   private final Map<String, byte[]> globalXattrs = new LinkedHashMap<>();
 
@@ -48,7 +54,7 @@ final class RawHeaders {
       if (entry == null) {
         throw e;
       }
-      throw new CorruptException(entry, "entry '" + entry + "': " + e.getMessage(), e);
+      throw new CorruptException(entry, "entry " + quoted(entry) + ": " + e.getMessage(), e);
     }
   }
 
@@ -58,16 +64,17 @@ final class RawHeaders {
     long start = tap.recordStart();
     int p = (int) (align(start) - start);
     Map<String, byte[]> local = null;
+    HeaderNames names = new HeaderNames();
     while (true) {
       long at = start + p;
       if (p >= len) {
-        return new Scan(Kind.CLEAN_END, at, Map.of());
+        return new Scan(Kind.CLEAN_END, at, Map.of(), NO_NAME);
       }
       if (p + BLOCK > len) {
-        return new Scan(Kind.TRUNCATED, at, Map.of());
+        return new Scan(Kind.TRUNCATED, at, Map.of(), NO_NAME);
       }
       if (isZero(buf, p, BLOCK)) {
-        return new Scan(Kind.END_MARKER, at, Map.of());
+        return new Scan(Kind.END_MARKER, at, Map.of(), NO_NAME);
       }
       verifyChecksum(buf, p, at);
       byte type = buf[p + 156];
@@ -83,65 +90,12 @@ final class RawHeaders {
           local = local == null ? new LinkedHashMap<>() : local;
           parsePax(buf, p + BLOCK, (int) size, local, at, false);
         }
+        names.extended(type, buf, p + BLOCK, (int) size, at);
         p += BLOCK + (int) align(size);
         continue;
       }
-      return new Scan(Kind.ENTRY, at, merge(local));
+      return new Scan(Kind.ENTRY, at, merge(local), names.entry(buf, p));
     }
-  }
-
-  /**
-   * The name of the entry whose headers were recorded, read leniently, for a message when the tar
-   * reader failed before returning the entry (a broken sparse map, say): a PAX {@code path}, else a
-   * GNU long name, else the ustar name; empty when no header block was recorded.
-   */
-  static Optional<String> nameOf(HeaderTap tap) {
-    byte[] buf = tap.recordBuffer();
-    int len = tap.recorded();
-    long start = tap.recordStart();
-    int p = (int) (align(start) - start);
-    String longName = null;
-    while (p >= 0 && p + BLOCK <= len && !isZero(buf, p, BLOCK)) {
-      byte type = buf[p + 156];
-      if (type != 'x' && type != 'X' && type != 'g' && type != 'L' && type != 'K') {
-        return Optional.of(longName != null ? longName : ustarName(buf, p));
-      }
-      long size;
-      try {
-        size = parseOctal(buf, p + 124, 12);
-      } catch (NumberFormatException e) {
-        return Optional.ofNullable(longName); // the reader's own error says what is wrong
-      }
-      if (size < 0 || p + BLOCK + size > len) {
-        return Optional.ofNullable(longName);
-      }
-      String body = new String(buf, p + BLOCK, (int) size, StandardCharsets.UTF_8);
-      if (type == 'L') {
-        longName = body.replace("\0", "");
-      } else if (type == 'x' || type == 'X') {
-        int at = body.indexOf(" path=");
-        if (at >= 0) {
-          int end = body.indexOf('\n', at);
-          longName = body.substring(at + 6, end < 0 ? body.length() : end);
-        }
-      }
-      p += BLOCK + (int) align(size);
-    }
-    return Optional.ofNullable(longName);
-  }
-
-  private static String ustarName(byte[] b, int p) {
-    String name = field(b, p, 100);
-    String prefix = field(b, p + 345, 155);
-    return prefix.isEmpty() ? name : prefix + "/" + name;
-  }
-
-  private static String field(byte[] b, int off, int len) {
-    int end = off;
-    while (end < off + len && b[end] != 0) {
-      end++;
-    }
-    return new String(b, off, end - off, StandardCharsets.UTF_8);
   }
 
   private Map<String, byte[]> merge(Map<String, byte[]> local) {
@@ -159,7 +113,7 @@ final class RawHeaders {
     return (n + BLOCK - 1) & ~(long) (BLOCK - 1);
   }
 
-  private static boolean isZero(byte[] b, int off, int len) {
+  static boolean isZero(byte[] b, int off, int len) {
     for (int i = off; i < off + len; i++) {
       if (b[i] != 0) {
         return false;
@@ -172,7 +126,7 @@ final class RawHeaders {
    * POSIX: the sum of the header's bytes with the checksum field taken as eight spaces. Historic
    * tars summed signed bytes; GNU tar accepts either, and so do we.
    */
-  private static void verifyChecksum(byte[] b, int p, long at) throws CorruptException {
+  static void verifyChecksum(byte[] b, int p, long at) throws CorruptException {
     long unsigned = 0;
     long signed = 0;
     for (int i = 0; i < BLOCK; i++) {
@@ -211,7 +165,7 @@ final class RawHeaders {
     }
   }
 
-  private static long parseOctal(byte[] b, int off, int len) {
+  static long parseOctal(byte[] b, int off, int len) {
     int i = off;
     int end = off + len;
     while (i < end && (b[i] == ' ' || b[i] == 0)) {
@@ -231,9 +185,42 @@ final class RawHeaders {
     return v;
   }
 
-  /** PAX records are {@code "<len> <key>=<value>\n"}, len counting the whole record in bytes. */
+  /** Reads the xattrs of a PAX body into {@code into}. */
   private static void parsePax(byte[] b, int off, int size, Map<String, byte[]> into, long at, boolean global)
       throws CorruptException {
+    paxRecords(b, off, size, at, (key, value) -> {
+      if (key.startsWith(SCHILY) && key.length() > SCHILY.length()) {
+        String name = key.substring(SCHILY.length());
+        if (global && value.length == 0) {
+          into.remove(name); // an empty global value cancels the setting
+        } else {
+          into.put(name, value);
+        }
+      } else if (key.startsWith(LIBARCHIVE) && key.length() > LIBARCHIVE.length()) {
+        try {
+          String name = URLDecoder.decode(key.substring(LIBARCHIVE.length()), StandardCharsets.UTF_8);
+          into.putIfAbsent(name, Base64.getDecoder().decode(value));
+        } catch (IllegalArgumentException e) {
+          throw new CorruptException("offset " + at, "bad LIBARCHIVE.xattr record at offset " + at, e);
+        }
+      }
+    });
+  }
+
+  /** One record of a PAX body: its key, and its value as raw bytes. */
+  @FunctionalInterface
+  interface PaxRecord {
+    void accept(String key, byte[] value) throws CorruptException;
+  }
+
+  /**
+   * Walks the records of the PAX body at {@code off}: {@code "<len> <key>=<value>\n"}, len counting
+   * the whole record in bytes.
+   *
+   * @param at the extended header's offset, for messages
+   * @throws CorruptException at the first malformed record
+   */
+  static void paxRecords(byte[] b, int off, int size, long at, PaxRecord each) throws CorruptException {
     int q = off;
     int end = off + size;
     while (q < end && b[q] != 0) {
@@ -254,23 +241,7 @@ final class RawHeaders {
       if (eq >= recEnd) {
         throw new CorruptException("offset " + at, "PAX record without '=' in the extended header at offset " + at);
       }
-      String key = new String(b, sp + 1, eq - sp - 1, StandardCharsets.UTF_8);
-      byte[] value = Arrays.copyOfRange(b, eq + 1, recEnd);
-      if (key.startsWith(SCHILY) && key.length() > SCHILY.length()) {
-        String name = key.substring(SCHILY.length());
-        if (global && value.length == 0) {
-          into.remove(name); // an empty global value cancels the setting
-        } else {
-          into.put(name, value);
-        }
-      } else if (key.startsWith(LIBARCHIVE) && key.length() > LIBARCHIVE.length()) {
-        try {
-          String name = URLDecoder.decode(key.substring(LIBARCHIVE.length()), StandardCharsets.UTF_8);
-          into.putIfAbsent(name, Base64.getDecoder().decode(value));
-        } catch (IllegalArgumentException e) {
-          throw new CorruptException("offset " + at, "bad LIBARCHIVE.xattr record at offset " + at, e);
-        }
-      }
+      each.accept(new String(b, sp + 1, eq - sp - 1, StandardCharsets.UTF_8), Arrays.copyOfRange(b, eq + 1, recEnd));
       q = (int) (q + recLen);
     }
   }

@@ -1,5 +1,7 @@
 package dev.strata.tar;
 
+import static dev.strata.files.PrintableNames.quoted;
+
 import dev.strata.posix.Timestamp;
 import java.util.Map;
 
@@ -11,6 +13,8 @@ import java.util.Map;
  * @param atime the access time when the archive has one
  * @param xattrs extended attributes, values as raw bytes
  * @param offset where the member's header starts in the uncompressed tar, for messages
+ * @param rawName the name as its headers spell it, byte for byte, for messages: {@code name} has
+ *     been decoded as UTF-8, and what was not UTF-8 is no longer there to show
  */
 record TarEntry(
     String name,
@@ -25,7 +29,8 @@ record TarEntry(
     int devMajor,
     int devMinor,
     Map<String, byte[]> xattrs,
-    long offset) {
+    long offset,
+    byte[] rawName) {
 
   enum Type {
     FILE,
@@ -41,6 +46,6 @@ record TarEntry(
 
   /** How messages name the member. */
   String describe() {
-    return "entry '" + name + "' (offset " + offset + ")";
+    return "entry " + quoted(rawName) + " (offset " + offset + ")";
   }
 }

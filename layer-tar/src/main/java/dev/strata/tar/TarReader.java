@@ -1,5 +1,7 @@
 package dev.strata.tar;
 
+import static dev.strata.files.PrintableNames.quoted;
+
 import dev.strata.driver.Digest;
 import dev.strata.driver.error.CorruptException;
 import dev.strata.driver.error.StorageException;
@@ -11,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.attribute.FileTime;
+import java.util.Optional;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
@@ -43,8 +46,7 @@ final class TarReader implements Closeable {
     try {
       decompressed = compression.decompress(source);
     } catch (IOException e) {
-      throw new CorruptException("layer tar", "the " + compression.name().toLowerCase(java.util.Locale.ROOT)
-          + " stream is corrupt: " + e.getMessage(), e);
+      throw new CorruptException("layer tar", e.getMessage(), e); // the decompressor's failure names the format
     }
     digesting = new DigestingInputStream(decompressed);
     // Reading, decompressing and hashing run on a second thread while this one parses and writes
@@ -69,8 +71,7 @@ final class TarReader implements Closeable {
     try {
       e = tar.getNextEntry();
     } catch (IOException | RuntimeException ex) {
-      String entry = RawHeaders.nameOf(tap).map(n -> "entry '" + n + "': ").orElse("");
-      throw corrupt(entry + "the archive is corrupt after " + after + " at offset " + tap.offset(), ex);
+      throw unreadable(after, ex);
     } finally {
       tap.stopRecording();
     }
@@ -78,14 +79,19 @@ final class TarReader implements Closeable {
     if (e == null) {
       ended = true;
       current = null;
-      if (scan.kind() == RawHeaders.Kind.TRUNCATED || scan.kind() == RawHeaders.Kind.ENTRY) {
-        throw new CorruptException("offset " + scan.offset(), "the archive is truncated: a partial header at offset "
-            + scan.offset() + " after " + after);
+      if (scan.kind() == RawHeaders.Kind.TRUNCATED) {
+        throw new CorruptException("offset " + scan.offset(), "the archive is truncated: "
+            + HeaderNames.describeTruncated(tap, scan.offset()) + ", after " + after);
+      }
+      if (scan.kind() == RawHeaders.Kind.ENTRY) {
+        throw new CorruptException("offset " + scan.offset(), "the archive is truncated: the header at offset "
+            + scan.offset() + " has no entry the tar reader could read, after " + after);
       }
       return null;
     }
     if (scan.kind() != RawHeaders.Kind.ENTRY) {
-      throw new CorruptException(e.getName(), "the tar reader and the raw headers disagree at offset " + scan.offset());
+      throw new CorruptException(e.getName(), "entry " + quoted(e.getName())
+          + ": the tar reader and the raw headers disagree at offset " + scan.offset());
     }
     current = convert(e, scan);
     return current;
@@ -133,6 +139,24 @@ final class TarReader implements Closeable {
     }
   }
 
+  /**
+   * The tar reader failed on the header blocks it was reading. Their recorded copy names the entry
+   * (its message rarely does), or shows that the block was no header at all (a bad checksum).
+   */
+  private StorageException unreadable(String after, Throwable ex) {
+    if (ex instanceof StorageException se) {
+      return se;
+    }
+    Optional<String> what;
+    try {
+      what = HeaderNames.describeUnreadable(tap);
+    } catch (CorruptException notAHeader) {
+      return new CorruptException(notAHeader.subject(), notAHeader.getMessage() + ", after " + after, ex);
+    }
+    String at = " after " + after + ", at offset " + tap.offset();
+    return corrupt(what.map(w -> w + " is unreadable" + at).orElse("the archive is corrupt" + at), ex);
+  }
+
   private static StorageException corrupt(String message, Throwable cause) {
     if (cause instanceof StorageException se) {
       return se;
@@ -143,7 +167,7 @@ final class TarReader implements Closeable {
 
   private TarEntry convert(TarArchiveEntry e, RawHeaders.Scan scan) throws CorruptException {
     String name = e.getName();
-    String where = "entry '" + name + "' (offset " + scan.offset() + ")";
+    String where = "entry " + quoted(scan.name()) + " (offset " + scan.offset() + ")";
     TarEntry.Type type = typeOf(e, where);
     long size = 0;
     if (type == TarEntry.Type.FILE) {
@@ -164,7 +188,7 @@ final class TarReader implements Closeable {
     FileTime accessed = e.getLastAccessTime();
     return new TarEntry(name, type, size, e.getMode() & 07777, uid, gid, mtime,
         accessed == null ? null : time(accessed), e.getLinkName(), e.getDevMajor(), e.getDevMinor(),
-        scan.xattrs(), scan.offset());
+        scan.xattrs(), scan.offset(), scan.name());
   }
 
   private static Timestamp time(FileTime t) {

@@ -1,5 +1,7 @@
 package dev.strata.tar;
 
+import static dev.strata.files.PrintableNames.quoted;
+
 import dev.strata.driver.error.CorruptException;
 import dev.strata.posix.FileNodes;
 import java.io.IOException;
@@ -113,10 +115,10 @@ final class TreeGuard {
         continue;
       }
       if (a.isSymbolicLink()) {
-        throw new CorruptException(subject, describe.get() + " goes through symlink '" + p.rel() + "'");
+        throw new CorruptException(subject, describe.get() + " goes through symlink " + quoted(p.rel()));
       }
       if (!a.isDirectory()) {
-        throw new CorruptException(subject, describe.get() + " goes through '" + p.rel() + "', which is not a directory");
+        throw new CorruptException(subject, describe.get() + " goes through " + quoted(p.rel()) + ", which is not a directory");
       }
       verified.add(p.rel());
     }

@@ -2,16 +2,15 @@ package dev.strata.registry;
 
 import dev.strata.driver.error.FailedPreconditionException;
 import dev.strata.driver.error.StorageException;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
-import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -22,6 +21,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 
 /**
@@ -64,6 +65,8 @@ final class RegistryTransport {
   private final HttpClient http;
   private final Authenticator auth;
   private final Duration readTimeout;
+  /** Empty for an insecure (plain HTTP) registry. */
+  private final Optional<TlsFailures> tls;
   // One daemon thread at most, and none while idle: transports are dropped, never closed.
   private final ScheduledThreadPoolExecutor watchdog;
 
@@ -74,6 +77,15 @@ final class RegistryTransport {
    */
   RegistryTransport(String registry, RegistryConfig config, Optional<Credentials> credentials, Clock clock)
       throws IOException {
+    this(registry, config, credentials, clock, UnaryOperator.identity());
+  }
+
+  /**
+   * @param client applied to the HTTP client built for the registry; tests stand in, with it, for
+   *     failures of the JDK's client that no server can provoke at will
+   */
+  RegistryTransport(String registry, RegistryConfig config, Optional<Credentials> credentials, Clock clock,
+      UnaryOperator<HttpClient> client) throws IOException {
     this.registry = registry;
     boolean insecure = config.insecure(registry);
     String endpoint = registry.equals(ImageName.DOCKER_HUB) ? ImageName.DOCKER_HUB_ENDPOINT : registry;
@@ -93,10 +105,14 @@ final class RegistryTransport {
         .connectTimeout(Duration.ofSeconds(30))
         // HTTP/1.1: the h2c upgrade HTTP/2 would try on plain HTTP confuses some registries and proxies.
         .version(HttpClient.Version.HTTP_1_1);
-    if (!insecure) {
-      b.sslContext(TrustContexts.forRegistry(config.certsDir(), registry));
+    if (insecure) {
+      this.tls = Optional.empty();
+    } else {
+      SSLContext context = TrustContexts.forRegistry(config.certsDir(), registry);
+      b.sslContext(context);
+      this.tls = Optional.of(new TlsFailures(registry, config.certsDir(), context, readTimeout));
     }
-    this.http = b.build();
+    this.http = client.apply(b.build());
     this.auth = new Authenticator(registry, credentials, insecure, http, new TokenCache(clock));
   }
 
@@ -247,28 +263,37 @@ final class RegistryTransport {
           "the answer to " + request.method() + " " + Redaction.uri(request.uri()));
       return new Response(r.statusCode(), r.headers(), body, r.uri());
     } catch (SSLException e) {
-      if (cutByNetwork(e)) {
-        throw e;
+      if (tls.isPresent() && !TlsFailures.cutByNetwork(e)) {
+        throw tls.get().refused(request.uri(), e);
       }
-      throw new FailedPreconditionException(registry, "TLS handshake with registry " + registry + " at "
-          + Redaction.uri(request.uri()) + " failed (" + e.getMessage() + "); if it uses a private CA, put the CA"
-          + " certificate in <certs.d>/" + registry + "/ca.crt, and if it speaks plain HTTP, configure it as"
-          + " an insecure registry", e);
+      throw tlsOrNetwork(request, e);
+    } catch (InterruptedIOException | HttpTimeoutException e) {
+      throw e; // no answer in time is the network's (or the server's) doing, never a TLS verdict
+    } catch (IOException e) {
+      throw tlsOrNetwork(request, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted: " + request.method() + " " + Redaction.uri(request.uri()));
     }
   }
 
-  // A handshake cut by the network is worth retrying; an untrusted certificate or a peer that does not
-  // speak TLS at all ("Unrecognized SSL message, plaintext connection?") is not.
-  private static boolean cutByNetwork(SSLException e) {
-    for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
-      if (c instanceof SocketException || c instanceof EOFException) {
-        return true;
-      }
+  /**
+   * A request over https failed without a TLS verdict: ask for one ({@link TlsFailures}), so that a
+   * refused certificate is reported as such even when the HTTP client lost it in a race.
+   */
+  private IOException tlsOrNetwork(Request request, IOException failure) {
+    if (tls.isEmpty() || !"https".equalsIgnoreCase(request.uri().getScheme())) {
+      return failure;
     }
-    return false;
+    Optional<SSLException> refusal = tls.get().refusal(request.uri());
+    if (refusal.isEmpty()) {
+      return failure;
+    }
+    LOG.log(Level.DEBUG, "{0} {1} failed ({2}); a handshake of its own says TLS refuses: {3}", request.method(),
+        Redaction.uri(request.uri()), failure.toString(), refusal.get().getMessage());
+    FailedPreconditionException refused = tls.get().refused(request.uri(), refusal.get());
+    refused.addSuppressed(failure);
+    return refused;
   }
 
   private boolean sameOrigin(URI uri) {

@@ -1,5 +1,6 @@
 package dev.strata.volume;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,17 +12,27 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The local driver's options, checked as Docker checks them. */
 class LocalOptionsTest {
 
-  @Test
-  void validate_knownOptions_accepts() throws InvalidArgumentException {
-    LocalOptions.validate(Map.of());
-    LocalOptions.validate(Map.of("size", "10m"));
-    LocalOptions.validate(Map.of("type", "tmpfs", "device", "tmpfs", "o", "size=1m,uid=1000"));
-    LocalOptions.validate(Map.of("type", "cifs", "device", "//127.0.0.1/share", "o", "username=u,password=p"));
+  /** Option sets Docker's local driver takes: none, a size, a tmpfs, a CIFS share with credentials. */
+  static Stream<Map<String, String>> knownOptions() {
+    return Stream.of(
+        Map.of(),
+        Map.of("size", "10m"),
+        Map.of("type", "tmpfs", "device", "tmpfs", "o", "size=1m,uid=1000"),
+        Map.of("type", "cifs", "device", "//127.0.0.1/share", "o", "username=u,password=p"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("knownOptions")
+  void validate_knownOptions_accepts(Map<String, String> options) {
+    assertDoesNotThrow(() -> LocalOptions.validate(options), () -> "refused " + options);
   }
 
   @Test

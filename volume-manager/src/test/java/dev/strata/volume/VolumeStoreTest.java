@@ -1,5 +1,6 @@
 package dev.strata.volume;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,6 +10,7 @@ import dev.strata.driver.error.AlreadyExistsException;
 import dev.strata.driver.error.FailedPreconditionException;
 import dev.strata.driver.error.InvalidArgumentException;
 import dev.strata.driver.error.NotFoundException;
+import dev.strata.testing.SurroundingsSnapshot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -286,8 +288,15 @@ class VolumeStoreTest {
   }
 
   @Test
-  void remove_missingWithForce_succeeds() throws IOException {
-    store.remove("nothere", true);
+  void remove_missingWithForce_succeedsAndTouchesNothing() throws IOException {
+    Volume kept = create("kept");
+    Files.writeString(kept.mountpoint().resolve("f"), "data");
+    Map<String, String> before = SurroundingsSnapshot.of(root, p -> false);
+
+    assertDoesNotThrow(() -> store.remove("nothere", true), "docker volume rm -f of a missing volume succeeds");
+
+    assertEquals(before, SurroundingsSnapshot.of(root, p -> false));
+    assertEquals(List.of(kept), store.list(VolumeFilter.all()));
   }
 
   @Test
