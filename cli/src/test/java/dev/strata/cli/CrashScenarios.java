@@ -31,11 +31,15 @@ final class CrashScenarios {
   private static final int FILE_SIZE = 256 * 1024;
 
   private final Path bigArchive;
+  private final List<byte[]> bigLayers;
+  private final byte[] bigConfig;
   private final String bigImageId;
 
-  private CrashScenarios(Path bigArchive, String bigImageId) {
+  private CrashScenarios(Path bigArchive, List<byte[]> bigLayers, byte[] bigConfig) {
     this.bigArchive = bigArchive;
-    this.bigImageId = bigImageId;
+    this.bigLayers = bigLayers;
+    this.bigConfig = bigConfig;
+    this.bigImageId = Digest.sha256Of(bigConfig).toString();
   }
 
   /** Writes the archives the scenarios load into {@code dir}. */
@@ -57,24 +61,20 @@ final class CrashScenarios {
     Path archive = new ArchiveBuilder(Form.LEGACY).image(new SampleImage(layers, config, List.of(BIG_TAG)))
         .writeTar(dir.resolve("big.tar"));
     AppImage.dockerArchive(dir.resolve("app.tar"));
-    return new CrashScenarios(archive, Digest.sha256Of(config).toString());
-  }
-
-  List<CrashScenario> all() {
-    return List.of(load(), commit(), rm(), rmi(), volumeCreate(), volumeRm(), createWithVolumes());
+    return new CrashScenarios(archive, List.copyOf(layers), config);
   }
 
   CrashScenario load() {
-    return new Scenario("load", "load", "-i", bigArchive.toString()) {
+    return new Scenario("load", "loaded", "load", "-i", bigArchive.toString()) {
       @Override
       public String outcome(ListedRoot s) {
-        return bigImage(s, "loaded", "not loaded");
+        return bigImage(s, BIG_TAG, "loaded", "not loaded");
       }
     };
   }
 
   CrashScenario rmi() {
-    return new Scenario("rmi", "rmi", BIG_TAG) {
+    return new Scenario("rmi", "removed", "rmi", BIG_TAG) {
       @Override
       public void prepare(ListedRoot s) throws IOException {
         super.prepare(s);
@@ -83,13 +83,13 @@ final class CrashScenarios {
 
       @Override
       public String outcome(ListedRoot s) {
-        return bigImage(s, "not removed", "removed");
+        return bigImage(s, BIG_TAG, "not removed", "removed");
       }
     };
   }
 
   CrashScenario commit() {
-    return new Scenario("commit", "commit", "c1", "test/app:2.0") {
+    return new Scenario("commit", "committed", "commit", "c1", "test/app:2.0") {
       private List<String> diff;
 
       @Override
@@ -118,7 +118,7 @@ final class CrashScenarios {
   }
 
   CrashScenario rm() {
-    return new Scenario("rm", "rm", "-v", "c1") {
+    return new Scenario("rm", "removed", "rm", "-v", "c1") {
       private List<String> diff;
 
       @Override
@@ -148,7 +148,7 @@ final class CrashScenarios {
   }
 
   CrashScenario volumeCreate() {
-    return new Scenario("volume create", "volume", "create", "--label", "k=v", "v1") {
+    return new Scenario("volume create", "created", "volume", "create", "--label", "k=v", "v1") {
       @Override
       public String outcome(ListedRoot s) {
         var v = s.volume("v1");
@@ -164,7 +164,7 @@ final class CrashScenarios {
   }
 
   CrashScenario volumeRm() {
-    return new Scenario("volume rm", "volume", "rm", "v1") {
+    return new Scenario("volume rm", "removed", "volume", "rm", "v1") {
       private static final int FILES = 200;
 
       @Override
@@ -198,15 +198,20 @@ final class CrashScenarios {
   }
 
   CrashScenario createWithVolumes() {
-    return new Scenario("create -v", "create", "--name", "c2", "-v", "data:/data", "-v", "/anon", AppImage.TAG) {
+    return new Scenario("create -v", "created", "create", "--name", "c2", "-v", "data:/data", "-v", "/anon", AppImage.TAG) {
       @Override
-      public String outcome(ListedRoot s) {
+      public String outcome(ListedRoot s) throws IOException {
         Map<String, String> containers = s.containers();
         Map<String, ListedRoot.VolumeRow> volumes = s.volumes();
         if (containers.containsKey("c2")) {
           assertEquals(Map.of("c2", AppImage.TAG), containers);
           assertEquals(2, volumes.size(), "the named and the anonymous volume: " + volumes);
           volumes.values().forEach(v -> assertEquals(1, v.references(), volumes.toString()));
+          try {
+            AppImage.assertRootfs(Path.of(s.ok("mount", "c2").lastLine()));
+          } finally {
+            s.ok("umount", "c2");
+          }
           return "created";
         }
         assertEquals(Map.of(), containers);
@@ -217,12 +222,12 @@ final class CrashScenarios {
     };
   }
 
-  private String bigImage(ListedRoot s, String present, String absent) {
+  private String bigImage(ListedRoot s, String tag, String present, String absent) {
     Map<String, ListedRoot.ImageRow> images = s.images();
-    ListedRoot.ImageRow big = images.get(BIG_TAG);
+    ListedRoot.ImageRow big = images.get(tag);
     if (big == null) {
       assertEquals(List.of(AppImage.TAG), List.copyOf(images.keySet()), "no image but the base");
-      assertEquals(2, s.layerCount(), "no layer of " + BIG_TAG + " is left");
+      assertEquals(2, s.layerCount(), "no layer of " + tag + " is left");
       return absent;
     }
     assertEquals(bigImageId, big.id());
@@ -252,16 +257,23 @@ final class CrashScenarios {
   /** Loads the base image into every root; subclasses add to it. */
   private abstract class Scenario implements CrashScenario {
     private final String name;
+    private final String done;
     private final String[] command;
 
-    Scenario(String name, String... command) {
+    Scenario(String name, String done, String... command) {
       this.name = name;
+      this.done = done;
       this.command = command;
     }
 
     @Override
     public String name() {
       return name;
+    }
+
+    @Override
+    public String done() {
+      return done;
     }
 
     @Override

@@ -30,6 +30,10 @@ final class ListedRoot {
     this.root = root;
   }
 
+  Path root() {
+    return root;
+  }
+
   /** Runs {@code strata --root ROOT --driver DRIVER args...} in this process. */
   Cli.Result run(String... args) {
     List<String> all = new ArrayList<>(List.of("--root", root.toString(), "--driver", driver));
