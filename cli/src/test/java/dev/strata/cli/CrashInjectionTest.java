@@ -6,68 +6,57 @@ import dev.strata.files.MountTable;
 import dev.strata.testing.LoopFilesystem;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Kills {@code strata} with SIGKILL at random moments of load, commit, rm, rmi, volume create,
- * volume rm and create with volumes, on vfs, overlay2 and btrfs (on a loop btrfs), then reopens the
- * root: the operation is either done or not done (done if it had finished), nothing committed
- * before is lost, {@code check} reports the store clean and nothing stays mounted. Every kill is
- * timed from the moment the child said the operation began, and the table printed at the end
- * counts kills per driver, operation and {@link Phase}; none may land before the beginning.
+ * volume rm and create with volumes ({@link CrashScenarios#killed}), on vfs, overlay2 and btrfs (on
+ * a loop btrfs), then reopens the root: the operation is either done or not done (done if it had
+ * finished), nothing committed before is lost, {@code check} reports the store clean and nothing
+ * stays mounted ({@link TrialRunner}). Every kill is timed from the moment the child said the
+ * operation began, and the table printed at the end counts kills per driver, operation and {@link
+ * Phase}; none may land before the beginning.
  *
  * <p>{@code -Dstrata.soak=true} runs ten times the trials ({@code -Dstrata.crash.trials=N} sets
  * them per driver and operation), {@code -Dstrata.crash.seed=N} replays a run's kill moments (as
- * fractions of the measured operation), {@code -Dstrata.crash.drivers=overlay2,btrfs} runs only
- * those drivers.
+ * fractions of the measured operation), {@code -Dstrata.crash.drivers=overlay2,btrfs} and {@code
+ * -Dstrata.crash.operations=commit,rm} run only those.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(QuietLibraryLogs.class)
 class CrashInjectionTest {
 
   /** Per driver and operation; the first of each runs to its end (it measures the operation). */
   private static final int TRIALS = Integer.getInteger("strata.crash.trials", Boolean.getBoolean("strata.soak") ? 80 : 8);
   private static final long SEED = Long.getLong("strata.crash.seed", System.nanoTime());
-  private static final List<String> DRIVERS = Arrays.asList(System.getProperty("strata.crash.drivers",
-      "vfs,overlay2,btrfs").split(","));
+  private static final String DRIVERS = System.getProperty("strata.crash.drivers", "vfs,overlay2,btrfs");
+  private static final String OPERATIONS = System.getProperty("strata.crash.operations", "");
 
   private final CrashTable table = new CrashTable("SIGKILL: kills per driver, operation and phase");
-  private Level savedLevel;
   private ChildJvm jvm;
   /** The archives every trial loads, written once: a few MB of random content. */
   private CrashScenarios scenarios;
   private LoopFilesystem btrfs;
 
   @BeforeAll
-  void quietLibraries() {
-    // Every reopen logs what recovery swept; hundreds of trials would bury the summary lines.
-    savedLevel = Logger.getLogger("").getLevel();
-    Logger.getLogger("").setLevel(Level.SEVERE);
-  }
-
-  @BeforeAll
-  void archiveClasses(@TempDir Path shared) throws Exception {
-    ChildJvm packed = ChildJvm.packed(shared.resolve("jvm"));
-    Path root = shared.resolve("dump/root");
+  void setUp(@TempDir Path shared) throws Exception {
     scenarios = CrashScenarios.in(shared.resolve("archives"));
-    scenarios.load().prepare(new ListedRoot("vfs", root));
-    new StrataProcess(root, "vfs", shared.resolve("dump/logs"), packed.dumping()).runToEnd(scenarios.load().command());
-    jvm = packed;
+    jvm = ChildJvm.archived(shared, scenarios.load());
   }
 
   @AfterAll
   void printTableAndRelease() throws IOException {
-    Logger.getLogger("").setLevel(savedLevel);
     System.out.println(table.render(SEED));
     if (btrfs != null) {
       try (LoopFilesystem fs = btrfs) {
@@ -77,12 +66,15 @@ class CrashInjectionTest {
     }
   }
 
-  static List<String> drivers() {
-    return DRIVERS;
+  /** Every driver with every operation, each pair its own scenario (a scenario keeps what it prepared). */
+  Stream<Arguments> driversAndOperations() {
+    return Stream.of(DRIVERS.split(",")).flatMap(driver -> scenarios.killed().stream()
+        .filter(s -> OPERATIONS.isEmpty() || List.of(OPERATIONS.split(",")).contains(s.name()))
+        .map(s -> Arguments.of(driver, s)));
   }
 
   @Test
-  void destroyForcibly_onLinux_sendsSigkill() throws Exception {
+  void kill_childIgnoringSigterm_endsItWithSigkill() throws Exception {
     Assumptions.assumeTrue(System.getProperty("os.name").startsWith("Linux"), "SIGKILL is Linux's");
     // A shell that ignores SIGTERM: only SIGKILL ends it, with 128 + 9.
     Process p = new ProcessBuilder("sh", "-c", "trap '' TERM; echo ready; sleep 30").start();
@@ -90,51 +82,10 @@ class CrashInjectionTest {
     assertEquals(Child.KILLED, new Child(p).kill());
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("drivers")
-  void load_killedAnywhere_leavesWholeImageOrNothing(String driver, @TempDir Path tmp) throws Exception {
-    run(driver, tmp, scenarios.load());
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("drivers")
-  void commit_killedAnywhere_leavesNewImageOrNothingAndContainerUnchanged(String driver, @TempDir Path tmp)
+  @ParameterizedTest(name = "{1} on {0}")
+  @MethodSource("driversAndOperations")
+  void operation_killedAnywhere_leavesItDoneOrNotDone(String driver, CrashScenario scenario, @TempDir Path tmp)
       throws Exception {
-    run(driver, tmp, scenarios.commit());
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("drivers")
-  void rm_killedAnywhere_leavesContainerWholeOrGone(String driver, @TempDir Path tmp) throws Exception {
-    run(driver, tmp, scenarios.rm());
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("drivers")
-  void rmi_killedAnywhere_leavesImageWholeOrGone(String driver, @TempDir Path tmp) throws Exception {
-    run(driver, tmp, scenarios.rmi());
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("drivers")
-  void volumeCreate_killedAnywhere_leavesVolumeWithDataOrNothing(String driver, @TempDir Path tmp) throws Exception {
-    run(driver, tmp, scenarios.volumeCreate());
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("drivers")
-  void volumeRm_killedAnywhere_leavesVolumeIntactOrGone(String driver, @TempDir Path tmp) throws Exception {
-    run(driver, tmp, scenarios.volumeRm());
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("drivers")
-  void createWithVolumes_killedAnywhere_leavesContainerWithReferencesOrNone(String driver, @TempDir Path tmp)
-      throws Exception {
-    run(driver, tmp, scenarios.createWithVolumes());
-  }
-
-  private void run(String driver, Path tmp, CrashScenario scenario) throws Exception {
     Path parent = driver.equals("btrfs") ? btrfs().mirror(tmp) : tmp.resolve("trials");
     TrialRunner runner = new TrialRunner(driver, driver, TrialHomes.under(parent, driver), tmp.resolve("logs"), jvm,
         Interruption.sigkill(), table);

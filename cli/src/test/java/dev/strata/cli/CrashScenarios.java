@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strata.driver.Digest;
+import dev.strata.registry.FakeRegistry;
+import dev.strata.registry.ManifestFormat;
+import dev.strata.registry.TestImage;
 import dev.strata.testing.ArchiveBuilder.Form;
 import dev.strata.testing.ArchiveBuilder;
 import dev.strata.testing.LayerTarBuilder;
@@ -64,11 +67,38 @@ final class CrashScenarios {
     return new CrashScenarios(archive, List.copyOf(layers), config);
   }
 
+  /** What {@link CrashInjectionTest} kills. */
+  List<CrashScenario> killed() {
+    return List.of(load(), commit(), rm(), rmi(), volumeCreate(), volumeRm(), createWithVolumes());
+  }
+
+  /** What {@link PowerCutTest} cuts the power under; {@code registry} serves the pull. */
+  List<CrashScenario> cut(FakeRegistry registry, Path authFile) {
+    return List.of(load(), pull(registry, authFile), commit(), rm(), rmi(), volumeCreate(), createWithVolumes(),
+        mountPopulating());
+  }
+
   CrashScenario load() {
     return new Scenario("load", "loaded", "load", "-i", bigArchive.toString()) {
       @Override
       public String outcome(ListedRoot s) {
         return bigImage(s, BIG_TAG, "loaded", "not loaded");
+      }
+    };
+  }
+
+  /**
+   * Pulls the big image from {@code registry} (plain HTTP on 127.0.0.1), which this call fills;
+   * the credentials file named is never written, so no user's own is read.
+   */
+  CrashScenario pull(FakeRegistry registry, Path authFile) {
+    registry.put("test/big", "1.0", TestImage.of(ManifestFormat.OCI, bigLayers, bigConfig));
+    String ref = registry.host() + "/test/big:1.0";
+    return new Scenario("pull", "pulled", "pull", "--insecure-registry", registry.host(), "--auth-file",
+        authFile.toString(), ref) {
+      @Override
+      public String outcome(ListedRoot s) {
+        return bigImage(s, ref, "pulled", "not pulled");
       }
     };
   }
@@ -220,6 +250,55 @@ final class CrashScenarios {
             .map(n -> n.equals("data") ? "data" : "anonymous").sorted().toList();
       }
     };
+  }
+
+  /**
+   * The first mount of a container whose volume takes the image's {@code /opt}: the volume is
+   * populated from the image, one step at a time ({@code COPYING}, {@code MOVING}, {@code DONE}).
+   * Whatever the interruption left, the volume holds the image's file whole or nothing of it, and
+   * the next mount leaves it whole.
+   */
+  CrashScenario mountPopulating() {
+    return new Scenario("mount", "mounted, populated", "mount", "c3") {
+      @Override
+      public void prepare(ListedRoot s) throws IOException {
+        super.prepare(s);
+        s.ok("create", "--name", "c3", "-v", "data:/opt", AppImage.TAG);
+      }
+
+      @Override
+      public String outcome(ListedRoot s) throws IOException {
+        assertEquals(Map.of("c3", AppImage.TAG), s.containers());
+        int mounts = s.mounts("c3");
+        ListedRoot.VolumeRow data = s.volume("data").orElseThrow(() -> new AssertionError("the volume stays"));
+        assertEquals(1, data.references());
+        boolean populated = Files.exists(data.mountpoint().resolve(POPULATED));
+        if (populated) {
+          assertEquals(POPULATED_CONTENT, Files.readString(data.mountpoint().resolve(POPULATED)), "the populated file");
+        }
+        Path rootfs = Path.of(s.ok("mount", "c3").lastLine());
+        try {
+          assertEquals(List.of(POPULATED), list(data.mountpoint()), "the next mount leaves the volume populated");
+          assertEquals(POPULATED_CONTENT, Files.readString(data.mountpoint().resolve(POPULATED)));
+          assertEquals(POPULATED_CONTENT, Files.readString(rootfs.resolve("opt").resolve(POPULATED)));
+        } finally {
+          for (int i = 0; i <= mounts; i++) {
+            s.ok("umount", "c3");
+          }
+        }
+        assertEquals(0, s.mounts("c3"));
+        return (mounts > 0 ? "mounted" : "not mounted") + (populated ? ", populated" : "");
+      }
+    };
+  }
+
+  private static final String POPULATED = "new";
+  private static final String POPULATED_CONTENT = "only this in /opt\n";
+
+  private static List<String> list(Path dir) throws IOException {
+    try (var entries = Files.list(dir)) {
+      return entries.map(p -> p.getFileName().toString()).sorted().toList();
+    }
   }
 
   private String bigImage(ListedRoot s, String tag, String present, String absent) {

@@ -9,8 +9,7 @@ import java.util.stream.Collectors;
 
 /**
  * The trials of one test class, for its summary: one row per place and operation with the
- * interruptions per {@link Phase}, the outcomes and what check found before reopening. Trials
- * are added from one test thread at a time (JUnit runs a class's methods in sequence).
+ * interruptions per {@link Phase}, the outcomes and what check found before reopening.
  */
 final class CrashTable {
 
@@ -23,10 +22,6 @@ final class CrashTable {
 
   synchronized void add(CrashTrial trial) {
     trials.add(trial);
-  }
-
-  synchronized long count(Phase phase) {
-    return trials.stream().filter(t -> t.phase() == phase).count();
   }
 
   synchronized String render(long seed) {

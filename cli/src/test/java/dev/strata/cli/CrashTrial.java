@@ -4,12 +4,10 @@ import java.util.List;
 
 /**
  * One interrupted run: where (a driver, and for power cuts the filesystem: {@code xfs/overlay2}),
- * which operation, how long after {@code begun} the kill or cut came, in which {@link Phase} it
- * landed, what {@code check} found before anything reopened the store, and the all-or-nothing
- * outcome the scenario saw afterwards.
+ * which operation, in which {@link Phase} the kill or cut landed, what {@code check} found before
+ * anything reopened the store, and the all-or-nothing outcome the scenario saw afterwards.
  */
-record CrashTrial(String where, String operation, long delayMillis, Phase phase, List<String> foundBeforeOpen,
-    String outcome) {
+record CrashTrial(String where, String operation, Phase phase, List<String> foundBeforeOpen, String outcome) {
 
   CrashTrial {
     foundBeforeOpen = List.copyOf(foundBeforeOpen);

@@ -72,6 +72,16 @@ final class ListedRoot {
     return byName;
   }
 
+  /** How many times the container's root is mounted, as {@code strata ps} counts. */
+  int mounts(String container) {
+    for (JsonNode row : json("ps")) {
+      if (row.get("name").asText().equals(container)) {
+        return row.get("mounts").asInt();
+      }
+    }
+    throw new AssertionError("no container " + container + " on " + root);
+  }
+
   Map<String, VolumeRow> volumes() {
     Map<String, VolumeRow> byName = new LinkedHashMap<>();
     for (JsonNode v : json("volume", "ls")) {
