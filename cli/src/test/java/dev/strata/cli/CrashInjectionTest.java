@@ -38,7 +38,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class CrashInjectionTest {
 
   /** Per driver and operation; the first of each runs to its end (it measures the operation). */
-  private static final int TRIALS = Integer.getInteger("strata.crash.trials", Boolean.getBoolean("strata.soak") ? 80 : 8);
+  private static final int TRIALS = Integer.getInteger("strata.crash.trials", Boolean.getBoolean("strata.soak") ? 100 : 10);
   private static final long SEED = Long.getLong("strata.crash.seed", System.nanoTime());
   private static final String DRIVERS = System.getProperty("strata.crash.drivers", "vfs,overlay2,btrfs");
   private static final String OPERATIONS = System.getProperty("strata.crash.operations", "");
