@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Assumptions;
  * issues syscalls.
  *
  * <p>The loop device is bound with autoclear and its handle closed once mounted, so the unmount in
- * {@link #close()} frees it: closing leaves no mount, no loop device and no image behind. One
+ * {@link #close()} frees it: closing leaves no mount, no loop device and no image behind. {@link
+ * #cutPower} and {@link #remount} stage a power cut on xfs and ext4. One
  * filesystem for all the tests of a class is {@link SharedLoopFilesystem}'s job.
  */
 public final class LoopFilesystem implements AutoCloseable {
@@ -159,11 +160,6 @@ public final class LoopFilesystem implements AutoCloseable {
   /** A directory on the filesystem named like {@code onOtherFs} (a test's {@code @TempDir}), made if missing. */
   public Path mirror(Path onOtherFs) throws IOException {
     return Files.createDirectories(mountPoint.resolve(onOtherFs.getFileName().toString()));
-  }
-
-  /** {@code btrfs}, {@code xfs} or {@code ext4}. */
-  public String type() {
-    return type;
   }
 
   /**
