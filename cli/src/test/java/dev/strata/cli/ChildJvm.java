@@ -52,6 +52,18 @@ final class ChildJvm {
     return new ChildJvm(String.join(java.io.File.pathSeparator, entries), dir.resolve("strata.jsa"));
   }
 
+  /**
+   * The test's class path packed under {@code dir}, with a class-data archive of what {@code
+   * warmUp} loads, written by running it once on a vfs root there.
+   */
+  static ChildJvm archived(Path dir, CrashScenario warmUp) throws Exception {
+    ChildJvm packed = packed(dir.resolve("jvm"));
+    Path root = dir.resolve("dump/root");
+    warmUp.prepare(new ListedRoot("vfs", root));
+    new StrataProcess(root, "vfs", dir.resolve("dump/logs"), packed.dumping()).runToEnd(warmUp.command());
+    return packed;
+  }
+
   /** The command line, up to the arguments, of a {@link CrashChild} that writes the archive when it exits. */
   List<String> dumping() {
     return command("-XX:ArchiveClassesAtExit=" + archive);

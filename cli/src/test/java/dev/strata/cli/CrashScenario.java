@@ -17,7 +17,10 @@ interface CrashScenario {
 
   /**
    * Asserts that the reopened root shows the operation either done or not done, nothing between,
-   * and names which ({@code "done"}, {@code "not done"}, or a finer word).
+   * and names which ({@link #done()}, or a word for not done).
    */
   String outcome(ListedRoot root) throws Exception;
+
+  /** The {@link #outcome} of a root on which the operation completed ({@code "loaded"}, {@code "removed"}). */
+  String done();
 }

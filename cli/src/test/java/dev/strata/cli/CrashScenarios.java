@@ -1,9 +1,11 @@
 package dev.strata.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strata.driver.Digest;
+import dev.strata.registry.FakeRegistry;
+import dev.strata.registry.ManifestFormat;
+import dev.strata.registry.TestImage;
 import dev.strata.testing.ArchiveBuilder.Form;
 import dev.strata.testing.ArchiveBuilder;
 import dev.strata.testing.LayerTarBuilder;
@@ -13,15 +15,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Collectors;
 
 /**
- * The operations {@link CrashInjectionTest} kills. Layers and container writes are a few MB, so a
- * kill can land while they are being applied, hashed or copied, not only around them.
+ * The operations the crash tests interrupt, written once into a directory: the image operations
+ * here (load, pull, rmi of a big image: three layers of 2 MB, so an interruption can land while
+ * they are applied or hashed, not only around them), the others in {@link ContainerScenarios} and
+ * {@link VolumeScenarios}.
  */
 final class CrashScenarios {
 
@@ -31,11 +34,15 @@ final class CrashScenarios {
   private static final int FILE_SIZE = 256 * 1024;
 
   private final Path bigArchive;
+  private final List<byte[]> bigLayers;
+  private final byte[] bigConfig;
   private final String bigImageId;
 
-  private CrashScenarios(Path bigArchive, String bigImageId) {
+  private CrashScenarios(Path bigArchive, List<byte[]> bigLayers, byte[] bigConfig) {
     this.bigArchive = bigArchive;
-    this.bigImageId = bigImageId;
+    this.bigLayers = bigLayers;
+    this.bigConfig = bigConfig;
+    this.bigImageId = Digest.sha256Of(bigConfig).toString();
   }
 
   /** Writes the archives the scenarios load into {@code dir}. */
@@ -57,24 +64,55 @@ final class CrashScenarios {
     Path archive = new ArchiveBuilder(Form.LEGACY).image(new SampleImage(layers, config, List.of(BIG_TAG)))
         .writeTar(dir.resolve("big.tar"));
     AppImage.dockerArchive(dir.resolve("app.tar"));
-    return new CrashScenarios(archive, Digest.sha256Of(config).toString());
+    return new CrashScenarios(archive, List.copyOf(layers), config);
   }
 
-  List<CrashScenario> all() {
-    return List.of(load(), commit(), rm(), rmi(), volumeCreate(), volumeRm(), createWithVolumes());
+  /** What {@link CrashInjectionTest} kills. */
+  List<CrashScenario> killed() {
+    Path app = appArchive();
+    return List.of(load(), ContainerScenarios.commit(app), ContainerScenarios.rm(app), rmi(),
+        VolumeScenarios.volumeCreate(app), VolumeScenarios.volumeRm(app), ContainerScenarios.createWithVolumes(app));
+  }
+
+  /** What {@link PowerCutTest} cuts the power under; {@code registry} serves the pull. */
+  List<CrashScenario> cut(FakeRegistry registry, Path authFile) {
+    Path app = appArchive();
+    return List.of(load(), pull(registry, authFile), ContainerScenarios.commit(app), ContainerScenarios.rm(app), rmi(),
+        VolumeScenarios.volumeCreate(app), ContainerScenarios.createWithVolumes(app), VolumeScenarios.mountPopulating(app));
+  }
+
+  /** {@link AppImage}'s archive, which every scenario loads first. */
+  private Path appArchive() {
+    return bigArchive.resolveSibling("app.tar");
   }
 
   CrashScenario load() {
-    return new Scenario("load", "load", "-i", bigArchive.toString()) {
+    return new AppScenario(appArchive(), "load", "loaded", "load", "-i", bigArchive.toString()) {
       @Override
       public String outcome(ListedRoot s) {
-        return bigImage(s, "loaded", "not loaded");
+        return bigImage(s, BIG_TAG, "loaded", "not loaded");
+      }
+    };
+  }
+
+  /**
+   * Pulls the big image from {@code registry} (plain HTTP on 127.0.0.1), which this call fills;
+   * the credentials file named is never written, so no user's own is read.
+   */
+  CrashScenario pull(FakeRegistry registry, Path authFile) {
+    registry.put("test/big", "1.0", TestImage.of(ManifestFormat.OCI, bigLayers, bigConfig));
+    String ref = registry.host() + "/test/big:1.0";
+    return new AppScenario(appArchive(), "pull", "pulled", "pull", "--insecure-registry", registry.host(), "--auth-file",
+        authFile.toString(), ref) {
+      @Override
+      public String outcome(ListedRoot s) {
+        return bigImage(s, ref, "pulled", "not pulled");
       }
     };
   }
 
   CrashScenario rmi() {
-    return new Scenario("rmi", "rmi", BIG_TAG) {
+    return new AppScenario(appArchive(), "rmi", "removed", "rmi", BIG_TAG) {
       @Override
       public void prepare(ListedRoot s) throws IOException {
         super.prepare(s);
@@ -83,146 +121,17 @@ final class CrashScenarios {
 
       @Override
       public String outcome(ListedRoot s) {
-        return bigImage(s, "not removed", "removed");
+        return bigImage(s, BIG_TAG, "not removed", "removed");
       }
     };
   }
 
-  CrashScenario commit() {
-    return new Scenario("commit", "commit", "c1", "test/app:2.0") {
-      private List<String> diff;
-
-      @Override
-      public void prepare(ListedRoot s) throws IOException {
-        super.prepare(s);
-        s.ok("create", "--name", "c1", AppImage.TAG);
-        writeInto(s, "c1", 6, 1024 * 1024);
-        diff = s.diff("c1");
-      }
-
-      @Override
-      public String outcome(ListedRoot s) {
-        assertEquals(Map.of("c1", AppImage.TAG), s.containers(), "the container a commit reads is never touched");
-        assertEquals(diff, s.diff("c1"));
-        ListedRoot.ImageRow committed = s.images().get("test/app:2.0");
-        if (committed == null) {
-          assertEquals(1, s.images().size(), "no image but the base: " + s.images());
-          assertEquals(2, s.layerCount(), "no layer of the commit is left");
-          return "no image";
-        }
-        assertEquals(3, committed.layers());
-        assertEquals(3, s.layerCount());
-        return "committed";
-      }
-    };
-  }
-
-  CrashScenario rm() {
-    return new Scenario("rm", "rm", "-v", "c1") {
-      private List<String> diff;
-
-      @Override
-      public void prepare(ListedRoot s) throws IOException {
-        super.prepare(s);
-        s.ok("create", "--name", "c1", "-v", "data:/data", AppImage.TAG);
-        writeInto(s, "c1", 4, 512 * 1024);
-        diff = s.diff("c1");
-      }
-
-      @Override
-      public String outcome(ListedRoot s) {
-        Map<String, String> containers = s.containers();
-        ListedRoot.VolumeRow data = s.volume("data").orElseThrow(() -> new AssertionError("rm never removes a named volume"));
-        if (containers.containsKey("c1")) {
-          assertEquals(AppImage.TAG, containers.get("c1"), "the record survives with the container");
-          assertEquals(diff, s.diff("c1"));
-          assertEquals(1, data.references());
-          return "kept";
-        }
-        assertEquals(Map.of(), containers);
-        assertEquals(0, data.references(), "a removed container holds no volume");
-        assertEquals(2, s.layerCount());
-        return "removed";
-      }
-    };
-  }
-
-  CrashScenario volumeCreate() {
-    return new Scenario("volume create", "volume", "create", "--label", "k=v", "v1") {
-      @Override
-      public String outcome(ListedRoot s) {
-        var v = s.volume("v1");
-        if (v.isPresent()) {
-          assertTrue(Files.isDirectory(v.get().mountpoint()), "a listed volume has its _data: " + v.get());
-          assertEquals(0, v.get().references());
-          return "created";
-        }
-        assertEquals(Map.of(), s.volumes());
-        return "not created";
-      }
-    };
-  }
-
-  CrashScenario volumeRm() {
-    return new Scenario("volume rm", "volume", "rm", "v1") {
-      private static final int FILES = 200;
-
-      @Override
-      public void prepare(ListedRoot s) throws IOException {
-        super.prepare(s);
-        s.ok("volume", "create", "v1");
-        Path data = s.volume("v1").orElseThrow().mountpoint();
-        for (int i = 0; i < FILES; i++) {
-          Files.writeString(data.resolve("f" + i), content(i));
-        }
-      }
-
-      @Override
-      public String outcome(ListedRoot s) throws IOException {
-        var v = s.volume("v1");
-        if (v.isEmpty()) {
-          assertEquals(Map.of(), s.volumes());
-          return "removed";
-        }
-        Path data = v.get().mountpoint();
-        for (int i = 0; i < FILES; i++) {
-          assertEquals(content(i), Files.readString(data.resolve("f" + i)), "volume rm loses no data it keeps");
-        }
-        return "kept";
-      }
-
-      private String content(int i) {
-        return ("file " + i + "\n").repeat(2000);
-      }
-    };
-  }
-
-  CrashScenario createWithVolumes() {
-    return new Scenario("create -v", "create", "--name", "c2", "-v", "data:/data", "-v", "/anon", AppImage.TAG) {
-      @Override
-      public String outcome(ListedRoot s) {
-        Map<String, String> containers = s.containers();
-        Map<String, ListedRoot.VolumeRow> volumes = s.volumes();
-        if (containers.containsKey("c2")) {
-          assertEquals(Map.of("c2", AppImage.TAG), containers);
-          assertEquals(2, volumes.size(), "the named and the anonymous volume: " + volumes);
-          volumes.values().forEach(v -> assertEquals(1, v.references(), volumes.toString()));
-          return "created";
-        }
-        assertEquals(Map.of(), containers);
-        volumes.values().forEach(v -> assertEquals(0, v.references(), "no reference by a container that is not there"));
-        return volumes.isEmpty() ? "not created" : "not created, volumes " + volumes.keySet().stream()
-            .map(n -> n.equals("data") ? "data" : "anonymous").sorted().toList();
-      }
-    };
-  }
-
-  private String bigImage(ListedRoot s, String present, String absent) {
+  private String bigImage(ListedRoot s, String tag, String present, String absent) {
     Map<String, ListedRoot.ImageRow> images = s.images();
-    ListedRoot.ImageRow big = images.get(BIG_TAG);
+    ListedRoot.ImageRow big = images.get(tag);
     if (big == null) {
       assertEquals(List.of(AppImage.TAG), List.copyOf(images.keySet()), "no image but the base");
-      assertEquals(2, s.layerCount(), "no layer of " + BIG_TAG + " is left");
+      assertEquals(2, s.layerCount(), "no layer of " + tag + " is left");
       return absent;
     }
     assertEquals(bigImageId, big.id());
@@ -231,52 +140,10 @@ final class CrashScenarios {
     return present;
   }
 
-  /** Writes {@code files} random files into the container's /data2 through a mount, then unmounts. */
-  private static void writeInto(ListedRoot s, String container, int files, int size) throws IOException {
-    Path rootfs = Path.of(s.ok("mount", container).lastLine());
-    Path dir = Files.createDirectories(rootfs.resolve("data2"));
-    Random random = new Random(11);
-    for (int i = 0; i < files; i++) {
-      Files.write(dir.resolve("f" + i), bytes(random, size));
-    }
-    Files.writeString(rootfs.resolve("etc/motd"), "changed in the container\n");
-    s.ok("umount", container);
-  }
-
-  private static byte[] bytes(Random random, int size) {
+  /** {@code size} random bytes: content no compression shortens. */
+  static byte[] bytes(Random random, int size) {
     byte[] b = new byte[size];
     random.nextBytes(b);
     return b;
-  }
-
-  /** Loads the base image into every root; subclasses add to it. */
-  private abstract class Scenario implements CrashScenario {
-    private final String name;
-    private final String[] command;
-
-    Scenario(String name, String... command) {
-      this.name = name;
-      this.command = command;
-    }
-
-    @Override
-    public String name() {
-      return name;
-    }
-
-    @Override
-    public String[] command() {
-      return Arrays.copyOf(command, command.length);
-    }
-
-    @Override
-    public void prepare(ListedRoot s) throws IOException {
-      s.ok("load", "-i", bigArchive.resolveSibling("app.tar").toString());
-    }
-
-    @Override
-    public String toString() {
-      return name;
-    }
   }
 }

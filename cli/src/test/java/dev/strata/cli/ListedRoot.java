@@ -30,6 +30,10 @@ final class ListedRoot {
     this.root = root;
   }
 
+  Path root() {
+    return root;
+  }
+
   /** Runs {@code strata --root ROOT --driver DRIVER args...} in this process. */
   Cli.Result run(String... args) {
     List<String> all = new ArrayList<>(List.of("--root", root.toString(), "--driver", driver));
@@ -75,6 +79,15 @@ final class ListedRoot {
       byName.put(row.get("name").asText(), row.get("mounts").asInt());
     }
     return byName;
+  }
+
+  /** How many times the container's root is mounted, as {@code strata ps} counts. */
+  int mounts(String container) {
+    Integer mounts = containerMounts().get(container);
+    if (mounts == null) {
+      throw new AssertionError("no container " + container + " on " + root);
+    }
+    return mounts;
   }
 
   Map<String, VolumeRow> volumes() {

@@ -81,6 +81,29 @@ class LayerStoreDurabilityTest {
     }
   }
 
+  /** vfs's write layer is a copy of the image: a power cut after an unflushed create left it zero-filled. */
+  @Test
+  void createWriteLayer_syncsTheInitAndWriteLayersBeforeRecordingThem() throws IOException {
+    List<String> atSync = new ArrayList<>();
+    Syncer recording = dir -> atSync.add(root.relativize(dir) + ": driver layers=" + count(root.resolve("vfs/dir"))
+        + " write layers recorded=" + count(root.resolve("image/vfs/layerdb/mounts")));
+    try (LayerStore store = LayerStore.open(LayerStoreConfig.of(root, "vfs"), recording)) {
+      Layer base = store.register(new ByteArrayInputStream(layerTar()), Optional.empty(), Optional.empty());
+      atSync.clear();
+
+      store.writeLayers().create("c1", Optional.of(base.chainId()), InitHook.dockerLike(), Map.of());
+
+      assertEquals(List.of("vfs: driver layers=3 write layers recorded=0"), atSync);
+      assertEquals(1, count(root.resolve("image/vfs/layerdb/mounts")));
+    }
+  }
+
+  private static long count(Path dir) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.count();
+    }
+  }
+
   @Test
   void open_durabilityNone_skipsTheFlushAndHidesTheOptionFromTheDriver() throws IOException {
     LayerStoreConfig config = new LayerStoreConfig(root, Optional.of("vfs"), Map.of("durability", "none"),

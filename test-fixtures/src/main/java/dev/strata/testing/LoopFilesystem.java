@@ -1,6 +1,7 @@
 package dev.strata.testing;
 
 import dev.strata.posix.FileNodes;
+import dev.strata.posix.FilesystemShutdown;
 import dev.strata.posix.LoopDevice;
 import dev.strata.posix.LoopDevices;
 import dev.strata.posix.MountCalls;
@@ -23,7 +24,8 @@ import org.junit.jupiter.api.Assumptions;
  * issues syscalls.
  *
  * <p>The loop device is bound with autoclear and its handle closed once mounted, so the unmount in
- * {@link #close()} frees it: closing leaves no mount, no loop device and no image behind. One
+ * {@link #close()} frees it: closing leaves no mount, no loop device and no image behind. {@link
+ * #cutPower} and {@link #remount} stage a power cut on xfs and ext4. One
  * filesystem for all the tests of a class is {@link SharedLoopFilesystem}'s job.
  */
 public final class LoopFilesystem implements AutoCloseable {
@@ -32,11 +34,13 @@ public final class LoopFilesystem implements AutoCloseable {
   /** mkfs.xfs refuses filesystems below 300 MiB. */
   private static final long XFS_SIZE = 400L << 20;
 
+  private final String type;
   private final Path image;
   private final Path mountPoint;
   private final boolean projectQuotas;
 
-  private LoopFilesystem(Path image, Path mountPoint, boolean projectQuotas) {
+  private LoopFilesystem(String type, Path image, Path mountPoint, boolean projectQuotas) {
+    this.type = type;
     this.image = image;
     this.mountPoint = mountPoint;
     this.projectQuotas = projectQuotas;
@@ -104,7 +108,7 @@ public final class LoopFilesystem implements AutoCloseable {
       mounted = true;
       // The mount holds the device from here on; autoclear frees it at the unmount.
       device.close();
-      return new LoopFilesystem(image, mountPoint, quotas);
+      return new LoopFilesystem(type, image, mountPoint, quotas);
     } catch (IOException | RuntimeException e) {
       undo(e, device, mounted ? mountPoint : null);
       if (mountPoint != null) {
@@ -156,6 +160,38 @@ public final class LoopFilesystem implements AutoCloseable {
   /** A directory on the filesystem named like {@code onOtherFs} (a test's {@code @TempDir}), made if missing. */
   public Path mirror(Path onOtherFs) throws IOException {
     return Files.createDirectories(mountPoint.resolve(onOtherFs.getFileName().toString()));
+  }
+
+  /**
+   * Cuts the power under the filesystem: shuts it down without flushing its log (xfs's and ext4's
+   * {@code FS_IOC_SHUTDOWN} with {@code NOLOGFLUSH}), so what was not yet in the on-disk log is
+   * lost. Every call on it fails with {@code EIO} from then on; {@link #remount} brings it back as a
+   * machine restarting would find it.
+   */
+  public void cutPower() throws IOException {
+    new FilesystemShutdown().shutDownWithoutLogFlush(mountPoint);
+  }
+
+  /**
+   * Unmounts and mounts the image again on the same mount point, through a new loop device: after
+   * {@link #cutPower}, the mount replays the log, as at boot after a power cut. Nothing else may be
+   * mounted below the mount point, and no process may hold a file on it: the unmount would fail
+   * with {@code EBUSY} (a lazy unmount would keep the old filesystem alive, and xfs refuses to
+   * mount a second copy of the same filesystem at once).
+   */
+  public void remount() throws IOException {
+    MountCalls mounts = new MountCalls();
+    mounts.umount(mountPoint, 0);
+    LoopDevice device = new LoopDevices().attach(image, false);
+    try {
+      if (!(projectQuotas && mountWithProjectQuotas(device, mountPoint, type))) {
+        mounts.mount(device.path().toString(), mountPoint, type, 0, null);
+      }
+    } catch (IOException | RuntimeException e) {
+      undo(e, device, null);
+      throw e;
+    }
+    device.close();
   }
 
   /** Unmounts (which frees the loop device) and deletes the mount point and the image. */

@@ -10,7 +10,8 @@ import java.nio.file.StandardCopyOption;
 
 /**
  * Copies an image's directory into an empty volume, once. Each step is persisted before the next
- * begins, so a crash never copies twice and never leaves half a copy counted as done:
+ * begins, and the files of a step are flushed before the next is recorded, so neither a crash
+ * nor a power cut copies twice or leaves half a copy counted as done:
  *
  * <ol>
  *   <li>{@code COPYING}: the copy goes into {@code _data/.strata-populate} (same filesystem as
@@ -37,6 +38,9 @@ final class Populator {
 
     /** Gives {@code target} the owner, mode, xattrs and times of {@code source}. */
     void copyAttributes(Path source, Path target) throws IOException;
+
+    /** Makes everything written on the filesystem holding {@code dir} durable (one {@code syncfs}). */
+    void sync(Path dir) throws IOException;
   }
 
   /** Reads and writes the populate step of one volume. */
@@ -82,6 +86,10 @@ final class Populator {
     progress.set(VolumeState.Populate.COPYING);
     Files.createDirectory(staging);
     copier.copyInto(source, staging);
+    // The copy reaches the disk before MOVING calls it whole: after a power cut MOVING only moves
+    // what is there and DONE never copies again, so an unflushed copy would stay in the volume
+    // for good as empty or zero-filled files.
+    copier.sync(staging);
     progress.set(VolumeState.Populate.MOVING);
     finish(data, staging, source, progress);
     return true;
@@ -116,6 +124,9 @@ final class Populator {
       // Removing the staging directory changes _data's mtime once more: put back the one applied.
       Files.delete(staging);
       Files.setLastModifiedTime(data, modified);
+      // The moves reach the disk before DONE: _data may be another filesystem than state.json
+      // (a volume's own device), whose journal does not order one before the other.
+      copier.sync(data);
     }
     progress.set(VolumeState.Populate.DONE);
   }

@@ -1,6 +1,7 @@
 package dev.strata.volume;
 
 import dev.strata.files.TreeCopy;
+import dev.strata.posix.FileSync;
 import dev.strata.posix.LoopDevice;
 import dev.strata.posix.LoopDevices;
 import java.io.IOException;
@@ -27,7 +28,13 @@ final class Wiring {
 
   static Populator.Copier copier(Path scratch) throws IOException {
     TreeCopy copy = TreeCopy.detect(scratch);
+    FileSync flush = new FileSync();
     return new Populator.Copier() {
+      @Override
+      public void sync(Path dir) throws IOException {
+        flush.syncFilesystem(dir);
+      }
+
       @Override
       public void copyInto(Path sourceDir, Path existingDir) throws IOException {
         copy.copyInto(sourceDir, existingDir);
