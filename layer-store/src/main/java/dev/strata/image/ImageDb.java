@@ -25,6 +25,7 @@ final class ImageDb {
   private static final System.Logger LOG = System.getLogger(ImageDb.class.getName());
 
   private static final String ADDING = "adding-";
+  private static final String REMOVING = "removing-";
 
   private final Path contentDir;
   private final TagFile tagFile;
@@ -97,44 +98,63 @@ final class ImageDb {
 
   /**
    * Records that the configs {@code ids} are about to be written with their tags: until {@link
-   * #endAdd}, a crash leaves this journal, and {@link #rollBackInterruptedAdds} deletes whichever of
-   * them no tag names, so a killed load never leaves an untagged image behind.
+   * #endChange}, a crash leaves this journal, and {@link #settleInterruptedChanges} deletes whichever
+   * of them no tag names, so a killed load never leaves an untagged image behind.
    */
   Path beginAdd(List<ImageId> ids) throws IOException {
-    Path journal = journalDir().resolve(ADDING + UUID.randomUUID());
-    StringBuilder lines = new StringBuilder();
-    ids.forEach(id -> lines.append(id).append('\n'));
-    AtomicFiles.writeString(journal, lines.toString());
-    return journal;
+    return beginChange(ADDING, ids);
   }
 
-  void endAdd(Path journal) throws IOException {
+  /**
+   * Records that the images {@code ids} are about to lose their tags and then their configs: a
+   * crash between the two leaves this journal, and {@link #settleInterruptedChanges} finishes the
+   * removal, so a killed rmi never leaves an untagged image behind either.
+   */
+  Path beginRemove(List<ImageId> ids) throws IOException {
+    return beginChange(REMOVING, ids);
+  }
+
+  void endChange(Path journal) throws IOException {
     AtomicFiles.delete(journal);
   }
 
-  /** Undoes the adds a crash interrupted; returns the configs deleted. */
-  List<ImageId> rollBackInterruptedAdds() throws IOException {
+  /**
+   * Settles the adds and removals a crash interrupted: a journalled config no tag names is deleted
+   * (the add is undone, the removal finished); one still tagged stays (the add had finished, the
+   * removal had not begun). Returns the configs deleted.
+   */
+  List<ImageId> settleInterruptedChanges() throws IOException {
     List<ImageId> deleted = new ArrayList<>();
     if (!Files.isDirectory(journalDir())) {
       return deleted;
     }
     Map<Reference, ImageId> tags = tagFile.read();
-    try (DirectoryStream<Path> journals = Files.newDirectoryStream(journalDir(), ADDING + "*")) {
-      for (Path journal : journals) {
-        for (String line : Files.readAllLines(journal)) {
-          if (line.isBlank()) {
-            continue;
+    for (String kind : List.of(ADDING, REMOVING)) {
+      try (DirectoryStream<Path> journals = Files.newDirectoryStream(journalDir(), kind + "*")) {
+        for (Path journal : journals) {
+          for (String line : Files.readAllLines(journal)) {
+            if (line.isBlank()) {
+              continue;
+            }
+            ImageId id = ImageId.parse(line.trim());
+            if (!tags.containsValue(id) && Files.exists(configPath(id))) {
+              deleteConfig(id);
+              deleted.add(id);
+            }
           }
-          ImageId id = ImageId.parse(line.trim());
-          if (!tags.containsValue(id) && Files.exists(configPath(id))) {
-            deleteConfig(id);
-            deleted.add(id);
-          }
+          AtomicFiles.delete(journal);
         }
-        AtomicFiles.delete(journal);
       }
     }
     return deleted;
+  }
+
+  private Path beginChange(String kind, List<ImageId> ids) throws IOException {
+    Path journal = journalDir().resolve(kind + UUID.randomUUID());
+    StringBuilder lines = new StringBuilder();
+    ids.forEach(id -> lines.append(id).append('\n'));
+    AtomicFiles.writeString(journal, lines.toString());
+    return journal;
   }
 
   private Path journalDir() {

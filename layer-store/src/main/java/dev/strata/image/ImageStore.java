@@ -79,9 +79,9 @@ public final class ImageStore implements AutoCloseable {
     layers.whenAlone(() -> {
       ImageDb.sweepStaging(store.tmpRoot);
       store.db.sweep();
-      List<ImageId> rolledBack = store.db.rollBackInterruptedAdds();
-      if (!rolledBack.isEmpty()) {
-        LOG.log(Level.INFO, "removed image(s) an interrupted load or commit left untagged: {0}", rolledBack);
+      List<ImageId> settled = store.db.settleInterruptedChanges();
+      if (!settled.isEmpty()) {
+        LOG.log(Level.INFO, "removed image(s) an interrupted load, commit or rmi left untagged: {0}", settled);
       }
       store.reload();
       store.dropStaleReferences();
@@ -243,12 +243,12 @@ public final class ImageStore implements AutoCloseable {
       if (!newTags.equals(tags)) {
         db.writeTags(newTags);
       }
-      db.endAdd(journal);
+      db.endChange(journal);
     } catch (IOException | RuntimeException e) {
       for (ImageId id : written) {
         undo(e, () -> db.deleteConfig(id));
       }
-      undo(e, () -> db.endAdd(journal));
+      undo(e, () -> db.endChange(journal));
       throw e;
     }
     images.putAll(added);
@@ -364,14 +364,26 @@ public final class ImageStore implements AutoCloseable {
 
   /** Untags and deletes the image's record; its top layer's reference is released by the caller. */
   private Removal delete(ImageId id, List<Reference> imageTags) throws IOException {
-    if (!imageTags.isEmpty()) {
+    ImageConfig image = images.get(id);
+    if (imageTags.isEmpty()) {
+      db.deleteConfig(id);
+    } else {
+      // Two writes: the journal lets a crash between them end as a whole removal, not an image
+      // left untagged.
+      Path journal = db.beginRemove(List.of(id));
       Map<Reference, ImageId> newTags = new TreeMap<>(tags);
       imageTags.forEach(newTags::remove);
-      db.writeTags(newTags);
+      try {
+        db.writeTags(newTags);
+      } catch (IOException | RuntimeException e) {
+        undo(e, () -> db.endChange(journal));
+        throw e;
+      }
       tags = newTags;
+      // A failure from here on leaves the journal: the next recovery finishes the removal.
+      db.deleteConfig(id);
+      db.endChange(journal);
     }
-    ImageConfig image = images.get(id);
-    db.deleteConfig(id);
     images.remove(id);
     return new Removal(new ImageRemoval(imageTags, List.of(id), List.of()), image.top());
   }

@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -282,6 +283,51 @@ class ImageStoreTest {
         try (var journals = Files.list(s.layers.metadataRoot().resolve("imagedb"))) {
           assertEquals(List.of(), journals.filter(p -> p.getFileName().toString().startsWith("adding-")).toList());
         }
+      }
+    }
+  }
+
+  @Test
+  void open_afterRmiKilledBetweenUntagAndDelete_finishesTheRemoval() throws Exception {
+    try (Stores s = Stores.open(tmp)) {
+      SampleImage kept = SampleImage.twoLayers();
+      register(s, kept);
+      s.images.add(kept.config(), List.of("kept"));
+      s.layers.release(ImageConfig.chainIds(diffIds(kept)).get(1));
+      SampleImage removed = SampleImage.of(List.of(SampleLayers.single("removed")), "removed");
+      register(s, removed);
+      s.images.add(removed.config(), List.of("removed", "also"));
+      s.layers.release(ImageConfig.chainIds(diffIds(removed)).get(0));
+      // A killed rmi: journal written, both tags gone from repositories.json, config still there.
+      ImageDb db = new ImageDb(s.layers.metadataRoot());
+      db.beginRemove(List.of(imageId(removed)));
+      db.writeTags(Map.of(Reference.parse("kept"), imageId(kept)));
+
+      try (Stores reopened = s.reopen()) {
+        assertEquals(List.of(imageId(kept)), reopened.images.images().stream().map(Image::id).toList(),
+            "the untagged image is gone, not left as <none>");
+        assertEquals(Set.copyOf(ImageConfig.chainIds(diffIds(kept))), Set.copyOf(reopened.chainIds()),
+            "its layer went with it");
+        try (var journals = Files.list(s.layers.metadataRoot().resolve("imagedb"))) {
+          assertEquals(List.of(), journals.filter(p -> p.getFileName().toString().startsWith("removing-")).toList());
+        }
+      }
+    }
+  }
+
+  @Test
+  void open_afterRmiKilledBeforeUntag_keepsTheImage() throws Exception {
+    try (Stores s = Stores.open(tmp)) {
+      SampleImage kept = SampleImage.twoLayers();
+      register(s, kept);
+      s.images.add(kept.config(), List.of("kept"));
+      s.layers.release(ImageConfig.chainIds(diffIds(kept)).get(1));
+      // A killed rmi that wrote its journal and nothing else.
+      new ImageDb(s.layers.metadataRoot()).beginRemove(List.of(imageId(kept)));
+
+      try (Stores reopened = s.reopen()) {
+        assertEquals(List.of(Reference.parse("kept")), reopened.images.images().get(0).tags());
+        assertEquals(2, reopened.chainIds().size(), "its layers stay: " + reopened.chainIds());
       }
     }
   }
