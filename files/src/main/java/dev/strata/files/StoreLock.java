@@ -84,14 +84,7 @@ public final class StoreLock implements AutoCloseable {
     threads.lock();
     if (threads.getHoldCount() == 1) {
       try {
-        LockFile f = LockFile.open(file);
-        try {
-          f.lock(true);
-        } catch (IOException | RuntimeException e) {
-          f.close();
-          throw e;
-        }
-        exclusive = f;
+        exclusive = LockFile.locked(file, true);
         refreshIfChanged();
       } catch (IOException | RuntimeException e) {
         releaseExclusive();
@@ -103,14 +96,7 @@ public final class StoreLock implements AutoCloseable {
 
   /** Waits until no one holds the lock exclusively, then holds it shared with other such holders. */
   public Hold shared() throws IOException {
-    LockFile f = LockFile.open(file);
-    try {
-      f.lock(false);
-    } catch (IOException | RuntimeException e) {
-      f.close();
-      throw e;
-    }
-    return f::close;
+    return LockFile.locked(file, false)::close;
   }
 
   /** The generation the last exclusive hold left; read without locking. */

@@ -34,14 +34,7 @@ public final class StoreUsers implements AutoCloseable {
    * another process recovers the store, then holds the file shared.
    */
   public static StoreUsers join(Path file) throws IOException {
-    LockFile f = LockFile.open(file);
-    try {
-      f.lock(false);
-    } catch (IOException | RuntimeException e) {
-      f.close();
-      throw e;
-    }
-    return new StoreUsers(f);
+    return new StoreUsers(LockFile.locked(file, false));
   }
 
   /**

@@ -263,10 +263,7 @@ class ImageStoreTest {
   @Test
   void open_afterLoadKilledBetweenConfigAndTag_removesTheUntaggedImageAndItsLayers() throws Exception {
     try (Stores s = Stores.open(tmp)) {
-      SampleImage kept = SampleImage.twoLayers();
-      register(s, kept);
-      s.images.add(kept.config(), List.of("kept"));
-      s.layers.release(ImageConfig.chainIds(diffIds(kept)).get(1));
+      SampleImage kept = added(s, SampleImage.twoLayers(), "kept");
       SampleImage killed = SampleImage.of(List.of(SampleLayers.single("killed")), "killed");
       // A killed load: layer registered, journal and config written, the top retained, no tag yet.
       s.layers.register(new ByteArrayInputStream(killed.layers().get(0)), Optional.empty(),
@@ -290,14 +287,9 @@ class ImageStoreTest {
   @Test
   void open_afterRmiKilledBetweenUntagAndDelete_finishesTheRemoval() throws Exception {
     try (Stores s = Stores.open(tmp)) {
-      SampleImage kept = SampleImage.twoLayers();
-      register(s, kept);
-      s.images.add(kept.config(), List.of("kept"));
-      s.layers.release(ImageConfig.chainIds(diffIds(kept)).get(1));
-      SampleImage removed = SampleImage.of(List.of(SampleLayers.single("removed")), "removed");
-      register(s, removed);
-      s.images.add(removed.config(), List.of("removed", "also"));
-      s.layers.release(ImageConfig.chainIds(diffIds(removed)).get(0));
+      SampleImage kept = added(s, SampleImage.twoLayers(), "kept");
+      SampleImage removed = added(s, SampleImage.of(List.of(SampleLayers.single("removed")), "removed"),
+          "removed", "also");
       // A killed rmi: journal written, both tags gone from repositories.json, config still there.
       ImageDb db = new ImageDb(s.layers.metadataRoot());
       db.beginRemove(List.of(imageId(removed)));
@@ -318,10 +310,7 @@ class ImageStoreTest {
   @Test
   void open_afterRmiKilledBeforeUntag_keepsTheImage() throws Exception {
     try (Stores s = Stores.open(tmp)) {
-      SampleImage kept = SampleImage.twoLayers();
-      register(s, kept);
-      s.images.add(kept.config(), List.of("kept"));
-      s.layers.release(ImageConfig.chainIds(diffIds(kept)).get(1));
+      SampleImage kept = added(s, SampleImage.twoLayers(), "kept");
       // A killed rmi that wrote its journal and nothing else.
       new ImageDb(s.layers.metadataRoot()).beginRemove(List.of(imageId(kept)));
 
@@ -335,10 +324,7 @@ class ImageStoreTest {
   @Test
   void open_afterLoadKilledBeforeItsImageWasAdded_removesTheLayersItHeld() throws Exception {
     try (Stores s = Stores.open(tmp)) {
-      SampleImage kept = SampleImage.twoLayers();
-      register(s, kept);
-      s.images.add(kept.config(), List.of("kept"));
-      s.layers.release(ImageConfig.chainIds(diffIds(kept)).get(1));
+      SampleImage kept = added(s, SampleImage.twoLayers(), "kept");
       SampleImage killed = SampleImage.of(List.of(SampleLayers.single("killed")), "killed");
       // A killed load: its layer registered with the load's reference, no image, no release.
       s.layers.register(new ByteArrayInputStream(killed.layers().get(0)), Optional.empty(),
@@ -384,6 +370,14 @@ class ImageStoreTest {
         assertEquals(List.of(), reopened.chainIds());
       }
     }
+  }
+
+  /** The image registered and added with {@code tags}, its top layer held by the image alone. */
+  private static SampleImage added(Stores s, SampleImage image, String... tags) throws Exception {
+    List<ChainId> chains = register(s, image);
+    s.images.add(image.config(), List.of(tags));
+    s.layers.release(chains.get(chains.size() - 1));
+    return image;
   }
 
   private static List<ChainId> register(Stores s, SampleImage image) throws Exception {

@@ -44,6 +44,18 @@ public final class LockFile implements AutoCloseable {
     return new LockFile(path, fd);
   }
 
+  /** Opens the lock file at {@code path} and waits for its lock, as {@link #lock} does. */
+  public static LockFile locked(Path path, boolean exclusive) throws PosixException {
+    LockFile f = open(path);
+    try {
+      f.lock(exclusive);
+    } catch (PosixException | RuntimeException e) {
+      f.close();
+      throw e;
+    }
+    return f;
+  }
+
   public Path path() {
     return path;
   }

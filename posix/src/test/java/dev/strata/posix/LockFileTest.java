@@ -46,6 +46,19 @@ class LockFileTest {
   }
 
   @Test
+  void locked_holdsTheLockUntilClosed() throws IOException {
+    Path p = dir.resolve("lock");
+    try (LockFile probe = LockFile.open(p)) {
+      try (LockFile held = LockFile.locked(p, false)) {
+        assertTrue(probe.tryLock(false), "shared with another shared holder");
+        probe.unlock();
+        assertFalse(probe.tryLock(true), "a shared hold excludes an exclusive one");
+      }
+      assertTrue(probe.tryLock(true), "closing released it");
+    }
+  }
+
+  @Test
   void lock_fileDeletedWhileWaiting_locksTheFileNowAtThePath() throws Exception {
     Path p = dir.resolve("lock");
     try (LockFile holder = LockFile.open(p); LockFile waiter = LockFile.open(p)) {
