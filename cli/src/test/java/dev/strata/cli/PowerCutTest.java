@@ -37,10 +37,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 class PowerCutTest {
 
   /**
-   * Per place and operation (32 pairs): in CI 3 (96 cuts), the first after the operation finished
+   * Per place and operation (32 pairs): in CI 4 (128 cuts, about 70 inside the operation), the first after the operation finished
    * (it measures the operation), the others at random moments; 32 in a soak (1,024).
    */
-  private static final int TRIALS = Integer.getInteger("strata.powercut.trials", Boolean.getBoolean("strata.soak") ? 32 : 3);
+  private static final int TRIALS = Integer.getInteger("strata.powercut.trials", Boolean.getBoolean("strata.soak") ? 32 : 4);
   private static final long SEED = Long.getLong("strata.crash.seed", System.nanoTime());
   private static final String PLACES = System.getProperty("strata.powercut.places",
       "xfs/vfs,xfs/overlay2,ext4/vfs,ext4/overlay2");
