@@ -13,7 +13,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * within a thread; shared holds wait only for an exclusive one. A process that dies drops its holds
  * with its files, so a crash never leaves the store locked.
  *
- * <p>The file also carries a <b>generation</b>, raised by every exclusive hold as it ends. A
+ * <p>The file also carries a <b>generation</b>, raised as it ends by every exclusive hold that
+ * may have changed something (not by {@link #reading} holds alone). A
  * process that caches what the lock guards registers how to drop those caches ({@link #onChange});
  * they are dropped when an exclusive hold begins, or {@link #refreshIfChanged} is called, and the
  * generation differs from the one this lock last saw, that is when another process (or another
@@ -45,6 +46,8 @@ public final class StoreLock implements AutoCloseable {
   private final List<Reload> reloads = new CopyOnWriteArrayList<>();
   /** The generation after this lock's last exclusive hold or reload. */
   private volatile long seen;
+  /** Whether the current exclusive hold, or one nested in it, came from {@link #exclusive}. */
+  private boolean writing;
 
   private StoreLock(Path file, LockFile reader) throws IOException {
     this.file = file;
@@ -81,6 +84,18 @@ public final class StoreLock implements AutoCloseable {
 
   /** Waits until no other thread or process holds the lock, then holds it alone. */
   public Hold exclusive() throws IOException {
+    return hold(true);
+  }
+
+  /**
+   * Holds the lock alone, as {@link #exclusive} does, to read what it guards: a hold that only
+   * read leaves the generation as it was, so other processes keep their caches.
+   */
+  public Hold reading() throws IOException {
+    return hold(false);
+  }
+
+  private Hold hold(boolean writes) throws IOException {
     threads.lock();
     if (threads.getHoldCount() == 1) {
       try {
@@ -91,6 +106,7 @@ public final class StoreLock implements AutoCloseable {
         throw e;
       }
     }
+    writing |= writes;
     return this::releaseExclusive;
   }
 
@@ -109,11 +125,15 @@ public final class StoreLock implements AutoCloseable {
       if (threads.getHoldCount() == 1 && exclusive != null) {
         LockFile f = exclusive;
         exclusive = null;
+        boolean wrote = writing;
+        writing = false;
         try {
-          long next = f.readCounter() + 1;
-          f.writeCounter(next);
-          // Held alone until now: nobody else moved it between the reload and this write.
-          seen = next;
+          if (wrote) {
+            long next = f.readCounter() + 1;
+            f.writeCounter(next);
+            // Held alone until now: nobody else moved it between the reload and this write.
+            seen = next;
+          }
         } finally {
           f.close();
         }

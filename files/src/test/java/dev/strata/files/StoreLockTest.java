@@ -44,6 +44,27 @@ class StoreLockTest {
   }
 
   @Test
+  void generation_staysForReadingHolds_risesWhenAWriteNestsInOne() throws IOException {
+    try (StoreLock lock = StoreLock.at(dir.resolve("lock")); LockFile other = LockFile.open(dir.resolve("lock"))) {
+      try (StoreLock.Hold r = lock.reading()) {
+        assertFalse(other.tryLock(false), "a reading hold excludes other holders, as an exclusive one does");
+      }
+      assertEquals(0, lock.generation(), "a hold that only read changed nothing");
+      try (StoreLock.Hold r = lock.reading()) {
+        try (StoreLock.Hold w = lock.exclusive()) {
+          assertEquals(0, lock.generation());
+        }
+        assertEquals(0, lock.generation(), "raised as the outer hold ends");
+      }
+      assertEquals(1, lock.generation());
+      try (StoreLock.Hold r = lock.reading()) {
+        assertEquals(1, lock.generation());
+      }
+      assertEquals(1, lock.generation(), "the write of the last hold is not carried into the next");
+    }
+  }
+
+  @Test
   void generation_raisedByAnotherInstance_isSeenHere() throws IOException {
     Path file = dir.resolve("lock");
     try (StoreLock here = StoreLock.at(file); StoreLock there = StoreLock.at(file)) {

@@ -238,7 +238,7 @@ public final class VolumeStore implements AutoCloseable {
       return Optional.empty();
     }
     // Under the lock: a remove running meanwhile would otherwise take files away mid-read.
-    try (StoreLock.Hold held = lock.exclusive()) {
+    try (StoreLock.Hold held = lock.reading()) {
       if (!files.exists(name)) {
         return Optional.empty();
       }
@@ -254,7 +254,7 @@ public final class VolumeStore implements AutoCloseable {
   public List<Volume> list(VolumeFilter filter) throws IOException {
     checkOpen();
     List<Volume> found = new ArrayList<>();
-    try (StoreLock.Hold held = lock.exclusive()) {
+    try (StoreLock.Hold held = lock.reading()) {
       for (String name : files.names()) {
         Optional<Volume> v = find(name);
         if (v.isPresent() && filter.matches(v.get())) {
@@ -276,6 +276,11 @@ public final class VolumeStore implements AutoCloseable {
    */
   public void remove(String name, boolean force) throws IOException {
     checkOpen();
+    if (force && find(name).isEmpty()) {
+      // Nothing to do, and no exclusive hold either: that would move the store's generation and
+      // make every other process reload for a change that did not happen.
+      return;
+    }
     try (StoreLock.Hold held = lock.exclusive()) {
       Optional<Volume> found = find(name);
       if (found.isEmpty()) {
