@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.strata.files.MountTable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -67,6 +68,33 @@ class ContainerFlowTest {
     assertEquals(diffIds(root), diffIds(fresh));
     assertEquals(3, diffIds(fresh).size());
     assertEquals(AppImage.image().diffIds().get(1), diffIds(fresh).get(1));
+  }
+
+  /**
+   * A container's root stays mounted for as long as it is counted, whatever runs meanwhile: the
+   * commands after {@code mount} find themselves alone on the root, and sweep, yet leave the root in
+   * place while something uses it (a running container, here an open file), mounted once.
+   */
+  @Test
+  void mountedRootInUse_staysInPlaceThroughLaterCommandsAndCheck() throws Exception {
+    ListedRoot s = new ListedRoot("overlay2", tmp.resolve("root"));
+    s.ok("load", "-i", AppImage.dockerArchive(tmp.resolve("app.tar")).toString());
+    s.ok("create", "--name", "c1", AppImage.TAG);
+    Path rootfs = Path.of(s.ok("mount", "c1").lastLine());
+    Files.writeString(rootfs.resolve("in-use"), "open while other commands run\n");
+
+    try (var inUse = Files.newByteChannel(rootfs.resolve("in-use"))) {
+      s.ok("ps");
+      s.ok("images");
+      ListedRoot.Check check = s.check(false);
+      assertEquals(0, check.exit(), check.output());
+      assertEquals(List.of(), check.kinds(), check.output());
+      assertEquals(1, s.mounts("c1"));
+      assertEquals(List.of(rootfs), MountTable.self().mountPointsUnder(s.root()), "the same root, mounted once");
+    }
+    s.ok("umount", "c1");
+    assertEquals(List.of(), MountTable.self().mountPointsUnder(s.root()));
+    s.ok("rm", "c1");
   }
 
   @Test

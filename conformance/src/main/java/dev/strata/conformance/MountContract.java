@@ -86,6 +86,67 @@ public interface MountContract extends DriverContract {
     }
   }
 
+  /**
+   * An open that sweeps (no other process about) keeps a view that is still counted, as a
+   * container's {@code strata mount} leaves it for the container running there: the same view,
+   * mounted once, in use meanwhile, and its count kept.
+   */
+  @Test
+  default void reopen_countedViewInUse_staysMountedAndCounted() throws IOException {
+    writable("rw", null);
+    Path view = driver().mount(id("rw"));
+    Files.writeString(view.resolve("f"), "kept");
+    // An open file keeps a real view busy: unmounting it would fail, or with a lazy unmount leave
+    // two mounts of one upper directory.
+    try (var busy = Files.newByteChannel(view.resolve("f"))) {
+      GraphDriver again = reopen();
+
+      assertEquals(1, again.mountCount(id("rw")), "the count outlives the driver that took it");
+      assertEquals(view, again.mount(id("rw")));
+      assertEquals("kept", Files.readString(view.resolve("f")));
+      if (declares(Capability.REAL_MOUNTS)) {
+        assertEquals(List.of(view), MountTable.self().mountPointsUnder(home()), "one mount, left in place");
+      }
+      again.unmount(id("rw"));
+    }
+    driver().unmount(id("rw"));
+    assertEquals(0, driver().mountCount(id("rw")));
+  }
+
+  /**
+   * An open that sweeps settles views against counts: a counted view no longer mounted (a reboot or
+   * a power cut took it) loses its count, and a mount where no count is (a process died between
+   * mounting and counting) goes. Where views are plain directories there is nothing to lose, and
+   * the count stays.
+   */
+  @Test
+  default void reopen_viewsAndCountsApart_areSettled() throws IOException {
+    writable("lost", null);
+    writable("stray", null);
+    Path lost = driver().mount(id("lost"));
+    Path stray = driver().mount(id("stray"));
+    driver().unmount(id("stray"));
+    boolean real = declares(Capability.REAL_MOUNTS);
+    if (real) {
+      Mounter.system().unmount(lost);
+      // A driver may remove an unmounted view's directory.
+      Files.createDirectories(stray);
+      Mounter.system().mount(new Mount("tmpfs", "stray", stray, List.of()));
+    }
+
+    GraphDriver again = reopen();
+
+    assertEquals(real ? 0 : 1, again.mountCount(id("lost")));
+    assertEquals(0, again.mountCount(id("stray")));
+    assertEquals(List.of(), MountTable.self().mountPointsUnder(home()), "nothing stays mounted");
+    assertEquals(lost, again.mount(id("lost")), "the layer mounts again");
+    if (!real) {
+      again.unmount(id("lost"));
+    }
+    again.unmount(id("lost"));
+    assertEquals(0, again.mountCount(id("lost")));
+  }
+
   /** A driver opened while another works in the home reads the layers the other made or removed. */
   @Test
   default void refresh_layersMadeAndRemovedByASecondDriver_areSeen() throws IOException {

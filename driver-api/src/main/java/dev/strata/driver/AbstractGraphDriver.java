@@ -8,6 +8,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -28,8 +30,6 @@ import java.util.Set;
  * mounted by the first reference taken anywhere and unmounted by the last one dropped. The table
  * is this process's reading of the layers on disk; {@link #refresh} reads it again after another
  * process created or removed layers (the layer store does so whenever its records changed).
- *
- * <ul>
  *
  * <ul>
  *   <li><b>create</b>: the id is reserved under the lock (duplicate, missing parent and depth are
@@ -103,8 +103,9 @@ public abstract class AbstractGraphDriver implements GraphDriver {
 
   /**
    * @param layers reads the layers on disk
-   * @param swept true when the provider has just swept the home (every view a previous process
-   *     left is unmounted), so that every mount count starts again from zero
+   * @param swept true when the provider has just swept the home, no other process having it open:
+   *     the counts of layers that are gone are forgotten (a driver whose views are real mounts
+   *     also calls {@link #settleViews})
    */
   protected AbstractGraphDriver(Traits traits, LayerSource layers, boolean swept) throws IOException {
     this.traits = Objects.requireNonNull(traits, "traits");
@@ -112,7 +113,41 @@ public abstract class AbstractGraphDriver implements GraphDriver {
     this.table = new LayerTable(traits.name(), traits.home(), traits.maxDepth(), layers.read());
     this.counts = new MountCounts(traits.home());
     if (swept) {
-      counts.reset();
+      counts.forgetUnless(table::contains);
+    }
+  }
+
+  /** Unmounts a mount point a sweep found no count for. */
+  @FunctionalInterface
+  protected interface Unmounter {
+    void unmount(Path point) throws IOException;
+  }
+
+  /**
+   * Settles the views a sweeping open found mounted under the home ({@code mounted}), for a driver
+   * whose views are real mounts; it calls this from its constructor, once {@link #view} works. A
+   * counted layer's view stays mounted: whoever counted it (a container's {@code strata mount}) may
+   * be using it, a running container say, and unmounting it under them would be wrong. Any other
+   * mount point is unmounted through {@code unmounter}, and a count whose view is no longer
+   * mounted (a reboot or a power cut took it) is forgotten, so counts and mounts agree again.
+   */
+  protected final void settleViews(List<Path> mounted, Unmounter unmounter) throws IOException {
+    synchronized (lock) {
+      Map<Path, LayerId> byView = new HashMap<>();
+      for (LayerId id : table.ids()) {
+        byView.put(view(table.require(id)), id);
+      }
+      Set<LayerId> kept = new HashSet<>();
+      // A view mounted twice keeps one mount: unmounting a path takes the mount on top.
+      for (Path point : mounted) {
+        LayerId id = byView.get(point);
+        if (id != null && counts.count(id) > 0 && kept.add(id)) {
+          continue;
+        }
+        LOG.log(System.Logger.Level.INFO, "unmounting {0}: no live mount reference holds it", point);
+        unmounter.unmount(point);
+      }
+      counts.forgetUnless(kept::contains);
     }
   }
 

@@ -9,6 +9,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.function.Predicate;
 
 /**
  * Mount reference counts, {@link AbstractGraphDriver}'s, shared by every process that opens the
@@ -17,9 +18,10 @@ import java.nio.file.Path;
  * the last {@link #release} undoes it; a failed mount or unmount leaves the count as it was, and a
  * count never goes below zero.
  *
- * <p>A process that dies holding references leaves them counted (and the view mounted) until the
- * next open that sweeps the home ({@link #reset}), which only runs when no other process has it
- * open; nothing is unmounted under a live process meanwhile.
+ * <p>A process that exits holding references leaves them counted and the view mounted: a {@code
+ * strata mount} does so on purpose. An open that sweeps the home (only when no other process has it
+ * open) forgets the counts of layers that are gone or whose view was unmounted behind the counts'
+ * back ({@link #forgetUnless}); the layer store then brings each count to what its records hold.
  */
 final class MountCounts {
 
@@ -37,8 +39,7 @@ final class MountCounts {
   /** Adds a reference, running {@code onFirst} when there was none; returns the new count. */
   int acquire(LayerId id, Action onFirst) throws IOException {
     Files.createDirectories(dir);
-    try (LockFile f = LockFile.open(file(id))) {
-      f.lock(true);
+    try (LockFile f = LockFile.locked(file(id), true)) {
       long current = f.readCounter();
       if (current == 0) {
         onFirst.run();
@@ -57,8 +58,7 @@ final class MountCounts {
     if (!Files.exists(file(id))) {
       throw notMounted(id);
     }
-    try (LockFile f = LockFile.open(file(id))) {
-      f.lock(true);
+    try (LockFile f = LockFile.locked(file(id), true)) {
       long current = f.readCounter();
       if (current == 0) {
         // Released by another holder meanwhile (its file was deleted, this one just made anew).
@@ -92,19 +92,35 @@ final class MountCounts {
     Files.deleteIfExists(file(id));
   }
 
-  /** Forgets every count: the home was just swept, and no view is mounted any more. */
-  void reset() throws IOException {
+  /**
+   * Forgets the count of every layer {@code keep} refuses: the home was just swept with no other
+   * process using it, and those layers are gone or their views are no longer mounted.
+   */
+  void forgetUnless(Predicate<LayerId> keep) throws IOException {
     if (!Files.isDirectory(dir)) {
       return;
     }
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
       for (Path f : files) {
+        LayerId id = idOf(f);
+        if (id != null && keep.test(id)) {
+          continue;
+        }
         try {
           Files.delete(f);
         } catch (NoSuchFileException gone) {
           // Deleted meanwhile: the count is gone either way.
         }
       }
+    }
+  }
+
+  /** The layer a count file is for; a name no layer could have stands for none (it is forgotten). */
+  private static LayerId idOf(Path file) {
+    try {
+      return LayerId.of(file.getFileName().toString());
+    } catch (IllegalArgumentException notALayer) {
+      return null;
     }
   }
 

@@ -57,13 +57,14 @@ class MountCountsTest {
   }
 
   @Test
-  void reset_afterASweep_forgetsEveryCount() throws IOException {
+  void forgetUnless_afterASweep_keepsOnlyTheCountsItIsToldTo() throws IOException {
+    refs.acquire(id, () -> {});
     refs.acquire(id, () -> {});
     refs.acquire(LayerId.of("other"), () -> {});
 
-    refs.reset();
+    refs.forgetUnless(id::equals);
 
-    assertEquals(0, refs.count(id));
+    assertEquals(2, refs.count(id), "kept whole");
     assertEquals(0, refs.count(LayerId.of("other")));
   }
 

@@ -84,8 +84,8 @@ public final class LayerStore implements AutoCloseable {
   /**
    * Opens the store without its own crash recovery: {@code tmp/} and driver layers that no layer
    * or container names stay where a crash left them, for {@link LayerAudit} to report (and, asked
-   * to, remove). Counted container mounts are restored as by {@link #open}. The driver still sweeps
-   * its own home when it opens (stale views, half-built layers). The caller must have the root to
+   * to, remove). Mount counts are settled against the records as by {@link #open}. The driver
+   * still sweeps its own home when it opens (stray mounts, half-built layers). The caller must have the root to
    * itself, no other process using it, as {@code strata check} makes sure ({@link #auditAlone}).
    */
   public static LayerStore openForAudit(LayerStoreConfig config) throws IOException {
@@ -137,7 +137,7 @@ public final class LayerStore implements AutoCloseable {
         new StoreRecovery(state.db(), state.driver(), state.tmp()).run();
       }
       LayerStore store = new LayerStore(state);
-      store.writeLayers.restoreMounts();
+      store.writeLayers.settleMounts();
       return store;
     } catch (IOException | RuntimeException e) {
       state.driver().close();

@@ -6,15 +6,16 @@ import dev.strata.driver.LayerId;
 import dev.strata.driver.error.AlreadyExistsException;
 import dev.strata.driver.error.FailedPreconditionException;
 import dev.strata.driver.error.InvalidArgumentException;
-import dev.strata.files.StoreLock;
 import dev.strata.driver.error.NotFoundException;
 import dev.strata.driver.error.OutOfSpace;
+import dev.strata.files.StoreLock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -253,19 +254,29 @@ public final class WriteLayers {
   }
 
   /**
-   * Called on open, after the driver swept every mount a previous process left: mounts again each
-   * container whose persisted count says it is mounted, so the driver's counts equal the record.
+   * Called on an open with no other process about, after the driver settled its views: brings each
+   * layer's driver mount count to what the records hold, that is a container's persisted count for
+   * its write layer and none for any other layer. It mounts again what a reboot or a power cut
+   * took, and drops what a process that died kept mounted for itself (a diff's or a create's
+   * mount, or a reference it took before it could count it in the record). Views already counted
+   * stay mounted as they are, in use or not.
    */
-  void restoreMounts() throws IOException {
+  void settleMounts() throws IOException {
+    Map<LayerId, Integer> recorded = new HashMap<>();
     for (String name : db.listMounts()) {
-      int count = db.mountCount(name);
       Optional<WriteLayer> w = db.readMount(name);
-      if (w.isEmpty() || count == 0) {
-        continue;
+      if (w.isPresent()) {
+        recorded.put(LayerId.of(w.get().mountId()), db.mountCount(name));
       }
-      LayerId id = LayerId.of(w.get().mountId());
-      for (int i = driver.mountCount(id); i < count; i++) {
+    }
+    for (LayerId id : driver.layers()) {
+      int want = recorded.getOrDefault(id, 0);
+      int have = driver.mountCount(id);
+      for (; have < want; have++) {
         driver.mount(id);
+      }
+      for (; have > want; have--) {
+        driver.unmount(id);
       }
     }
   }

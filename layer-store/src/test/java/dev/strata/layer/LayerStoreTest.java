@@ -8,6 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strata.driver.Change;
 import dev.strata.driver.Digest;
+import dev.strata.driver.DriverConfig;
+import dev.strata.driver.GraphDriver;
+import dev.strata.driver.GraphDrivers;
+import dev.strata.driver.LayerId;
 import dev.strata.driver.error.AlreadyExistsException;
 import dev.strata.driver.error.CorruptException;
 import dev.strata.driver.error.FailedPreconditionException;
@@ -259,6 +263,38 @@ class LayerStoreTest {
     assertEquals(2, store.references(l1.chainId()));
     assertEquals(Optional.of(l1.chainId()), store.writeLayers().get("c1").orElseThrow().parent());
     assertEquals(List.of(), store.writeLayers().changes("c1"));
+  }
+
+  /**
+   * Processes that died between taking a driver mount reference and counting it in the records (or
+   * while they held a mount of their own) leave driver counts the records do not hold; an open with
+   * no other process about brings them back to the records.
+   */
+  @Test
+  void open_afterProcessesDiedHoldingMounts_settlesDriverCountsToTheRecords() throws Exception {
+    Layer l1 = register(base(), Optional.empty());
+    store.writeLayers().create("c1", Optional.of(l1.chainId()), InitHook.dockerLike(), Map.of());
+    store.writeLayers().create("c2", Optional.of(l1.chainId()), InitHook.dockerLike(), Map.of());
+    store.writeLayers().mount("c1");
+    LayerId c1 = LayerId.of(store.writeLayers().get("c1").orElseThrow().mountId());
+    LayerId c2 = LayerId.of(store.writeLayers().get("c2").orElseThrow().mountId());
+    store.close();
+    DriverConfig alongside = DriverConfig.of(root.resolve("vfs")).withSweep(false);
+    try (GraphDriver died = new GraphDrivers().open("vfs", alongside)) {
+      died.mount(c1);
+      died.mount(c1);
+      died.mount(c2);
+    }
+
+    store = LayerStore.open(LayerStoreConfig.of(root, "vfs"));
+
+    try (GraphDriver driver = new GraphDrivers().open("vfs", alongside)) {
+      assertEquals(1, driver.mountCount(c1), "c1's record counts one mount");
+      assertEquals(0, driver.mountCount(c2), "nothing counts c2 as mounted");
+    }
+    assertEquals(1, store.writeLayers().mountCount("c1"));
+    store.writeLayers().unmount("c1");
+    store.writeLayers().remove("c2");
   }
 
   @Test

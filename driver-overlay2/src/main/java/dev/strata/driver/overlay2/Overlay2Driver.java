@@ -7,6 +7,7 @@ import dev.strata.driver.LayerId;
 import dev.strata.driver.LayerInfo;
 import dev.strata.driver.Mount;
 import dev.strata.driver.Usage;
+import dev.strata.files.MountTable;
 import dev.strata.files.ProjectQuotas;
 import dev.strata.tar.ApplyOptions;
 import dev.strata.tar.DeletingWhiteouts;
@@ -44,6 +45,9 @@ final class Overlay2Driver extends AbstractGraphDriver {
     this.views = views;
     this.quotas = quotas;
     this.upperDiffer = new UpperDirDiffer(settings.features().xattrPrefix());
+    if (swept) {
+      settleViews(MountTable.self().mountPointsUnder(home.root()), views::unmount);
+    }
   }
 
   @Override

@@ -15,8 +15,8 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Cleans up what an interrupted process left before the driver uses its home: views still mounted
- * at {@code <id>/merged} (nobody holds a reference to them any more), half-built layers in {@code
+ * Cleans up what an interrupted process left before the driver uses its home: mounts other than
+ * layers' views (those {@link Overlay2Driver} settles against their counts), half-built layers in {@code
  * .staging/}, half-deleted ones in {@code .trash/}, directories without a layer record, short links
  * whose layer is gone, and layers whose short link is missing (a crash between the rename and the
  * link), which get it back.
@@ -38,9 +38,13 @@ final class Sweeper {
   }
 
   void sweep() throws IOException {
+    // A layer's view may be counted as mounted and in use (Overlay2Driver settles those); any other
+    // mount point in here is a leftover, and must go before the directories holding it do.
     for (Path point : mountTable.mountPointsUnder(home.root())) {
-      LOG.log(System.Logger.Level.INFO, "unmounting stale overlay2 view {0}", point);
-      mounter.unmount(point);
+      if (!isLayerView(point)) {
+        LOG.log(System.Logger.Level.INFO, "unmounting stale overlay2 mount {0}", point);
+        mounter.unmount(point);
+      }
     }
     emptyDir(home.staging());
     emptyDir(home.trash());
@@ -82,5 +86,12 @@ final class Sweeper {
         }
       }
     }
+  }
+
+  /** {@code <home>/<id>/merged} of a layer with a record. */
+  private boolean isLayerView(Path point) {
+    Path dir = point.getParent();
+    return point.getFileName().toString().equals("merged") && dir != null && home.root().equals(dir.getParent())
+        && Files.exists(dir.resolve(LayerFiles.PROPERTIES));
   }
 }

@@ -9,15 +9,19 @@ import dev.strata.driver.LayerInfo;
 import dev.strata.driver.Mounter;
 import dev.strata.driver.Usage;
 import dev.strata.driver.error.UnsupportedException;
+import dev.strata.files.MountTable;
 import dev.strata.tar.ApplyOptions;
 import dev.strata.tar.DeletingWhiteouts;
 import dev.strata.tar.LayerApplier;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Every layer a full copy of its parent in {@code dir/<id>} ({@link LayerDirectories}). A view is
@@ -33,6 +37,8 @@ final class VfsDriver extends AbstractTreeDriver {
   static final int MAX_DEPTH = 500;
 
   /** What the provider found at open. */
+  private static final System.Logger LOG = System.getLogger(VfsDriver.class.getName());
+
   record Settings(String copyLabel, boolean bind, Mounter mounter, ApplyOptions applyOptions) {}
 
   private final Settings settings;
@@ -43,6 +49,27 @@ final class VfsDriver extends AbstractTreeDriver {
     super(traits, directories, swept);
     this.settings = settings;
     this.diskUsage = diskUsage;
+    if (swept && settings.bind()) {
+      settleViews(MountTable.self().mountPointsUnder(home()), settings.mounter()::unmount);
+      removeUnmountedViewDirs();
+    }
+  }
+
+  /** {@code mnt/} entries left without a mount: rmdir only, as a view directory is empty when unmounted. */
+  private void removeUnmountedViewDirs() throws IOException {
+    Path mnt = home().resolve("mnt");
+    Set<Path> mounted = Set.copyOf(MountTable.self().mountPointsUnder(mnt));
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(mnt)) {
+      for (Path entry : entries) {
+        if (!mounted.contains(entry)) {
+          try {
+            Files.delete(entry);
+          } catch (DirectoryNotEmptyException notAView) {
+            LOG.log(System.Logger.Level.WARNING, "leaving {0}: not empty, so not a view vfs left", entry);
+          }
+        }
+      }
+    }
   }
 
   @Override

@@ -10,14 +10,12 @@ import dev.strata.driver.LayerDirectories;
 import dev.strata.driver.ProbeResult;
 import dev.strata.driver.error.InvalidArgumentException;
 import dev.strata.files.CopyMethod;
-import dev.strata.files.FileTrees;
 import dev.strata.files.MountTable;
 import dev.strata.files.TreeCopy;
 import dev.strata.posix.FileNodes;
 import dev.strata.tar.ApplyOptions;
 import dev.strata.tar.LayerDiffer;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -64,9 +62,9 @@ public final class VfsDriverProvider implements GraphDriverProvider {
     }
     boolean bind = config.booleanOption(BIND_OPTION, false);
     Path home = config.home();
-    Path mnt = Files.createDirectories(home.resolve("mnt"));
-    if (config.sweep()) {
-      sweepViews(home, mnt, config);
+    Files.createDirectories(home.resolve("mnt"));
+    if (config.sweep() && !bind) {
+      sweepMounts(home, config);
     }
     TreeCopy copier = TreeCopy.detect(home);
     LayerDirectories directories = LayerDirectories.open(NAME, home, "dir", new CopiedTrees(copier), config.sweep());
@@ -88,17 +86,14 @@ public final class VfsDriverProvider implements GraphDriverProvider {
     return new VfsDriver(traits, directories, config.sweep(), settings, new DiskUsage());
   }
 
-  /** Views a previous process left mounted: nobody holds a reference to them any more. */
-  private static void sweepViews(Path home, Path mnt, DriverConfig config) throws IOException {
+  /**
+   * Without bind views nothing of vfs's is mounted, so whatever is (left by a run with them) goes.
+   * With them, {@link VfsDriver} keeps the counted views.
+   */
+  private static void sweepMounts(Path home, DriverConfig config) throws IOException {
     for (Path point : MountTable.self().mountPointsUnder(home)) {
       LOG.log(System.Logger.Level.INFO, "unmounting stale vfs view {0}", point);
       config.mounter().unmount(point);
-    }
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(mnt)) {
-      for (Path entry : entries) {
-        LOG.log(System.Logger.Level.INFO, "removing leftover {0}", entry);
-        FileTrees.delete(entry);
-      }
     }
   }
 }
