@@ -133,11 +133,13 @@ public final class LayerStore implements AutoCloseable {
       throws IOException {
     LayerStoreState state = LayerStoreState.open(config, syncer, recover, locks, true);
     try {
+      LayerStore store = new LayerStore(state);
+      // Counts first: a layer a dead process built and mounted (a create's init layer) is still
+      // counted, and a driver refuses to remove a mounted layer.
+      store.writeLayers.settleMounts();
       if (recover) {
         new StoreRecovery(state.db(), state.driver(), state.tmp()).run();
       }
-      LayerStore store = new LayerStore(state);
-      store.writeLayers.settleMounts();
       return store;
     } catch (IOException | RuntimeException e) {
       state.driver().close();

@@ -298,6 +298,23 @@ class LayerStoreTest {
   }
 
   @Test
+  void open_afterAProcessDiedWithAnOrphanLayerMounted_removesIt() throws Exception {
+    Layer l1 = register(base(), Optional.empty());
+    store.close();
+    // A create killed while its init layer was mounted: a driver layer no record names, counted.
+    try (GraphDriver died = new GraphDrivers().open("vfs", DriverConfig.of(root.resolve("vfs")).withSweep(false))) {
+      died.createWritable(LayerId.of("orphan-init"), Optional.empty(), Map.of());
+      died.mount(LayerId.of("orphan-init"));
+    }
+    assertEquals(2, driverLayers());
+
+    store = LayerStore.open(LayerStoreConfig.of(root, "vfs"));
+
+    assertEquals(1, driverLayers(), "the orphan went, mounted as it was");
+    assertEquals(List.of(l1), store.layers());
+  }
+
+  @Test
   void open_withLeftovers_sweepsThem() throws Exception {
     Layer l1 = register(base(), Optional.empty());
     store.close();
