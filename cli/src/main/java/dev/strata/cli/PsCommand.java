@@ -1,6 +1,7 @@
 package dev.strata.cli;
 
 import dev.strata.container.Container;
+import dev.strata.driver.error.NotFoundException;
 import dev.strata.image.Image;
 import dev.strata.image.ImageId;
 import java.time.Instant;
@@ -31,6 +32,12 @@ final class PsCommand implements Callable<Integer> {
     List<Map<String, Object>> rows = new ArrayList<>();
     try (Stores stores = top.openStores()) {
       for (Container c : stores.containers.list()) {
+        int mounts;
+        try {
+          mounts = stores.containers.mountCount(c);
+        } catch (NotFoundException removed) {
+          continue; // by another process, after the listing
+        }
         Optional<ImageId> id = c.image();
         Optional<Image> image = id.isPresent() ? stores.images.find(id.get().toString()) : Optional.empty();
         Map<String, Object> row = new LinkedHashMap<>();
@@ -39,7 +46,7 @@ final class PsCommand implements Callable<Integer> {
         row.put("image_id", id.map(i -> json ? i.toString() : i.shortId()).orElse("<unknown>")
             + (id.isPresent() && image.isEmpty() && !json ? " (removed)" : ""));
         row.put("created", json ? c.created().toString() : Ages.ago(c.created(), now));
-        row.put("mounts", stores.containers.mountCount(c));
+        row.put("mounts", mounts);
         rows.add(row);
       }
     }

@@ -209,7 +209,11 @@ public final class ContainerStore {
   public List<Container> list() throws IOException {
     List<Container> all = new ArrayList<>();
     for (WriteLayer w : writeLayers.list()) {
-      all.add(get(w.container()));
+      try {
+        all.add(get(w.container()));
+      } catch (NotFoundException removed) {
+        // Another process removed it after the listing.
+      }
     }
     all.sort((a, b) -> a.name().compareTo(b.name()));
     return all;

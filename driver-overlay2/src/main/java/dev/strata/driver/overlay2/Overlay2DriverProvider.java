@@ -20,6 +20,7 @@ import dev.strata.posix.Xattrs;
 import dev.strata.tar.LayerDiffer;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Optional;
@@ -156,7 +157,11 @@ public final class Overlay2DriverProvider implements GraphDriverProvider {
   private static int lastProjectId(OverlayHome home, ProjectQuotas.Support quota) throws IOException {
     int last = quota.quotas().map(ProjectQuotas::baseId).orElse(ProjectQuotas.DEFAULT_BASE_ID);
     for (Path dir : home.layerDirs()) {
-      last = Math.max(last, LayerFiles.readProjectId(dir).orElse(0));
+      try {
+        last = Math.max(last, LayerFiles.readProjectId(dir).orElse(0));
+      } catch (NoSuchFileException removed) {
+        // Another process renamed the layer away between the listing and the read.
+      }
     }
     return last;
   }
