@@ -17,7 +17,7 @@
 # LOAD_FILES (files per layer of the archive, 200), MOUNT_DEPTH (125), APPLY_DRIVER (overlay2),
 # ROWS (which groups to run, default all: "tar cstorage docker diff mount btrfs"), STRATA_WARMUPS
 # (untimed warmup runs in Strata's JVM, 1: the JIT keeps speeding Strata up for a few more),
-# BEFORE (a git revision: the apply and mount rows also time Strata built from it against this
+# BEFORE (a git revision: the apply, diff and mount rows also time Strata built from it against this
 # tree's build, JVM by JVM alternating before/after BEFORE_ROUNDS (3) times, each JVM warm and
 # timing RUNS runs, and print the ratio before/after; > 1 means this tree is faster).
 set -uo pipefail
@@ -344,6 +344,8 @@ if ! wanted diff; then
 elif say "diff vs tar -c" && strata_warm diff overlay2 "$xfs/strata-diff" "${input[small]}" "$DIFF_EVERY" "$RUNS"; then
   ot="$(measure tar_c nothing)" && row "diff 10k changed of 20k vs tar -c upper" "$st" "$ot" faster 1.0 \
     || skipped+=("diff: tar -c failed")
+  before_after "diff 10k changed of 20k" "$xfs/strata-diff-before-after" diff overlay2 @HOME@ "${input[small]}" \
+    "$DIFF_EVERY" "$RUNS"
 else
   skipped+=("diff: Strata failed")
 fi

@@ -7,7 +7,6 @@
 module dev.strata.posix {
   requires org.jnrproject.constants;
   requires org.jnrproject.ffi;
-  requires org.jnrproject.posix;
 
   exports dev.strata.posix to
       dev.strata.files,

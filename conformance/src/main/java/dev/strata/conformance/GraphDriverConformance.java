@@ -19,9 +19,10 @@ package dev.strata.conformance;
  * <p>The cases are grouped by area, one interface each, and a driver may implement any of them
  * alone: {@link LifecycleContract} (create, remove, identity, restart, depth), {@link
  * UnionContract} (views against a flat reference directory), {@link DiffContract} (diff, changes,
- * apply, broken and hostile tars), {@link MountContract} (reference counts, concurrency,
+ * apply, broken and hostile tars), {@link NamesContract} (names that are not UTF-8, byte for byte
+ * through apply, mount, diff and changes), {@link MountContract} (reference counts, concurrency,
  * capabilities, usage) and {@link StressContract} (64 threads mounting shared layers: exact counts,
  * one path per layer, no leaked mount; sized for CI, longer with {@code -Dstrata.soak=true}).
  */
 public interface GraphDriverConformance
-    extends LifecycleContract, UnionContract, DiffContract, MountContract, StressContract {}
+    extends LifecycleContract, UnionContract, DiffContract, NamesContract, MountContract, StressContract {}

@@ -28,6 +28,11 @@ public final class PrintableNames {
     return quoted(name.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** A raw string ({@link dev.strata.posix.RawNames}: one char per byte), between single quotes, escaped. */
+  public static String quotedRaw(String raw) {
+    return quoted(raw.getBytes(StandardCharsets.ISO_8859_1));
+  }
+
   /** A name read as raw bytes (a tar header field), between single quotes, escaped. */
   public static String quoted(byte[] name) {
     StringBuilder out = new StringBuilder(name.length + 2).append('\'');

@@ -181,8 +181,9 @@ public final class TreeCopy {
       return FileVisitResult.CONTINUE;
     }
 
+    /** Resolved as a {@code Path}, never a string, so a name that is not UTF-8 keeps its bytes. */
     private Path target(Path p) {
-      return dst.resolve(src.relativize(p).toString());
+      return dst.resolve(src.relativize(p));
     }
 
     private void copyEntry(Path from, Path to, Object inode) throws IOException {

@@ -9,8 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.strata.posix.FileNodes;
 import dev.strata.posix.MountCalls;
 import dev.strata.posix.PosixException;
+import dev.strata.posix.RawNames;
 import dev.strata.posix.Timestamp;
 import dev.strata.posix.Xattrs;
+import dev.strata.testing.ListedNames;
 import dev.strata.testing.TreeSnapshot.Times;
 import dev.strata.testing.TreeSnapshot;
 import java.io.IOException;
@@ -64,6 +66,25 @@ class TreeCopyIntoTest {
     try (var children = Files.list(dst)) {
       assertEquals(0, children.count());
     }
+  }
+
+  @Test
+  void copyInto_namesNotUtf8_copiedByteForByte() throws IOException {
+    Path src = Files.createDirectory(tmp.resolve("src"));
+    Path dst = Files.createDirectory(tmp.resolve("dst"));
+    // \xff and \xfe alone would both decode to U+FFFD: two files that must stay two.
+    for (String raw : List.of("\u00ff", "\u00fe", "caf\u00e9", "overlong-\u00c0\u00af")) {
+      Path dir = Files.createDirectory(RawNames.resolve(src, "d-" + raw));
+      Files.writeString(RawNames.resolve(dir, raw), raw.codePoints().mapToObj(Integer::toHexString).toList().toString());
+      nodes.symlink("d-" + raw + "/" + raw, RawNames.resolve(src, "s-" + raw));
+      Files.createLink(RawNames.resolve(src, "h-" + raw), RawNames.resolve(dir, raw));
+    }
+
+    copier().copyInto(src, dst);
+
+    assertEquals(ListedNames.of(src), ListedNames.of(dst));
+    assertEquals(16, ListedNames.of(dst).size(), "four names, each a directory, a file, a symlink and a hardlink");
+    TreeSnapshot.of(dst).assertMatches(TreeSnapshot.of(src), Times.EXACT);
   }
 
   @Test

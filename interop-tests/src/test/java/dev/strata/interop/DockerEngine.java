@@ -168,6 +168,13 @@ final class DockerEngine implements AutoCloseable {
     return exportContainer(create(image, "/bin/sh"));
   }
 
+  /** Extracts what {@code docker export} shows of a container made from {@code image} into {@code dir}, byte for byte. */
+  void exportInto(String image, Path dir) throws IOException {
+    try (InputStream in = client.copyArchiveFromContainerCmd(create(image, "/bin/sh"), "/").exec()) {
+      ByteTrees.extract(in, dir);
+    }
+  }
+
   ComparableRootfs exportContainer(String container) throws IOException {
     try (InputStream in = client.copyArchiveFromContainerCmd(container, "/").exec()) {
       return ComparableRootfs.fromTar(in);

@@ -10,6 +10,10 @@ import dev.strata.image.ImageStore;
 import dev.strata.layer.InitHook;
 import dev.strata.layer.LayerStore;
 import dev.strata.layer.LayerStoreConfig;
+import dev.strata.posix.RawNames;
+import dev.strata.testing.ListedNames;
+import dev.strata.testing.TreeSnapshot;
+import dev.strata.testing.TreeSnapshot.Times;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -17,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -38,6 +43,8 @@ class DockerToStrataTest {
   private static String tall;
   private static ComparableRootfs featuresTree;
   private static ComparableRootfs tallTree;
+  private static String byteNames;
+  private static Path byteNamesExport;
   @TempDir static Path archives;
 
   @BeforeAll
@@ -49,6 +56,10 @@ class DockerToStrataTest {
     docker.save(tall, archives.resolve("tall.tar"));
     featuresTree = docker.exportTree(features);
     tallTree = docker.exportTree(tall);
+    byteNames = docker.build("byte-names", Dockerfiles.BYTE_NAMES);
+    docker.save(byteNames, archives.resolve("byte-names.tar"));
+    byteNamesExport = Files.createDirectory(archives.resolve("byte-names-export"));
+    docker.exportInto(byteNames, byteNamesExport);
   }
 
   @AfterAll
@@ -105,6 +116,38 @@ class DockerToStrataTest {
     assertEquals(List.of(), tallTree.differencesFrom(mounted));
   }
 
+  /** The comparison below means something only if Docker's export holds the bytes themselves. */
+  @Test
+  void export_ofByteNamesImage_holdsTheNamesAsBytes() throws IOException {
+    Set<String> names = ListedNames.of(byteNamesExport.resolve("data/bytes"));
+    for (String n : BYTE_NAMES) {
+      assertTrue(names.contains("f-" + n) && names.contains("d-" + n + "/" + n) && names.contains("h-" + n)
+          && names.contains("o-" + n + "/new-" + n), () -> "export lacks " + RawNames.printable(n) + ": " + printable(names));
+      assertFalse(names.contains("w-" + n) || names.contains("o-" + n + "/" + n),
+          () -> "export shows what a later layer deleted: " + printable(names));
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"vfs", "overlay2", "btrfs"})
+  void mount_ofByteNamesImage_equalsDockerExportByteForByte(String driver, @TempDir Path dir) throws IOException {
+    Path dockers = byteNamesExport.resolve("data/bytes");
+    try (LayerStore layers = LayerStore.open(LayerStoreConfig.of(roots.rootFor(driver, dir), driver));
+        ImageStore images = ImageStore.open(layers)) {
+      new ImageArchives(images).load(archives.resolve("byte-names.tar"));
+      layers.writeLayers().create("interop", images.get(byteNames).top(), InitHook.none(), Map.of());
+      Path mounted = layers.writeLayers().mount("interop");
+      try {
+        Path ours = mounted.resolve("data/bytes");
+        assertEquals(ListedNames.of(dockers), ListedNames.of(ours));
+        TreeSnapshot.of(ours).assertMatches(TreeSnapshot.of(dockers), Times.FILES_TO_SECONDS);
+      } finally {
+        layers.writeLayers().unmount("interop");
+        layers.writeLayers().remove("interop");
+      }
+    }
+  }
+
   @Test
   void save_ofLoadedDockerImage_keepsDiffIdsAndImageId(@TempDir Path dir) throws IOException {
     var before = docker.inspect(features);
@@ -126,6 +169,14 @@ class DockerToStrataTest {
     var after = docker.inspect(features);
     assertEquals(before.getId(), after.getId());
     assertEquals(before.getRootFS().getLayers(), after.getRootFS().getLayers());
+  }
+
+  /** The names {@link Dockerfiles#BYTE_NAMES} makes, as raw strings. */
+  static final List<String> BYTE_NAMES = List.of("invalid-utf8-\u00ff\u00fe", "lone-\u0080", "caf\u00e9",
+      "overlong-\u00c0\u00af", RawNames.ofText("\u00e9t\u00e9"), RawNames.ofText("e\u0301te\u0301"));
+
+  static String printable(Set<String> names) {
+    return names.stream().map(RawNames::printable).toList().toString();
   }
 
   private ComparableRootfs mountedTree(String driver, Path dir, String archive, String tag) throws IOException {

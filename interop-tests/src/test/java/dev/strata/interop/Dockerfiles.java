@@ -50,6 +50,26 @@ final class Dockerfiles {
       RUN mkdir /many && cd /many && i=0 && while [ $i -lt 20000 ]; do echo $i > f$i; i=$((i+1)); done
       """;
 
+  /**
+   * Names that are not UTF-8, made by busybox's {@code printf} from octal escapes: {@code \xff\xfe},
+   * a lone continuation byte, Latin-1 {@code caf\xe9}, an overlong {@code /} (C0 AF), and one
+   * word in NFC and in NFD. Each becomes a file, a directory with a child, a symlink target, a
+   * hardlink, a file to be whited out and a directory to be made opaque, under {@code /data/bytes}.
+   */
+  static final String BYTE_NAMES_MAKE = "mkdir -p /data/bytes && cd /data/bytes"
+      + " && for n in \"$(printf 'invalid-utf8-\\377\\376')\" \"$(printf 'lone-\\200')\" \"$(printf 'caf\\351')\""
+      + " \"$(printf 'overlong-\\300\\257')\" \"$(printf '\\303\\251t\\303\\251')\""
+      + " \"$(printf 'e\\314\\201te\\314\\201')\"; do"
+      + " echo \"$n\" > \"f-$n\" && mkdir \"d-$n\" && echo c > \"d-$n/$n\" && ln -s \"d-$n/$n\" \"s-$n\""
+      + " && ln \"f-$n\" \"h-$n\" && echo w > \"w-$n\" && mkdir \"o-$n\" && echo o > \"o-$n/$n\"; done";
+
+  /** In a later layer: each {@code w-NAME} deleted (a whiteout), each {@code o-NAME} replaced (opaque). */
+  static final String BYTE_NAMES_CHANGE = "cd /data/bytes && for d in o-*; do"
+      + " rm -rf \"$d\" && mkdir \"$d\" && echo new > \"$d/new-${d#o-}\"; done && rm -f w-*";
+
+  /** {@link #BYTE_NAMES_MAKE} and {@link #BYTE_NAMES_CHANGE} as two layers. */
+  static final String BYTE_NAMES = BASE + "RUN " + BYTE_NAMES_MAKE + "\nRUN " + BYTE_NAMES_CHANGE + "\n";
+
   /** 60 layers above the base, each touching a shared file and adding its own. */
   static final String TALL = BASE + "RUN mkdir -p /etc /layers && echo tall > /etc/interop\n"
       + IntStream.rangeClosed(1, 60)

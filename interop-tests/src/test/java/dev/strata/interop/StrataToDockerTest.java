@@ -9,7 +9,11 @@ import dev.strata.image.ImageStore;
 import dev.strata.layer.InitHook;
 import dev.strata.layer.LayerStore;
 import dev.strata.layer.LayerStoreConfig;
+import dev.strata.testing.ListedNames;
+import dev.strata.testing.TreeSnapshot;
+import dev.strata.testing.TreeSnapshot.Times;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -73,6 +77,55 @@ class StrataToDockerTest {
     assertTrue(ours.entries().containsKey("/new-fifo"), "the changes are in the commit");
     assertEquals(List.of(), dockers.differencesFrom(ours));
     assertEquals(new TreeSet<>(ours.entries().keySet()), listedByRunningContainer(committed));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"vfs", "overlay2", "btrfs"})
+  void save_ofNamesNotUtf8MadeInStrata_loadsIntoDockerByteForByte(String driver, @TempDir Path dir)
+      throws IOException {
+    StrataCli strata = new StrataCli(roots.rootFor(driver, dir), driver);
+    strata.run("load", "-i", archives.resolve("base.tar").toString());
+    String tag = UUID.randomUUID().toString().substring(0, 12);
+    String made = "strata-interop/bytes-made-" + driver + ":" + tag;
+    String changed = "strata-interop/bytes-changed-" + driver + ":" + tag;
+    StrataCli.runInside(mountedRoot(strata, "maker", base), Dockerfiles.BYTE_NAMES_MAKE);
+    strata.run("commit", "maker", made);
+    StrataCli.runInside(mountedRoot(strata, "changer", made), Dockerfiles.BYTE_NAMES_CHANGE);
+    String diff = strata.run("diff", "changer");
+    strata.run("commit", "changer", changed);
+    strata.run("umount", "maker");
+    strata.run("umount", "changer");
+    Path archive = dir.resolve("bytes.tar");
+    strata.run("save", "-o", archive.toString(), changed);
+
+    docker.load(archive, changed);
+
+    Path dockers = Files.createDirectory(dir.resolve("docker-export"));
+    docker.exportInto(changed, dockers);
+    try (LayerStore layers = LayerStore.open(LayerStoreConfig.of(strata.root(), strata.driver()));
+        ImageStore images = ImageStore.open(layers)) {
+      layers.writeLayers().create("view", images.get(changed).top(), InitHook.none(), Map.of());
+      Path ours = layers.writeLayers().mount("view").resolve("data/bytes");
+      try {
+        Set<String> names = ListedNames.of(ours);
+        assertTrue(names.contains("o-caf\u00e9/new-caf\u00e9") && !names.contains("w-caf\u00e9"),
+            () -> "the commits hold the names and the changes: " + DockerToStrataTest.printable(names));
+        assertEquals(ListedNames.of(dockers.resolve("data/bytes")), names);
+        TreeSnapshot.of(ours).assertMatches(TreeSnapshot.of(dockers.resolve("data/bytes")), Times.FILES_TO_SECONDS);
+      } finally {
+        layers.writeLayers().unmount("view");
+        layers.writeLayers().remove("view");
+      }
+    }
+    // strata diff prints each name on one line, bytes that are not UTF-8 as \xNN.
+    assertTrue(diff.lines().anyMatch("D /data/bytes/w-invalid-utf8-\\xff\\xfe"::equals), diff);
+    assertTrue(diff.lines().anyMatch("A /data/bytes/o-caf\\xe9/new-caf\\xe9"::equals), diff);
+  }
+
+  /** Creates container {@code name} of {@code image} and mounts it; its rootfs path is the mount command's last line. */
+  private static Path mountedRoot(StrataCli strata, String name, String image) {
+    strata.run("create", "--name", name, image);
+    return Path.of(strata.run("mount", name).strip().lines().reduce((a, b) -> b).orElseThrow());
   }
 
   /** Every path a running container of {@code image} finds on its root filesystem, init files left out. */

@@ -1,6 +1,7 @@
 package dev.strata.container;
 
 import dev.strata.driver.error.InvalidArgumentException;
+import dev.strata.posix.RawNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -12,7 +13,9 @@ import java.util.Deque;
 /**
  * Paths inside a container's root filesystem, resolved as the container would see them: symlinks
  * are followed with the rootfs as {@code /} (an absolute link or {@code ..} never leaves it), so
- * an image cannot aim a mount or a populate at the host.
+ * an image cannot aim a mount or a populate at the host. The walk is in raw strings ({@link
+ * RawNames}), so an image's names and link targets that are not UTF-8 resolve to the files they
+ * name.
  */
 final class RootfsPaths {
 
@@ -22,7 +25,11 @@ final class RootfsPaths {
 
   /** Where {@code containerPath} lands inside {@code rootfs}; missing trailing parts are kept as named. */
   static Path resolve(Path rootfs, String containerPath) throws IOException {
-    Deque<String> parts = new ArrayDeque<>(split(containerPath));
+    return resolveRaw(rootfs, RawNames.ofText(containerPath), containerPath);
+  }
+
+  private static Path resolveRaw(Path rootfs, String raw, String containerPath) throws IOException {
+    Deque<String> parts = new ArrayDeque<>(split(raw));
     Path current = rootfs;
     int links = 0;
     while (!parts.isEmpty()) {
@@ -31,13 +38,13 @@ final class RootfsPaths {
         current = current.equals(rootfs) ? rootfs : current.getParent();
         continue;
       }
-      Path next = current.resolve(part);
+      Path next = RawNames.resolve(current, part);
       if (Files.isSymbolicLink(next)) {
         if (++links > MAX_LINKS) {
           throw new InvalidArgumentException(containerPath, "too many symlinks resolving " + containerPath
               + " in the container");
         }
-        String target = Files.readSymbolicLink(next).toString();
+        String target = RawNames.of(Files.readSymbolicLink(next));
         java.util.List<String> linkParts = split(target);
         for (int i = linkParts.size() - 1; i >= 0; i--) {
           parts.push(linkParts.get(i));
@@ -83,12 +90,14 @@ final class RootfsPaths {
   private static void createDirectories(Path rootfs, Path relative) throws IOException {
     Path current = rootfs;
     for (Path part : relative) {
-      Path next = resolve(rootfs, "/" + rootfs.relativize(current.resolve(part.toString())));
+      Path next = resolveRaw(rootfs, "/" + RawNames.of(rootfs.relativize(current.resolve(part))),
+          RawNames.printable(part));
       if (!Files.exists(next, LinkOption.NOFOLLOW_LINKS)) {
         Files.createDirectory(next);
         Files.setPosixFilePermissions(next, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
       } else if (!Files.isDirectory(next, LinkOption.NOFOLLOW_LINKS)) {
-        throw new InvalidArgumentException(relative.toString(), next + " is not a directory");
+        throw new InvalidArgumentException(RawNames.printable(relative), RawNames.printable(next)
+            + " is not a directory");
       }
       current = next;
     }

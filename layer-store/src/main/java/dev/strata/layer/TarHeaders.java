@@ -4,7 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.OptionalLong;
 
-/** The few fields of a tar header block and of PAX records the tar-split recorder needs. */
+/**
+ * The few fields of a tar header block and of PAX records the tar-split recorder needs. Names are
+ * raw strings ({@link dev.strata.posix.RawNames}): one char per byte, whatever the encoding.
+ */
 final class TarHeaders {
 
   record Pax(Optional<String> path, OptionalLong size, boolean sparse) {}
@@ -42,10 +45,14 @@ final class TarHeaders {
     return v;
   }
 
-  /** The entry name: ustar prefix + "/" + name when the header is ustar, else name. */
+  /**
+   * The entry name: ustar prefix + "/" + name when the header is POSIX ustar ({@code "ustar\0"};
+   * the old GNU format keeps other fields where the prefix would be), else name.
+   */
   static String name(byte[] h) {
     String name = field(h, 0, 100);
-    boolean ustar = h[257] == 'u' && h[258] == 's' && h[259] == 't' && h[260] == 'a' && h[261] == 'r';
+    boolean ustar = h[257] == 'u' && h[258] == 's' && h[259] == 't' && h[260] == 'a' && h[261] == 'r'
+        && h[262] == 0;
     if (ustar && h[345] != 0) {
       return field(h, 345, 155) + "/" + name;
     }
@@ -83,7 +90,7 @@ final class TarHeaders {
         break;
       }
       String key = new String(data, sp + 1, eq - sp - 1, StandardCharsets.UTF_8);
-      String value = new String(data, eq + 1, i + len - eq - 2, StandardCharsets.UTF_8);
+      String value = new String(data, eq + 1, i + len - eq - 2, StandardCharsets.ISO_8859_1);
       switch (key) {
         case "path" -> path = Optional.of(value);
         case "size" -> {
@@ -100,13 +107,13 @@ final class TarHeaders {
     return new Pax(path, size, sparse);
   }
 
-  /** Bytes up to the first NUL, as UTF-8. */
+  /** Bytes up to the first NUL, as a raw string. */
   static String cString(byte[] data) {
     int n = 0;
     while (n < data.length && data[n] != 0) {
       n++;
     }
-    return new String(data, 0, n, StandardCharsets.UTF_8);
+    return new String(data, 0, n, StandardCharsets.ISO_8859_1);
   }
 
   private static String field(byte[] h, int off, int len) {
@@ -114,6 +121,6 @@ final class TarHeaders {
     while (n < len && h[off + n] != 0) {
       n++;
     }
-    return new String(h, off, n, StandardCharsets.UTF_8);
+    return new String(h, off, n, StandardCharsets.ISO_8859_1);
   }
 }

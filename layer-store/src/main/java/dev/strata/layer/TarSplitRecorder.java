@@ -3,12 +3,14 @@ package dev.strata.layer;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SerializedString;
 import dev.strata.json.Json;
+import dev.strata.posix.RawNames;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -18,8 +20,9 @@ import java.util.zip.GZIPOutputStream;
  * is kept only as a reference (name, size) to be read back from the layer on disk.
  *
  * <p>The record is gzip'd JSON lines: {@code {"type":"segment","payload":base64}} and {@code
- * {"type":"file","name":NAME,"size":N}}. Anything the parser does not understand is kept raw, so a
- * strange stream costs space, never fidelity.
+ * {"type":"file","name":NAME,"size":N}}; a name that is not UTF-8 is {@code "name_raw":base64}
+ * instead, as Docker's tar-split writes it. Anything the parser does not understand is kept raw, so
+ * a strange stream costs space, never fidelity.
  */
 final class TarSplitRecorder extends FilterInputStream {
 
@@ -153,7 +156,14 @@ final class TarSplitRecorder extends FilterInputStream {
       flushRaw();
       json.writeStartObject();
       json.writeStringField("type", "file");
-      json.writeStringField("name", name);
+      byte[] bytes = RawNames.bytes(name);
+      String text = RawNames.text(name);
+      if (Arrays.equals(text.getBytes(StandardCharsets.UTF_8), bytes)) {
+        json.writeStringField("name", text);
+      } else {
+        json.writeFieldName("name_raw");
+        json.writeBinary(bytes);
+      }
       json.writeNumberField("size", size);
       json.writeEndObject();
       clearPending();

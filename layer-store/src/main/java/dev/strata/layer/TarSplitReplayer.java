@@ -1,10 +1,13 @@
 package dev.strata.layer;
 
+import static dev.strata.files.PrintableNames.quotedRaw;
+
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.strata.driver.error.CorruptException;
 import dev.strata.json.Json;
+import dev.strata.posix.RawNames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -53,7 +56,8 @@ final class TarSplitReplayer {
           p.nextToken();
           switch (field) {
             case "type" -> type = p.getText();
-            case "name" -> name = p.getText();
+            case "name" -> name = RawNames.ofText(p.getText());
+            case "name_raw" -> name = RawNames.string(p.getBinaryValue());
             case "size" -> size = p.getLongValue();
             case "payload" -> payload = p.getBinaryValue();
             default -> p.skipChildren();
@@ -75,7 +79,7 @@ final class TarSplitReplayer {
   private void copyContent(Path view, String name, long size, OutputStream out, byte[] buf) throws IOException {
     Path file = resolve(view, name);
     if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-      throw new CorruptException(subject, "layer " + subject + " lost file '" + name + "'");
+      throw new CorruptException(subject, "layer " + subject + " lost file " + quotedRaw(name));
     }
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
         InputStream in = Channels.newInputStream(ch)) {
@@ -83,19 +87,19 @@ final class TarSplitReplayer {
       while (left > 0) {
         int n = in.read(buf, 0, (int) Math.min(buf.length, left));
         if (n < 0) {
-          throw new CorruptException(subject, "file '" + name + "' of layer " + subject + " is shorter than recorded");
+          throw new CorruptException(subject, "file " + quotedRaw(name) + " of layer " + subject + " is shorter than recorded");
         }
         out.write(buf, 0, n);
         left -= n;
       }
       if (exactSizes && ch.size() != size) {
-        throw new CorruptException(subject, "file '" + name + "' of layer " + subject + " is " + ch.size()
+        throw new CorruptException(subject, "file " + quotedRaw(name) + " of layer " + subject + " is " + ch.size()
             + " bytes, not the " + size + " recorded");
       }
     }
   }
 
-  /** The entry name cleaned as the applier cleans it; never leaves the view. */
+  /** The entry name (a raw string) cleaned as the applier cleans it; never leaves the view. */
   private Path resolve(Path view, String name) throws CorruptException {
     Path p = view;
     for (String part : name.split("/")) {
@@ -103,9 +107,9 @@ final class TarSplitReplayer {
         continue;
       }
       if (part.equals("..")) {
-        throw new CorruptException(subject, "tar-split record of " + subject + " names '" + name + "'");
+        throw new CorruptException(subject, "tar-split record of " + subject + " names " + quotedRaw(name));
       }
-      p = p.resolve(part);
+      p = RawNames.resolve(p, part);
     }
     return p;
   }

@@ -12,6 +12,7 @@ import dev.strata.layer.Layer;
 import dev.strata.layer.LayerStore;
 import dev.strata.layer.LayerStoreConfig;
 import dev.strata.posix.FileNodes;
+import dev.strata.posix.RawNames;
 import dev.strata.testing.LayerTarBuilder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -54,6 +55,34 @@ class StoreCheckTest {
     assertEquals(1, report.verifiedLayers());
     assertEquals(1, report.retention().layers().size());
     assertEquals(List.of("test/app:1"), report.retention().layers().get(0).images().get(0).tags());
+  }
+
+  @Test
+  void run_layerWithNamesNotUtf8_verifiesTheFilesTheyName() throws IOException {
+    Path names = tmp.resolve("names");
+    try (LayerStore layers = LayerStore.open(LayerStoreConfig.of(names, "vfs"))) {
+      ImageStore images = ImageStore.open(layers);
+      Layer layer = layers.register(new LayerTarBuilder().namesAsBytes()
+          .file("caf\u00e9", "latin-1", 0644)
+          .dir("invalid-utf8-\u00ff\u00fe", 0755)
+          .file("invalid-utf8-\u00ff\u00fe/overlong-\u00c0\u00af", "inside", 0644).stream(),
+          Optional.empty(), Optional.empty());
+      images.add(("{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{},"
+          + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" + layer.diffId() + "\"]}}")
+          .getBytes(StandardCharsets.UTF_8), List.of("test/names:1"));
+      layers.release(layer.chainId());
+    }
+    assertEquals(List.of(), CheckStores.check(names, false).findings());
+
+    Path file;
+    try (var walk = Files.walk(names.resolve("vfs/dir"))) {
+      file = walk.filter(p -> RawNames.of(p.getFileName()).equals("overlong-\u00c0\u00af")).findFirst().orElseThrow();
+    }
+    Files.writeString(file, "jnside");
+    CheckReport report = CheckStores.check(names, false);
+
+    assertEquals(1, report.findings().size(), report.toString());
+    assertEquals(FindingKind.MODIFIED_LAYER, report.findings().get(0).kind(), report.toString());
   }
 
   @Test

@@ -12,6 +12,7 @@ import dev.strata.driver.error.NotFoundException;
 import dev.strata.testing.ArchiveBuilder.Form;
 import dev.strata.testing.ArchiveBuilder;
 import dev.strata.testing.LayerCompression;
+import dev.strata.testing.LayerTarBuilder;
 import dev.strata.testing.SampleImage;
 import dev.strata.testing.SampleLayers;
 import java.io.OutputStream;
@@ -53,6 +54,36 @@ class ImageArchivesSaveTest {
       assertEquals(List.of(Reference.parse("busybox")), reloaded.tags());
       assertArrayEquals(image.config(), s.images.config(reloaded.id()));
     }
+  }
+
+  @Test
+  void save_layersWithNamesNotUtf8_giveBackTheirBytes() throws Exception {
+    byte[] pax = new LayerTarBuilder().namesAsBytes()
+        .file("caf\u00e9", "latin-1 name", 0644)
+        .file("invalid-utf8-\u00ff\u00fe", "not UTF-8", 0644)
+        // Decoded as UTF-8, both names would be one and the same: "\ufffd".
+        .file("\u00ff", "the byte ff", 0644)
+        .file("\u00fe", "the byte fe", 0644).build();
+    byte[] gnu = new LayerTarBuilder().namesAsBytes().gnuLongNames()
+        .file("lone-\u0080-" + "x".repeat(120), "a GNU long name", 0644).build();
+    SampleImage image = SampleImage.of(List.of(pax, gnu), "names", "names:v1");
+    Path saved = tmp.resolve("saved.tar");
+    try (Stores s = Stores.open(tmp.resolve("root"))) {
+      s.archives.load(new ArchiveBuilder(Form.OCI).image(image).writeDirectory(tmp.resolve("in")));
+      try (OutputStream out = Files.newOutputStream(saved)) {
+        s.archives.save(List.of("names:v1"), out);
+      }
+    }
+    Map<String, byte[]> blobs = new HashMap<>();
+    try (TarArchiveInputStream in = new TarArchiveInputStream(Files.newInputStream(saved))) {
+      for (TarArchiveEntry e; (e = in.getNextEntry()) != null; ) {
+        if (e.isFile()) {
+          blobs.put(e.getName(), in.readAllBytes());
+        }
+      }
+    }
+    assertArrayEquals(pax, blobs.get("blobs/sha256/" + Digest.sha256Of(pax).hex()));
+    assertArrayEquals(gnu, blobs.get("blobs/sha256/" + Digest.sha256Of(gnu).hex()));
   }
 
   @Test

@@ -1,12 +1,13 @@
 package dev.strata.tar;
 
-import static dev.strata.files.PrintableNames.quoted;
+import static dev.strata.files.PrintableNames.quotedRaw;
 
 import dev.strata.driver.error.CorruptException;
 import dev.strata.driver.error.UnsupportedException;
 import dev.strata.files.FileTrees;
 import dev.strata.posix.FileNodes;
 import dev.strata.posix.PosixException;
+import dev.strata.posix.RawNames;
 import dev.strata.posix.Timestamp;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -85,7 +86,7 @@ final class ApplySession implements AutoCloseable {
   }
 
   void apply(TarEntry e, TarReader reader) throws IOException {
-    EntryPath p = EntryPath.clean(e.name(), e.name(), e::describe);
+    EntryPath p = EntryPath.clean(e.name(), e.subject(), e::describe);
     if (e.type() == TarEntry.Type.LABEL) {
       return; // a GNU volume label names the archive, not a file
     }
@@ -97,7 +98,7 @@ final class ApplySession implements AutoCloseable {
       if (p.parentHasComponentStarting(WHITEOUT_META)) {
         return; // inside an aufs metadata directory
       }
-      throw new CorruptException(e.name(), e.describe() + " puts a file below a whiteout name");
+      throw new CorruptException(e.subject(), e.describe() + " puts a file below a whiteout name");
     }
     if (writers != null && writers.pendingAtOrAbove(p)) {
       drain(); // this entry, or a directory it needs, is a file a writer has not finished
@@ -108,7 +109,7 @@ final class ApplySession implements AutoCloseable {
       whiteout(e, p, name);
       return;
     }
-    guard.ensureDirectory(p.parent(), e.name(), e::describe, this::markCreated);
+    guard.ensureDirectory(p.parent(), e.subject(), e::describe, this::markCreated);
     Path path = guard.resolve(p);
     switch (e.type()) {
       case DIRECTORY -> directory(e, p, path);
@@ -133,7 +134,7 @@ final class ApplySession implements AutoCloseable {
       EntryPath p = new EntryPath(x.getKey());
       // Every replacement drops the deferred entries below it, so the chain is still real
       // directories; the check is cheap (remembered) and keeps chmod, which follows symlinks, inside.
-      if (!p.isRoot() && !guard.checkDirectory(p, p.rel(), () -> "directory " + quoted(p.rel()))) {
+      if (!p.isRoot() && !guard.checkDirectory(p, p.rel(), () -> "directory " + quotedRaw(p.rel()))) {
         continue;
       }
       Path path = guard.resolve(p);
@@ -157,7 +158,7 @@ final class ApplySession implements AutoCloseable {
 
   private void applyRoot(TarEntry e) throws IOException {
     if (e.type() != TarEntry.Type.DIRECTORY) {
-      throw new CorruptException(e.name(), e.describe() + " would replace the layer root with a "
+      throw new CorruptException(e.subject(), e.describe() + " would replace the layer root with a "
           + e.type().name().toLowerCase(java.util.Locale.ROOT));
     }
     meta.owner(root, e);
@@ -168,8 +169,8 @@ final class ApplySession implements AutoCloseable {
   private void whiteout(TarEntry e, EntryPath p, String name) throws IOException {
     EntryPath dir = p.parent();
     if (name.equals(OPAQUE)) {
-      guard.ensureDirectory(dir, e.name(), e::describe, this::markCreated);
-      whiteouts.opaque(guard.resolve(dir), child -> created.contains(root.relativize(child).toString()));
+      guard.ensureDirectory(dir, e.subject(), e::describe, this::markCreated);
+      whiteouts.opaque(guard.resolve(dir), child -> created.contains(RawNames.of(root.relativize(child))));
       guard.forgetBelow(dir);
       parent.forgetBelow(dir);
       return;
@@ -179,9 +180,9 @@ final class ApplySession implements AutoCloseable {
     }
     String hidden = name.substring(WHITEOUT.length());
     if (hidden.isEmpty() || hidden.equals(".") || hidden.equals("..")) {
-      throw new CorruptException(e.name(), e.describe() + " is a whiteout that names no file (" + quoted(hidden) + ")");
+      throw new CorruptException(e.subject(), e.describe() + " is a whiteout that names no file (" + quotedRaw(hidden) + ")");
     }
-    guard.ensureDirectory(dir, e.name(), e::describe, this::markCreated);
+    guard.ensureDirectory(dir, e.subject(), e::describe, this::markCreated);
     EntryPath target = dir.child(hidden);
     whiteouts.whiteout(guard.resolve(target));
     forget(target);
@@ -247,7 +248,7 @@ final class ApplySession implements AutoCloseable {
   private void symlink(TarEntry e, EntryPath p, Path path) throws IOException {
     String target = e.linkName();
     if (target == null || target.isEmpty() || target.indexOf('\0') >= 0) {
-      throw new CorruptException(e.name(), e.describe() + " is a symlink with an empty or NUL-bearing target");
+      throw new CorruptException(e.subject(), e.describe() + " is a symlink with an empty or NUL-bearing target");
     }
     // The target is stored verbatim and never followed by the applier, whatever it points at.
     createReplacing(p, path, () -> {
@@ -268,28 +269,28 @@ final class ApplySession implements AutoCloseable {
     drain(); // the target may be a file a writer has not finished
     String d = e.describe();
     String link = e.linkName();
-    EntryPath t = EntryPath.clean(link, e.name(), () -> d + ": hardlink target " + quoted(link));
+    EntryPath t = EntryPath.clean(link, e.subject(), () -> d + ": hardlink target " + quotedRaw(link));
     if (t.isRoot()) {
-      throw new CorruptException(e.name(), d + " is a hardlink to the layer root, a directory");
+      throw new CorruptException(e.subject(), d + " is a hardlink to the layer root, a directory");
     }
     if (t.hasComponentStarting(WHITEOUT)) {
-      throw new CorruptException(e.name(), d + " is a hardlink to a whiteout name " + quoted(t.rel()));
+      throw new CorruptException(e.subject(), d + " is a hardlink to a whiteout name " + quotedRaw(t.rel()));
     }
     if (t.equals(p) || t.rel().startsWith(p.rel() + "/")) {
-      throw new CorruptException(e.name(), d + " is a hardlink to itself or below itself (" + quoted(t.rel()) + ")");
+      throw new CorruptException(e.subject(), d + " is a hardlink to itself or below itself (" + quotedRaw(t.rel()) + ")");
     }
-    if (!guard.checkDirectory(t.parent(), e.name(), () -> d + ": hardlink target " + quoted(t.rel()))) {
-      throw new CorruptException(e.name(), d + " is a hardlink to " + quoted(t.rel()) + ", which does not exist");
+    if (!guard.checkDirectory(t.parent(), e.subject(), () -> d + ": hardlink target " + quotedRaw(t.rel()))) {
+      throw new CorruptException(e.subject(), d + " is a hardlink to " + quotedRaw(t.rel()) + ", which does not exist");
     }
     Path target = guard.resolve(t);
     BasicFileAttributes a;
     try {
       a = Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     } catch (NoSuchFileException x) {
-      throw new CorruptException(e.name(), d + " is a hardlink to " + quoted(t.rel()) + ", which does not exist", x);
+      throw new CorruptException(e.subject(), d + " is a hardlink to " + quotedRaw(t.rel()) + ", which does not exist", x);
     }
     if (a.isDirectory()) {
-      throw new CorruptException(e.name(), d + " is a hardlink to " + quoted(t.rel()) + ", which is a directory");
+      throw new CorruptException(e.subject(), d + " is a hardlink to " + quotedRaw(t.rel()) + ", which is a directory");
     }
     // link(2) does not follow a target that is a symlink: the new name shares the symlink's inode.
     createReplacing(p, path, () -> Files.createLink(path, target));
@@ -298,7 +299,7 @@ final class ApplySession implements AutoCloseable {
 
   private void device(TarEntry e, EntryPath p, Path path) throws IOException {
     if (!options.createDevices()) {
-      throw new UnsupportedException(e.name(), e.describe() + " is a " + (e.type() == TarEntry.Type.CHAR_DEVICE
+      throw new UnsupportedException(e.subject(), e.describe() + " is a " + (e.type() == TarEntry.Type.CHAR_DEVICE
           ? "character" : "block") + " device " + e.devMajor() + ":" + e.devMinor()
           + " and device creation is off (ApplyOptions.createDevices)");
     }

@@ -1,6 +1,7 @@
 package dev.strata.tar;
 
 import dev.strata.driver.Change;
+import dev.strata.posix.RawNames;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -15,22 +16,27 @@ final class ChangeCollector implements DiffVisitor {
 
   @Override
   public void changed(String path, TreeEntry upper, Change.Kind kind) {
-    changes.add(new Change("/" + path, kind));
+    changes.add(change(path, kind));
   }
 
   @Override
   public void ancestor(String path, TreeEntry upper) {
-    changes.add(new Change("/" + path, Change.Kind.MODIFIED));
+    changes.add(change(path, Change.Kind.MODIFIED));
   }
 
   @Override
   public void deleted(String path, TreeEntry lower, boolean coveredByOpaque) {
-    changes.add(new Change("/" + path, Change.Kind.DELETED));
+    changes.add(change(path, Change.Kind.DELETED));
   }
 
   @Override
   public void opaque(String dir) {
     // The deletions it stands for are reported one by one.
+  }
+
+  /** {@code path} is a raw string ({@link RawNames}) relative to the root. */
+  private static Change change(String path, Change.Kind kind) {
+    return Change.ofBytes(RawNames.bytes("/" + path), kind);
   }
 
   /** The changes sorted by path ({@link Change}'s natural order), unmodifiable. */

@@ -39,7 +39,7 @@ final class ContentWriter {
         break;
       }
       if (pos + filled > size) {
-        throw new CorruptException(entry.name(), entry.describe() + " has more content than its size " + size);
+        throw new CorruptException(entry.subject(), entry.describe() + " has more content than its size " + size);
       }
       dataEnd = Math.max(dataEnd, writeNonZero(file, pos, buffer, filled));
       pos += filled;
@@ -48,7 +48,7 @@ final class ContentWriter {
       }
     }
     if (pos != size) {
-      throw new CorruptException(entry.name(), entry.describe() + " is truncated: " + pos + " of " + size + " bytes");
+      throw new CorruptException(entry.subject(), entry.describe() + " is truncated: " + pos + " of " + size + " bytes");
     }
     if (dataEnd < size) {
       // The file ends in a hole: only truncate(2) can make it that long without writing.
@@ -71,7 +71,7 @@ final class ContentWriter {
     while (n < size) {
       int got = reader.read(content, n, size - n);
       if (got < 0) {
-        throw new CorruptException(entry.name(), entry.describe() + " is truncated: " + n + " of " + size + " bytes");
+        throw new CorruptException(entry.subject(), entry.describe() + " is truncated: " + n + " of " + size + " bytes");
       }
       n += got;
     }

@@ -2,14 +2,15 @@ package dev.strata.tar;
 
 import dev.strata.driver.error.CorruptException;
 import dev.strata.driver.error.UnsupportedException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.function.Supplier;
 
 /**
  * A member name cleaned into a path relative to the layer root: {@code /}-separated, no empty,
- * {@code .} or {@code ..} components; {@code ""} is the root itself.
+ * {@code .} or {@code ..} components; {@code ""} is the root itself. A raw string ({@link
+ * dev.strata.posix.RawNames}): one char per byte of the name, so names that are not UTF-8 keep
+ * their bytes, and a char count is a byte count.
  *
  * <p>The rules follow Docker's unpacker ({@code go-archive}: {@code filepath.Clean} of the name, then
  * a breakout check): a leading {@code /} is dropped, as GNU tar and Docker do, so {@code /etc/x}
@@ -37,8 +38,7 @@ record EntryPath(String rel) {
     if (raw.indexOf('\0') >= 0) {
       throw new CorruptException(subject, describe.get() + " has a NUL byte in its name");
     }
-    // A UTF-16 char is at most 3 UTF-8 bytes: only long names need encoding to be measured.
-    if (raw.length() * 3 > MAX_NAME_BYTES && raw.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+    if (raw.length() > MAX_NAME_BYTES) {
       throw new UnsupportedException(subject, describe.get() + " has a name longer than " + MAX_NAME_BYTES + " bytes");
     }
     // GNU tar run as "tar -C dir ." prefixes every name with "./".

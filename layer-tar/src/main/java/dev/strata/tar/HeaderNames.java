@@ -7,11 +7,13 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * An entry's name as its header blocks spell it, in raw bytes, for messages. commons-compress hands
- * out names decoded as UTF-8, in which bytes that are not UTF-8 have become U+FFFD and can no
- * longer be shown as they were. The name is a PAX {@code GNU.sparse.name} (a sparse file's real
- * name), else a PAX {@code path}, else a GNU long name, else the ustar prefix and name: the order
- * in which commons-compress lets one override the other.
+ * An entry's name and link target as its header blocks spell them, in raw bytes. commons-compress
+ * hands out names decoded as UTF-8, in which bytes that are not UTF-8 have become U+FFFD: these are
+ * the bytes the file is really named by, and messages show them as they were. The name is a PAX
+ * {@code GNU.sparse.name} (a sparse file's real name), else a PAX {@code path}, else a GNU long
+ * name, else the ustar prefix and name: the order in which commons-compress lets one override the
+ * other. The link target is a PAX {@code linkpath}, else a GNU long link name, else the ustar
+ * link name field.
  *
  * <p>One instance collects what the extended headers before one entry say.
  */
@@ -20,7 +22,9 @@ final class HeaderNames {
   private static final int BLOCK = RawHeaders.BLOCK;
 
   private byte[] longName;
+  private byte[] longLink;
   private byte[] paxPath;
+  private byte[] paxLinkPath;
   private byte[] sparseName;
 
   /**
@@ -30,11 +34,15 @@ final class HeaderNames {
   void extended(byte type, byte[] b, int off, int size, long at) {
     if (type == 'L') {
       longName = field(b, off, size);
+    } else if (type == 'K') {
+      longLink = field(b, off, size);
     } else if (type == 'x' || type == 'X') {
       try {
         RawHeaders.paxRecords(b, off, size, at, (key, value) -> {
           if (key.equals("path")) {
             paxPath = value;
+          } else if (key.equals("linkpath")) {
+            paxLinkPath = value;
           } else if (key.equals("GNU.sparse.name")) {
             sparseName = value;
           }
@@ -54,6 +62,14 @@ final class HeaderNames {
       return paxPath;
     }
     return longName != null ? longName : ustar(b, p);
+  }
+
+  /** The link target of the entry whose own header is the block at {@code p}. */
+  byte[] link(byte[] b, int p) {
+    if (paxLinkPath != null) {
+      return paxLinkPath;
+    }
+    return longLink != null ? longLink : field(b, p + 157, 100);
   }
 
   /**
@@ -107,10 +123,19 @@ final class HeaderNames {
     return "entry " + quoted(field(tap.recordBuffer(), p, 100)) + " (offset " + offset + ")" + cut;
   }
 
-  /** The ustar name of the header block at {@code p}: its prefix field, a slash and its name field. */
+  /**
+   * The ustar name of the header block at {@code p}: its prefix field, a slash and its name field.
+   * Only a POSIX header ({@code "ustar\0"}) has a prefix (131 bytes in star's variant, which ends
+   * the block with {@code "tar\0"}); the old GNU format keeps times and a sparse map there.
+   */
   private static byte[] ustar(byte[] b, int p) {
     byte[] name = field(b, p, 100);
-    byte[] prefix = field(b, p + 345, 155);
+    if (!(b[p + 257] == 'u' && b[p + 258] == 's' && b[p + 259] == 't' && b[p + 260] == 'a'
+        && b[p + 261] == 'r' && b[p + 262] == 0)) {
+      return name;
+    }
+    boolean star = b[p + 508] == 't' && b[p + 509] == 'a' && b[p + 510] == 'r' && b[p + 511] == 0;
+    byte[] prefix = field(b, p + 345, star ? 131 : 155);
     if (prefix.length == 0) {
       return name;
     }

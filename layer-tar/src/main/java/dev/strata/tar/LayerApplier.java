@@ -11,7 +11,6 @@ import dev.strata.posix.Xattrs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -88,10 +87,6 @@ public final class LayerApplier {
           session.apply(e, reader);
         } catch (StorageException | EntryWriteException x) {
           throw x;
-        } catch (InvalidPathException x) {
-          throw new UnsupportedException(e.name(), e.describe() + " cannot be named on this system ("
-              + x.getMessage() + "); run the JVM with a UTF-8 locale (sun.jnu.encoding="
-              + System.getProperty("sun.jnu.encoding") + ")", x);
         } catch (IOException x) {
           throw new IOException(e.describe() + ": " + x.getMessage(), x);
         }

@@ -71,11 +71,11 @@ final class Metadata {
       } catch (PosixException ex) {
         int errno = ex.errno();
         if (errno == PosixException.EOPNOTSUPP) {
-          throw new UnsupportedException(e.name(), e.describe() + ": the filesystem does not support xattr "
+          throw new UnsupportedException(e.subject(), e.describe() + ": the filesystem does not support xattr "
               + quoted(x.getKey()), ex);
         }
         if (errno == PosixException.EPERM || errno == PosixException.EACCES) {
-          throw new UnsupportedException(e.name(), e.describe() + ": not permitted to set xattr " + quoted(x.getKey())
+          throw new UnsupportedException(e.subject(), e.describe() + ": not permitted to set xattr " + quoted(x.getKey())
               + " (trusted.* and security.* need root; user.* is refused on symlinks and devices)", ex);
         }
         throw ex;

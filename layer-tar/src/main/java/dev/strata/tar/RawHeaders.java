@@ -39,8 +39,9 @@ final class RawHeaders {
   /**
    * @param offset where the entry's own header (or the end) starts in the uncompressed tar
    * @param name the entry's name as its headers spell it ({@link HeaderNames}); empty but for an entry
+   * @param linkName the entry's link target as its headers spell it; empty but for an entry
    */
-  record Scan(Kind kind, long offset, Map<String, byte[]> xattrs, byte[] name) {}
+  record Scan(Kind kind, long offset, Map<String, byte[]> xattrs, byte[] name, byte[] linkName) {}
 
   private static final byte[] NO_NAME = new byte[0];
 
@@ -68,13 +69,13 @@ final class RawHeaders {
     while (true) {
       long at = start + p;
       if (p >= len) {
-        return new Scan(Kind.CLEAN_END, at, Map.of(), NO_NAME);
+        return new Scan(Kind.CLEAN_END, at, Map.of(), NO_NAME, NO_NAME);
       }
       if (p + BLOCK > len) {
-        return new Scan(Kind.TRUNCATED, at, Map.of(), NO_NAME);
+        return new Scan(Kind.TRUNCATED, at, Map.of(), NO_NAME, NO_NAME);
       }
       if (isZero(buf, p, BLOCK)) {
-        return new Scan(Kind.END_MARKER, at, Map.of(), NO_NAME);
+        return new Scan(Kind.END_MARKER, at, Map.of(), NO_NAME, NO_NAME);
       }
       verifyChecksum(buf, p, at);
       byte type = buf[p + 156];
@@ -94,7 +95,7 @@ final class RawHeaders {
         p += BLOCK + (int) align(size);
         continue;
       }
-      return new Scan(Kind.ENTRY, at, merge(local), names.entry(buf, p));
+      return new Scan(Kind.ENTRY, at, merge(local), names.entry(buf, p), names.link(buf, p));
     }
   }
 

@@ -1,20 +1,21 @@
 package dev.strata.tar;
 
-import static dev.strata.files.PrintableNames.quoted;
+import static dev.strata.files.PrintableNames.quotedRaw;
 
+import dev.strata.posix.RawNames;
 import dev.strata.posix.Timestamp;
 import java.util.Map;
 
 /**
  * One tar member as the applier needs it, free of the tar library's types.
  *
- * @param name the name as recorded (PAX and GNU long names resolved), not yet cleaned
+ * @param name the name as recorded (PAX and GNU long names resolved), not yet cleaned: a raw string
+ *     ({@link RawNames}), byte for byte what the headers say
  * @param size bytes of content to write: the expanded size for sparse files
  * @param atime the access time when the archive has one
  * @param xattrs extended attributes, values as raw bytes
+ * @param linkName a link's target, a raw string; empty for other entries
  * @param offset where the member's header starts in the uncompressed tar, for messages
- * @param rawName the name as its headers spell it, byte for byte, for messages: {@code name} has
- *     been decoded as UTF-8, and what was not UTF-8 is no longer there to show
  */
 record TarEntry(
     String name,
@@ -29,8 +30,7 @@ record TarEntry(
     int devMajor,
     int devMinor,
     Map<String, byte[]> xattrs,
-    long offset,
-    byte[] rawName) {
+    long offset) {
 
   enum Type {
     FILE,
@@ -46,6 +46,11 @@ record TarEntry(
 
   /** How messages name the member. */
   String describe() {
-    return "entry " + quoted(rawName) + " (offset " + offset + ")";
+    return "entry " + quotedRaw(name) + " (offset " + offset + ")";
+  }
+
+  /** The member's name for an exception's subject: printable, byte for byte. */
+  String subject() {
+    return RawNames.printable(name);
   }
 }

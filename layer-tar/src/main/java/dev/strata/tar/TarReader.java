@@ -5,6 +5,7 @@ import static dev.strata.files.PrintableNames.quoted;
 import dev.strata.driver.Digest;
 import dev.strata.driver.error.CorruptException;
 import dev.strata.driver.error.StorageException;
+import dev.strata.posix.RawNames;
 import dev.strata.posix.Timestamp;
 import java.io.BufferedInputStream;
 import java.io.Closeable;
@@ -166,7 +167,7 @@ final class TarReader implements Closeable {
   }
 
   private TarEntry convert(TarArchiveEntry e, RawHeaders.Scan scan) throws CorruptException {
-    String name = e.getName();
+    String name = raw(e.getName(), scan.name());
     String where = "entry " + quoted(scan.name()) + " (offset " + scan.offset() + ")";
     TarEntry.Type type = typeOf(e, where);
     long size = 0;
@@ -187,8 +188,21 @@ final class TarReader implements Closeable {
     Timestamp mtime = time(e.getLastModifiedTime());
     FileTime accessed = e.getLastAccessTime();
     return new TarEntry(name, type, size, e.getMode() & 07777, uid, gid, mtime,
-        accessed == null ? null : time(accessed), e.getLinkName(), e.getDevMajor(), e.getDevMinor(),
-        scan.xattrs(), scan.offset(), scan.name());
+        accessed == null ? null : time(accessed), raw(e.getLinkName(), scan.linkName()),
+        e.getDevMajor(), e.getDevMinor(), scan.xattrs(), scan.offset());
+  }
+
+  /**
+   * A name as a raw string ({@link RawNames}): the bytes the headers hold ({@link HeaderNames}
+   * follows the reader's precedence of PAX, GNU long-name and ustar fields), since the reader's own
+   * UTF-8 decoding turns bytes that are not UTF-8 into U+FFFD; its decoded name only when the
+   * headers held none.
+   */
+  private static String raw(String decoded, byte[] headerBytes) {
+    if (headerBytes.length > 0) {
+      return RawNames.string(headerBytes);
+    }
+    return decoded == null ? "" : RawNames.ofText(decoded);
   }
 
   private static Timestamp time(FileTime t) {

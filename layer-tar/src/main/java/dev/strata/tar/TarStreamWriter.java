@@ -1,6 +1,7 @@
 package dev.strata.tar;
 
 import dev.strata.driver.error.FailedPreconditionException;
+import dev.strata.posix.RawNames;
 import dev.strata.posix.Timestamp;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -128,7 +129,7 @@ final class TarStreamWriter {
   }
 
   private static FailedPreconditionException changed(Path file, String what) {
-    return new FailedPreconditionException(file.toString(),
+    return new FailedPreconditionException(RawNames.printable(file),
         "file " + what + " while the diff was written; stop writers to the layer and retry");
   }
 
@@ -144,7 +145,7 @@ final class TarStreamWriter {
     if (value.length() <= NAME_FIELD && isAscii(value)) {
       return value;
     }
-    pax.put(key, value);
+    pax.put(key, RawNames.bytes(value));
     return asciiPrefix(value);
   }
 

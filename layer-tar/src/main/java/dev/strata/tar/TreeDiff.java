@@ -1,6 +1,7 @@
 package dev.strata.tar;
 
 import dev.strata.driver.Change;
+import dev.strata.posix.RawNames;
 import dev.strata.posix.Xattrs;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -96,8 +97,8 @@ final class TreeDiff {
     List<Step> steps = new ArrayList<>();
     int whitedOut = 0;
     for (TreeEntry u : upperReader.withWhiteouts().children(upperDir)) {
-      FileMeta l = lowerReader.readIfExists(lowerDir.resolve(u.name()));
-      TreeEntry lower = l == null ? null : new TreeEntry(u.name(), lowerDir.resolve(u.name()), l);
+      FileMeta l = lowerReader.readIfExists(RawNames.resolve(lowerDir, u.name()));
+      TreeEntry lower = l == null ? null : new TreeEntry(u.name(), RawNames.resolve(lowerDir, u.name()), l);
       if (u.meta().isOverlayWhiteout()) {
         if (lower != null) {
           whitedOut++;

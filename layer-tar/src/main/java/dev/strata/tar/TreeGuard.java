@@ -1,9 +1,10 @@
 package dev.strata.tar;
 
-import static dev.strata.files.PrintableNames.quoted;
+import static dev.strata.files.PrintableNames.quotedRaw;
 
 import dev.strata.driver.error.CorruptException;
 import dev.strata.posix.FileNodes;
+import dev.strata.posix.RawNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -43,7 +44,7 @@ final class TreeGuard {
   }
 
   Path resolve(EntryPath p) {
-    return p.isRoot() ? root : root.resolve(p.rel());
+    return p.isRoot() ? root : RawNames.resolve(root, p.rel());
   }
 
   /**
@@ -115,10 +116,10 @@ final class TreeGuard {
         continue;
       }
       if (a.isSymbolicLink()) {
-        throw new CorruptException(subject, describe.get() + " goes through symlink " + quoted(p.rel()));
+        throw new CorruptException(subject, describe.get() + " goes through symlink " + quotedRaw(p.rel()));
       }
       if (!a.isDirectory()) {
-        throw new CorruptException(subject, describe.get() + " goes through " + quoted(p.rel()) + ", which is not a directory");
+        throw new CorruptException(subject, describe.get() + " goes through " + quotedRaw(p.rel()) + ", which is not a directory");
       }
       verified.add(p.rel());
     }

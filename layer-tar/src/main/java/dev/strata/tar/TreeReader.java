@@ -1,5 +1,6 @@
 package dev.strata.tar;
 
+import dev.strata.posix.RawNames;
 import dev.strata.posix.Timestamp;
 import dev.strata.posix.Xattrs;
 import java.io.IOException;
@@ -63,7 +64,7 @@ final class TreeReader {
       for (Path child : stream) {
         FileMeta meta = read(child);
         if (!(skipWhiteouts && meta.isOverlayWhiteout())) {
-          entries.add(new TreeEntry(child.getFileName().toString(), child, meta));
+          entries.add(new TreeEntry(RawNames.of(child.getFileName()), child, meta));
         }
       }
     }
@@ -78,7 +79,7 @@ final class TreeReader {
     FileType type = FileType.ofMode(mode);
     Optional<String> target =
         type == FileType.SYMLINK
-            ? Optional.of(Files.readSymbolicLink(path).toString())
+            ? Optional.of(RawNames.of(Files.readSymbolicLink(path)))
             : Optional.empty();
     return new FileMeta(
         type,

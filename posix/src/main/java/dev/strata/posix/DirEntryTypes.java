@@ -28,8 +28,8 @@ public final class DirEntryTypes {
    * number 217 are supported.
    */
   public boolean reported(Path dir) throws PosixException {
-    String p = dir.toString();
-    int fd = libc.open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+    String p = RawNames.printable(dir);
+    int fd = libc.open(RawNames.cString(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
     Errors.check(fd, "open", p);
     try {
       byte[] buf = new byte[8192];

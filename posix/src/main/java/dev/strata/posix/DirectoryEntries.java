@@ -120,7 +120,7 @@ public final class DirectoryEntries {
     while (true) {
       if (next >= filled) {
         long n = libc.syscall(SYS_GETDENTS64, d.fd(), listing.address(), LISTING_SIZE, 0, 0);
-        Errors.check(n, "getdents64", d.path().toString());
+        Errors.check(n, "getdents64", RawNames.printable(d.path()));
         if (n == 0) {
           current = -1;
           return false;
@@ -136,11 +136,11 @@ public final class DirectoryEntries {
     }
   }
 
-  /** The current entry's name. */
+  /** The current entry's name, a raw string ({@link RawNames}). */
   public String name() {
     int length = nameLength();
     listing.get(current + NAME_OFFSET, name, 0, length);
-    return new String(name, 0, length, StandardCharsets.UTF_8);
+    return new String(name, 0, length, StandardCharsets.ISO_8859_1);
   }
 
   /**
@@ -196,7 +196,7 @@ public final class DirectoryEntries {
       }
       pathBased = true;
     }
-    Optional<byte[]> stored = byPath.get(dir.path().resolve(name()), attribute);
+    Optional<byte[]> stored = byPath.get(RawNames.resolve(dir.path(), name()), attribute);
     if (stored.isEmpty()) {
       return -1;
     }
@@ -232,7 +232,7 @@ public final class DirectoryEntries {
       }
       pathBased = true;
     }
-    byPath.set(dir.path().resolve(name()), attribute, bytes);
+    byPath.set(RawNames.resolve(dir.path(), name()), attribute, bytes);
   }
 
   private void allocateValue(int size) {
@@ -264,7 +264,7 @@ public final class DirectoryEntries {
   }
 
   private String subject() {
-    return dir.path().resolve(name()) + " " + attribute;
+    return RawNames.printable(RawNames.resolve(dir.path(), name())) + " " + attribute;
   }
 
   private DirectoryFd opened() {

@@ -37,34 +37,36 @@ public final class DirectoryFd implements AutoCloseable {
    *     symlink
    */
   public static DirectoryFd open(Path dir) throws PosixException {
-    String p = dir.toString();
-    int fd = Native.LIBC.open(p, FLAGS, 0);
-    Errors.check(fd, "open", p);
+    int fd = Native.LIBC.open(RawNames.cString(dir), FLAGS, 0);
+    Errors.check(fd, "open", RawNames.printable(dir));
     return new DirectoryFd(dir, fd);
   }
 
   /**
-   * Opens the subdirectory {@code name} relative to this one ({@code openat}).
+   * Opens the subdirectory {@code name} (a raw string: {@link RawNames}) relative to this one
+   * ({@code openat}).
    *
    * @throws PosixException ENOENT when it is gone, ENOTDIR when it is not a directory or is a
    *     symlink (to a directory or not)
    */
   public DirectoryFd openDirectory(String name) throws PosixException {
-    int child = libc.openat(fd(), name, FLAGS, 0);
-    Errors.check(child, "openat", path.resolve(name).toString());
-    return new DirectoryFd(path.resolve(name), child);
+    Path child = RawNames.resolve(path, name);
+    int fd = libc.openat(fd(), RawNames.cString(name), FLAGS, 0);
+    Errors.check(fd, "openat", RawNames.printable(child));
+    return new DirectoryFd(child, fd);
   }
 
   /**
-   * Creates the regular file {@code name} in this directory, open for writing: {@code O_CREAT |
+   * Creates the regular file {@code name} (a raw string) in this directory, open for writing: {@code O_CREAT |
    * O_EXCL | O_NOFOLLOW}, so an existing name (a symlink included) is never opened or followed.
    *
    * @throws PosixException EEXIST when the name is taken
    */
   public OpenFile createFile(String name, int mode) throws PosixException {
-    int file = libc.openat(fd(), name, O_CREATE_NEW, mode & 07777);
-    Errors.check(file, "openat", path.resolve(name).toString());
-    return new OpenFile(path.resolve(name), file);
+    Path child = RawNames.resolve(path, name);
+    int file = libc.openat(fd(), RawNames.cString(name), O_CREATE_NEW, mode & 07777);
+    Errors.check(file, "openat", RawNames.printable(child));
+    return new OpenFile(child, file);
   }
 
   /** The path this directory was opened by; for messages, and for the path-based fallback. */

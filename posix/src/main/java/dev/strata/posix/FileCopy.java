@@ -75,8 +75,8 @@ public final class FileCopy {
   }
 
   private int open(Path path, int flags) throws PosixException {
-    String p = path.toString();
-    int fd = libc.open(p, flags | O_CLOEXEC | O_NOFOLLOW, 0);
+    String p = RawNames.printable(path);
+    int fd = libc.open(RawNames.cString(path), flags | O_CLOEXEC | O_NOFOLLOW, 0);
     Errors.check(fd, "open", p);
     return fd;
   }

@@ -21,14 +21,14 @@ public final class FileNodes {
 
   /** {@code lchown(2)}: owner of the path itself, a symlink included. */
   public void lchown(Path path, int uid, int gid) throws PosixException {
-    String p = path.toString();
-    Errors.check(libc.lchown(p, uid, gid), "lchown", p);
+    byte[] c = RawNames.cString(path);
+    Errors.check(libc.lchown(c, uid, gid), "lchown", RawNames.printable(path));
   }
 
   /** {@code chmod(2)} with all twelve permission bits (setuid, setgid, sticky kept). */
   public void chmod(Path path, int mode) throws PosixException {
-    String p = path.toString();
-    Errors.check(libc.chmod(p, mode & 07777), "chmod", p);
+    byte[] c = RawNames.cString(path);
+    Errors.check(libc.chmod(c, mode & 07777), "chmod", RawNames.printable(path));
   }
 
   /** {@code mknod(2)} of a character or block device; {@code type} is {@link #S_IFCHR} or {@link #S_IFBLK}. */
@@ -36,13 +36,13 @@ public final class FileNodes {
     if (type != S_IFCHR && type != S_IFBLK && type != S_IFIFO) {
       throw new IllegalArgumentException("not a device or fifo type: " + Integer.toOctalString(type));
     }
-    String p = path.toString();
-    Errors.check(libc.mknod(p, type | (permissions & 07777), makedev(major, minor)), "mknod", p);
+    byte[] c = RawNames.cString(path);
+    Errors.check(libc.mknod(c, type | (permissions & 07777), makedev(major, minor)), "mknod", RawNames.printable(path));
   }
 
   public void mkfifo(Path path, int permissions) throws PosixException {
-    String p = path.toString();
-    Errors.check(libc.mkfifo(p, permissions & 07777), "mkfifo", p);
+    byte[] c = RawNames.cString(path);
+    Errors.check(libc.mkfifo(c, permissions & 07777), "mkfifo", RawNames.printable(path));
   }
 
   /**
@@ -54,18 +54,18 @@ public final class FileNodes {
       atime == null ? 0 : atime.seconds(), atime == null ? UTIME_OMIT : atime.nanos(),
       mtime == null ? 0 : mtime.seconds(), mtime == null ? UTIME_OMIT : mtime.nanos()
     };
-    String p = path.toString();
-    Errors.check(libc.utimensat(AT_FDCWD, p, ts, AT_SYMLINK_NOFOLLOW), "utimensat", p);
+    byte[] c = RawNames.cString(path);
+    Errors.check(libc.utimensat(AT_FDCWD, c, ts, AT_SYMLINK_NOFOLLOW), "utimensat", RawNames.printable(path));
   }
 
   /**
-   * {@code symlink(2)}: creates {@code link} pointing at {@code target} exactly as given. Unlike
-   * {@code Files.createSymbolicLink} the target string is not parsed as a path, so a trailing slash
-   * or a doubled slash survives as a layer tar recorded it.
+   * {@code symlink(2)}: creates {@code link} pointing at {@code target}, a raw string ({@link
+   * RawNames}), exactly as given. Unlike {@code Files.createSymbolicLink} the target is not parsed
+   * as a path, so a trailing slash or a doubled slash survives as a layer tar recorded it.
    */
   public void symlink(String target, Path link) throws PosixException {
-    String p = link.toString();
-    Errors.check(libc.symlink(target, p), "symlink", p);
+    byte[] c = RawNames.cString(link);
+    Errors.check(libc.symlink(RawNames.cString(target), c), "symlink", RawNames.printable(link));
   }
 
   /**
@@ -73,8 +73,8 @@ public final class FileNodes {
    * Follows a final symlink: call it only on a file just created with no-follow semantics.
    */
   public void setLength(Path path, long length) throws PosixException {
-    String p = path.toString();
-    Errors.check(libc.truncate(p, length), "truncate", p);
+    byte[] c = RawNames.cString(path);
+    Errors.check(libc.truncate(c, length), "truncate", RawNames.printable(path));
   }
 
   /** The effective uid: the owner a file this process creates gets. */

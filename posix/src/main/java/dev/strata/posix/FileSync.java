@@ -19,8 +19,8 @@ public final class FileSync {
 
   /** Syncs the filesystem holding the directory {@code dir}. */
   public void syncFilesystem(Path dir) throws PosixException {
-    String p = dir.toString();
-    int fd = libc.open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+    String p = RawNames.printable(dir);
+    int fd = libc.open(RawNames.cString(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
     Errors.check(fd, "open", p);
     try {
       Errors.check(libc.syncfs(fd), "syncfs", p);

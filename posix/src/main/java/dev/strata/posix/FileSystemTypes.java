@@ -23,8 +23,7 @@ public final class FileSystemTypes {
   /** The filesystem magic of {@code path} ({@code path} must exist). */
   public long magic(Path path) throws PosixException {
     byte[] buf = new byte[STATFS_SIZE];
-    String p = path.toString();
-    Errors.check(libc.statfs(p, buf), "statfs", p);
+    Errors.check(libc.statfs(RawNames.cString(path), buf), "statfs", RawNames.printable(path));
     // f_type is a signed long; the magics are 32-bit values.
     return ByteBuffer.wrap(buf).order(ByteOrder.nativeOrder()).getLong(0) & 0xFFFFFFFFL;
   }

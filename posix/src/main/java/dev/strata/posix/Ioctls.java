@@ -22,9 +22,9 @@ public final class Ioctls {
    * the call's result.
    */
   public int ioctl(Path path, boolean directory, long request, byte[] arg) throws PosixException {
-    String p = path.toString();
+    String p = RawNames.printable(path);
     int flags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW | (directory ? O_DIRECTORY : 0);
-    int fd = libc.open(p, flags, 0);
+    int fd = libc.open(RawNames.cString(path), flags, 0);
     Errors.check(fd, "open", p);
     try {
       int rc = libc.ioctl(fd, request, arg);
@@ -43,8 +43,8 @@ public final class Ioctls {
    */
   public int ioctlWithFd(Path target, long request, byte[] arg, Path source, int fdOffset)
       throws PosixException {
-    String s = source.toString();
-    int fd = libc.open(s, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_DIRECTORY, 0);
+    String s = RawNames.printable(source);
+    int fd = libc.open(RawNames.cString(source), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_DIRECTORY, 0);
     Errors.check(fd, "open", s);
     try {
       long v = fd;

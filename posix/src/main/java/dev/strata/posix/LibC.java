@@ -5,24 +5,25 @@ import jnr.ffi.annotations.Out;
 import jnr.ffi.annotations.SaveError;
 
 /**
- * The raw libc functions Strata needs and jnr-posix does not bind (or binds without nanoseconds or
- * without "don't follow symlinks"). Public only because jnr-ffi generates its implementation in
+ * The raw libc functions Strata needs, bound with jnr-ffi. Public only because jnr-ffi generates its implementation in
  * another class loader; it is not API. Callers use the small typed classes beside it, which turn a
- * {@code -1} return into a {@link PosixException} carrying errno. Signatures use JDK types only.
+ * {@code -1} return into a {@link PosixException} carrying errno. Signatures use JDK types only;
+ * a path is a NUL-terminated {@code byte[]} ({@link RawNames#cString}), never a {@code String},
+ * which jnr-ffi would encode with the default charset and so lose a name that is not UTF-8.
  */
 public interface LibC {
 
   @SaveError
-  int lchown(String path, int uid, int gid);
+  int lchown(@In byte[] path, int uid, int gid);
 
   @SaveError
-  int mknod(String path, int mode, long dev);
+  int mknod(@In byte[] path, int mode, long dev);
 
   @SaveError
-  int mkfifo(String path, int mode);
+  int mkfifo(@In byte[] path, int mode);
 
   @SaveError
-  int chmod(String path, int mode);
+  int chmod(@In byte[] path, int mode);
 
   int geteuid();
 
@@ -30,19 +31,19 @@ public interface LibC {
 
   /** {@code times} is two {@code struct timespec} (atime, mtime) flattened to four longs. */
   @SaveError
-  int utimensat(int dirfd, String path, @In long[] times, int flags);
+  int utimensat(int dirfd, @In byte[] path, @In long[] times, int flags);
 
   @SaveError
-  int lsetxattr(String path, String name, @In byte[] value, long size, int flags);
+  int lsetxattr(@In byte[] path, String name, @In byte[] value, long size, int flags);
 
   @SaveError
-  long lgetxattr(String path, String name, @Out byte[] value, long size);
+  long lgetxattr(@In byte[] path, String name, @Out byte[] value, long size);
 
   @SaveError
-  long llistxattr(String path, @Out byte[] list, long size);
+  long llistxattr(@In byte[] path, @Out byte[] list, long size);
 
   @SaveError
-  int lremovexattr(String path, String name);
+  int lremovexattr(@In byte[] path, String name);
 
   @SaveError
   int mount(String source, String target, String fstype, long flags, String data);
@@ -51,10 +52,10 @@ public interface LibC {
   int umount2(String target, int flags);
 
   @SaveError
-  int open(String path, int flags, int mode);
+  int open(@In byte[] path, int flags, int mode);
 
   @SaveError
-  int openat(int dirfd, String path, int flags, int mode);
+  int openat(int dirfd, @In byte[] path, int flags, int mode);
 
   @SaveError
   int close(int fd);
@@ -71,7 +72,7 @@ public interface LibC {
 
   /** {@code buf} receives a {@code struct statfs}; {@code f_type} is its first {@code long}. */
   @SaveError
-  int statfs(String path, @Out byte[] buf);
+  int statfs(@In byte[] path, @Out byte[] buf);
 
   /** {@code quotactl(2)}: {@code addr} is the command's struct (e.g. {@code fs_disk_quota}). */
   @SaveError
@@ -81,10 +82,10 @@ public interface LibC {
   int ftruncate(int fd, long length);
 
   @SaveError
-  int truncate(String path, long length);
+  int truncate(@In byte[] path, long length);
 
   @SaveError
-  int symlink(String target, String linkpath);
+  int symlink(@In byte[] target, @In byte[] linkpath);
 
   @SaveError
   int fsync(int fd);
@@ -116,7 +117,10 @@ public interface LibC {
   int fstat(int fd, @Out byte[] stat);
 
   @SaveError
-  int stat(String path, @Out byte[] stat);
+  int stat(@In byte[] path, @Out byte[] stat);
+
+  @SaveError
+  int lstat(@In byte[] path, @Out byte[] stat);
 
   /** {@code syncfs(2)}: writes back every dirty page and inode of the filesystem holding {@code fd}. */
   @SaveError

@@ -39,7 +39,7 @@ public final class LockFile implements AutoCloseable {
 
   /** Opens (creating, mode 0644) the lock file at {@code path}; takes no lock yet. */
   public static LockFile open(Path path) throws PosixException {
-    int fd = Native.LIBC.open(path.toString(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    int fd = Native.LIBC.open(RawNames.cString(path), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     Errors.check(fd, "open", path.toString());
     return new LockFile(path, fd);
   }
@@ -122,7 +122,7 @@ public final class LockFile implements AutoCloseable {
     byte[] open = new byte[STAT_SIZE];
     Errors.check(libc.fstat(fd(), open), "fstat", path.toString());
     byte[] named = new byte[STAT_SIZE];
-    if (libc.stat(path.toString(), named) < 0) {
+    if (libc.stat(RawNames.cString(path), named) < 0) {
       if (Errors.lastErrno() == PosixException.ENOENT) {
         return false;
       }
@@ -135,7 +135,7 @@ public final class LockFile implements AutoCloseable {
 
   private void reopen() throws PosixException {
     close();
-    int next = libc.open(path.toString(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    int next = libc.open(RawNames.cString(path), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     Errors.check(next, "open", path.toString());
     fd = next;
   }

@@ -84,10 +84,10 @@ public final class LoopDevices {
       throw new FileSystemException(file, null,
           "not a regular file; a loop device is backed by a filesystem image file");
     }
-    int backing = libc.open(file, (readOnly ? O_RDONLY : O_RDWR) | O_CLOEXEC, 0);
+    int backing = libc.open(RawNames.cString(image), (readOnly ? O_RDONLY : O_RDWR) | O_CLOEXEC, 0);
     Errors.check(backing, "open", file);
     try {
-      int control = libc.open(CONTROL.toString(), O_RDWR | O_CLOEXEC, 0);
+      int control = libc.open(RawNames.cString(CONTROL), O_RDWR | O_CLOEXEC, 0);
       if (control < 0) {
         throw new PosixException("open", CONTROL + " (loop devices unavailable here: no loop"
             + " driver, or /dev does not hold loop-control)", Errors.lastErrno());
@@ -110,7 +110,7 @@ public final class LoopDevices {
       int n = libc.ioctl(control, LOOP_CTL_GET_FREE, 0L);
       Errors.check(n, "ioctl(LOOP_CTL_GET_FREE)", CONTROL.toString());
       String device = "/dev/loop" + n;
-      int fd = libc.open(device, (readOnly ? O_RDONLY : O_RDWR) | O_CLOEXEC, 0);
+      int fd = libc.open(RawNames.cString(device), (readOnly ? O_RDONLY : O_RDWR) | O_CLOEXEC, 0);
       Errors.check(fd, "open", device);
       try {
         bind(fd, backing, device, image, readOnly);

@@ -12,6 +12,8 @@ import java.nio.file.Path;
 public final class OpenFile implements AutoCloseable {
 
   private static final int AT_EMPTY_PATH = 0x1000;
+  /** The empty path {@code AT_EMPTY_PATH} names the descriptor itself with. */
+  private static final byte[] EMPTY = {0};
   private static final long UTIME_OMIT = (1L << 30) - 2L;
 
   private final LibC libc = Native.LIBC;
@@ -73,7 +75,7 @@ public final class OpenFile implements AutoCloseable {
       mtime == null ? 0 : mtime.seconds(), mtime == null ? UTIME_OMIT : mtime.nanos()
     };
     // utimensat(fd, "", times, AT_EMPTY_PATH) is futimens(fd): glibc's futimens is exactly this.
-    Errors.check(libc.utimensat(fd(), "", ts, AT_EMPTY_PATH), "futimens", path.toString());
+    Errors.check(libc.utimensat(fd(), EMPTY, ts, AT_EMPTY_PATH), "futimens", path.toString());
   }
 
   /** {@code fsync(2)}. */

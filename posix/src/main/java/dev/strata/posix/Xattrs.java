@@ -19,10 +19,11 @@ public final class Xattrs {
 
   /** Names in the order the filesystem lists them; empty when the filesystem has no xattr support. */
   public List<String> list(Path path) throws PosixException {
-    String p = path.toString();
+    byte[] c = RawNames.cString(path);
+    String p = RawNames.printable(path);
     byte[] buf = new byte[INITIAL];
     while (true) {
-      long n = libc.llistxattr(p, buf, buf.length);
+      long n = libc.llistxattr(c, buf, buf.length);
       if (n >= 0) {
         return split(buf, (int) n);
       }
@@ -33,17 +34,18 @@ public final class Xattrs {
       if (errno != PosixException.ERANGE) {
         throw new PosixException("llistxattr", p, errno);
       }
-      long size = Errors.check(libc.llistxattr(p, null, 0), "llistxattr", p);
+      long size = Errors.check(libc.llistxattr(c, null, 0), "llistxattr", p);
       buf = new byte[(int) Math.max(size, buf.length * 2L)];
     }
   }
 
   /** The value, or empty when the attribute is not set. */
   public Optional<byte[]> get(Path path, String name) throws PosixException {
-    String p = path.toString();
+    byte[] c = RawNames.cString(path);
+    String p = RawNames.printable(path);
     byte[] buf = new byte[INITIAL];
     while (true) {
-      long n = libc.lgetxattr(p, name, buf, buf.length);
+      long n = libc.lgetxattr(c, name, buf, buf.length);
       if (n >= 0) {
         byte[] out = new byte[(int) n];
         System.arraycopy(buf, 0, out, 0, (int) n);
@@ -56,27 +58,30 @@ public final class Xattrs {
       if (errno != PosixException.ERANGE) {
         throw new PosixException("lgetxattr", p + " " + name, errno);
       }
-      long size = Errors.check(libc.lgetxattr(p, name, null, 0), "lgetxattr", p + " " + name);
+      long size = Errors.check(libc.lgetxattr(c, name, null, 0), "lgetxattr", p + " " + name);
       buf = new byte[(int) Math.max(size, buf.length * 2L)];
     }
   }
 
   public void set(Path path, String name, byte[] value) throws PosixException {
-    String p = path.toString();
-    Errors.check(libc.lsetxattr(p, name, value, value.length, 0), "lsetxattr", p + " " + name);
+    byte[] c = RawNames.cString(path);
+    String p = RawNames.printable(path);
+    Errors.check(libc.lsetxattr(c, name, value, value.length, 0), "lsetxattr", p + " " + name);
   }
 
   /** Sets only when absent; fails with EEXIST otherwise. */
   public void create(Path path, String name, byte[] value) throws PosixException {
-    String p = path.toString();
+    byte[] c = RawNames.cString(path);
+    String p = RawNames.printable(path);
     Errors.check(
-        libc.lsetxattr(p, name, value, value.length, XATTR_CREATE), "lsetxattr", p + " " + name);
+        libc.lsetxattr(c, name, value, value.length, XATTR_CREATE), "lsetxattr", p + " " + name);
   }
 
   /** Removes the attribute; absent is not an error. */
   public void remove(Path path, String name) throws PosixException {
-    String p = path.toString();
-    if (libc.lremovexattr(p, name) < 0) {
+    byte[] c = RawNames.cString(path);
+    String p = RawNames.printable(path);
+    if (libc.lremovexattr(c, name) < 0) {
       int errno = Errors.lastErrno();
       if (errno != PosixException.ENODATA) {
         throw new PosixException("lremovexattr", p + " " + name, errno);

@@ -1,6 +1,7 @@
 package dev.strata.testing;
 
 import dev.strata.posix.FileNodes;
+import dev.strata.posix.RawNames;
 import dev.strata.posix.Timestamp;
 import dev.strata.posix.Xattrs;
 import java.io.ByteArrayInputStream;
@@ -46,6 +47,11 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
  * an explicit mode and {@link #DEFAULT_MTIME}, so the same description always gives the same bytes.
  * Tars no well-behaved writer produces (bad checksums, names with NUL, base-256 sizes, truncation)
  * are {@link RawTar}'s job.
+ *
+ * <p>{@link #namesAsBytes()} takes every name and link target as a raw string ({@link RawNames}:
+ * one char per byte), for names that are not UTF-8; they are written as Go's writer (and so Docker)
+ * writes them, in PAX {@code path}/{@code linkpath} records holding the bytes, or with {@link
+ * #gnuLongNames()} as GNU tar does, in the ustar fields and GNU long-name entries.
  */
 public final class LayerTarBuilder {
 
@@ -76,6 +82,13 @@ public final class LayerTarBuilder {
 
   private final List<Entry> entries = new ArrayList<>();
   private boolean gnuLongNames;
+  private boolean namesAsBytes;
+
+  /** Every name and link target given from now on, and before, is a raw string: see the class. */
+  public LayerTarBuilder namesAsBytes() {
+    namesAsBytes = true;
+    return this;
+  }
 
   /** A directory; {@code path} without the trailing slash, which the tar name gets. */
   public LayerTarBuilder dir(String path, int mode) {
@@ -164,12 +177,17 @@ public final class LayerTarBuilder {
   /** The uncompressed layer tar. */
   public byte[] build() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes, StandardCharsets.UTF_8.name())) {
+    String encoding = (namesAsBytes ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8).name();
+    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes, encoding)) {
       tar.setLongFileMode(gnuLongNames ? TarArchiveOutputStream.LONGFILE_GNU : TarArchiveOutputStream.LONGFILE_POSIX);
       tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-      tar.setAddPaxHeadersForNonAsciiNames(!gnuLongNames);
+      tar.setAddPaxHeadersForNonAsciiNames(!gnuLongNames && !namesAsBytes);
       for (Entry e : entries) {
-        tar.putArchiveEntry(header(e));
+        TarArchiveEntry header = header(e);
+        if (namesAsBytes && !gnuLongNames) {
+          rawPaxNames(tar, header);
+        }
+        tar.putArchiveEntry(header);
         if (e.kind == Kind.FILE) {
           tar.write(e.content);
         }
@@ -221,6 +239,47 @@ public final class LayerTarBuilder {
     return t;
   }
 
+  /**
+   * Moves a name or link target that is not short ASCII into a PAX header of its own, holding the
+   * bytes as they are (commons-compress would write them as UTF-8), and leaves an ASCII stand-in.
+   */
+  private static void rawPaxNames(TarArchiveOutputStream tar, TarArchiveEntry header) throws IOException {
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    if (!isShortAscii(header.getName())) {
+      paxRecord(body, "path", header.getName());
+      header.setName("PaxHeaders.0/stand-in");
+    }
+    if (!isShortAscii(header.getLinkName())) {
+      paxRecord(body, "linkpath", header.getLinkName());
+      header.setLinkName("stand-in");
+    }
+    if (body.size() > 0) {
+      TarArchiveEntry pax = new TarArchiveEntry("PaxHeaders.0/names", TarConstants.LF_PAX_EXTENDED_HEADER_LC);
+      pax.setSize(body.size());
+      // Whole seconds, as the entry's: a time with nanoseconds would make commons-compress put
+      // a PAX header of its own in front of this one.
+      pax.setModTime(header.getLastModifiedTime());
+      tar.putArchiveEntry(pax);
+      tar.write(body.toByteArray());
+      tar.closeArchiveEntry();
+    }
+  }
+
+  private static boolean isShortAscii(String name) {
+    return name.length() < 100 && name.chars().allMatch(c -> c > 0 && c < 0x80);
+  }
+
+  /** {@code "%d key=value\n"}, the length counting the whole record, the digits included. */
+  private static void paxRecord(ByteArrayOutputStream out, String key, String raw) {
+    byte[] value = RawNames.bytes(raw);
+    int rest = 1 + key.length() + 1 + value.length + 1;
+    int length = rest + Integer.toString(rest).length();
+    length = rest + Integer.toString(length).length();
+    out.writeBytes((length + " " + key + "=").getBytes(StandardCharsets.US_ASCII));
+    out.writeBytes(value);
+    out.write('\n');
+  }
+
   private static String whiteoutName(String path) {
     int slash = path.lastIndexOf('/');
     return path.substring(0, slash + 1) + ".wh." + path.substring(slash + 1);
@@ -235,7 +294,7 @@ public final class LayerTarBuilder {
     Xattrs xattrs = new Xattrs();
     Set<Path> created = new HashSet<>();
     for (Entry e : entries) {
-      Path p = root.resolve(e.path);
+      Path p = RawNames.resolve(root, raw(e.path));
       if (e.kind == Kind.WHITEOUT) {
         TreeDeletion.delete(p);
         continue;
@@ -263,9 +322,9 @@ public final class LayerTarBuilder {
           }
         }
         case FILE -> Files.write(p, e.content);
-        case SYMLINK -> Files.createSymbolicLink(p, Path.of(e.link));
+        case SYMLINK -> nodes.symlink(raw(e.link), p);
         case HARDLINK -> {
-          Files.createLink(p, root.resolve(e.link));
+          Files.createLink(p, RawNames.resolve(root, raw(e.link)));
           continue; // the link shares its target's inode and metadata
         }
         case FIFO -> nodes.mkfifo(p, 0600);
@@ -284,6 +343,11 @@ public final class LayerTarBuilder {
       }
       nodes.setTimes(p, Timestamp.of(e.mtime), Timestamp.of(e.mtime));
     }
+  }
+
+  /** A name as a raw string: as given when {@link #namesAsBytes}, else its UTF-8 bytes. */
+  private String raw(String name) {
+    return namesAsBytes ? name : RawNames.ofText(name);
   }
 
   private LayerTarBuilder add(Entry e) {

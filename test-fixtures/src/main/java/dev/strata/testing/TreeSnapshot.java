@@ -1,6 +1,7 @@
 package dev.strata.testing;
 
 import dev.strata.posix.FileNodes;
+import dev.strata.posix.RawNames;
 import dev.strata.posix.Xattrs;
 import java.io.IOException;
 import java.io.InputStream;
@@ -103,6 +104,7 @@ public final class TreeSnapshot {
     SortedMap<String, Map<String, Object>> raw = new TreeMap<>();
     Map<String, Map<String, String>> attrs = new HashMap<>();
     Map<String, String> hashes = new HashMap<>();
+    Map<String, Path> paths = new HashMap<>();
     Files.walkFileTree(root, new SimpleFileVisitor<>() {
       @Override
       public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes a) throws IOException {
@@ -121,6 +123,7 @@ public final class TreeSnapshot {
 
       private void record(Path p) throws IOException {
         String k = key(root, p);
+        paths.put(k, p);
         raw.put(k, Files.readAttributes(p, "unix:mode,uid,gid,size,ino,dev,nlink,rdev,lastModifiedTime",
             LinkOption.NOFOLLOW_LINKS));
         Map<String, String> x = new TreeMap<>();
@@ -148,7 +151,7 @@ public final class TreeSnapshot {
           (Integer) a.get("uid"), (Integer) a.get("gid"),
           type == Type.FILE ? (Long) a.get("size") : 0,
           hashes.getOrDefault(e.getKey(), ""),
-          type == Type.SYMLINK ? Files.readSymbolicLink(root.resolve(e.getKey().substring(1))).toString() : "",
+          type == Type.SYMLINK ? RawNames.printable(Files.readSymbolicLink(paths.get(e.getKey()))) : "",
           type == Type.CHAR || type == Type.BLOCK ? FileNodes.major(rdev) + ":" + FileNodes.minor(rdev) : "",
           attrs.get(e.getKey()), ((FileTime) a.get("lastModifiedTime")).toInstant(), group));
     }
@@ -257,8 +260,12 @@ public final class TreeSnapshot {
     return a.get("dev") + "/" + a.get("ino");
   }
 
+  /**
+   * A path as {@link RawNames#printable(Path)} shows it: the same text as {@code toString()} for
+   * UTF-8 names, and one key per name whatever its bytes ({@code \\xNN} for those not UTF-8).
+   */
   private static String key(Path root, Path p) {
-    String rel = root.relativize(p).toString();
+    String rel = RawNames.printable(root.relativize(p));
     return rel.isEmpty() ? "/" : "/" + rel;
   }
 

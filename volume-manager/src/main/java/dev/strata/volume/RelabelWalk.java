@@ -2,6 +2,7 @@ package dev.strata.volume;
 
 import dev.strata.posix.DirectoryEntries;
 import dev.strata.posix.DirectoryFd;
+import dev.strata.posix.RawNames;
 import dev.strata.posix.PosixException;
 import dev.strata.posix.Xattrs;
 import java.io.IOException;
@@ -177,7 +178,7 @@ final class RelabelWalk {
           case PosixException.ENOTDIR, PosixException.ELOOP -> {
             LOG.log(Level.WARNING, "not relabelling below {0}: it was replaced by a file or a"
                 + " symlink while the tree was walked, and a symlink's target may lie outside the"
-                + " tree", parent.path().resolve(name));
+                + " tree", RawNames.resolve(parent.path(), name));
             return null;
           }
           default -> throw e;

@@ -2,6 +2,7 @@ package dev.strata.driver.overlay2;
 
 import dev.strata.files.FileTrees;
 import dev.strata.posix.FileNodes;
+import dev.strata.posix.RawNames;
 import dev.strata.posix.Xattrs;
 import dev.strata.tar.DeletingWhiteouts;
 import dev.strata.tar.WhiteoutPolicy;
@@ -82,12 +83,12 @@ final class OverlayWhiteouts implements WhiteoutPolicy {
     for (Path lower : lowerDiffs) {
       try (DirectoryStream<Path> children = Files.newDirectoryStream(lower)) {
         for (Path child : children) {
-          names.add(child.getFileName().toString());
+          names.add(RawNames.of(child.getFileName()));
         }
       }
     }
     for (String name : names) {
-      Path target = diffRoot.resolve(name);
+      Path target = RawNames.resolve(diffRoot, name);
       if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
         nodes.mknod(target, FileNodes.S_IFCHR, 0, 0, 0);
       } else if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
