@@ -4,6 +4,7 @@ import dev.strata.container.Container;
 import dev.strata.volume.MountSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -14,7 +15,8 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code strata create [--name C] [-v SPEC]... [--mount SPEC]... [--tmpfs SPEC]... IMAGE}: a
+ * {@code strata create [--name C] [-v SPEC]... [--mount SPEC]... [--tmpfs SPEC]... [--storage-opt K=V]...
+ * IMAGE}: a
  * container's write layer on the image's top layer, over an init layer with Docker's placeholders,
  * with the volumes, binds and tmpfs it mounts (taking references on the volumes). Prints the
  * container's name.
@@ -39,6 +41,11 @@ final class CreateCommand implements Callable<Integer> {
   @Option(names = "--tmpfs", paramLabel = "DST[:OPTS]", description = "A tmpfs at DST (OPTS: size=64m,mode=1777,...).")
   List<String> tmpfs = new ArrayList<>();
 
+  @Option(names = "--storage-opt", paramLabel = "KEY=VALUE",
+      description = "An option for the container's write layer, as Docker's: size=50M limits it"
+          + " (overlay2 on xfs mounted with prjquota, btrfs).")
+  List<String> storageOptions = new ArrayList<>();
+
   @Parameters(index = "0", paramLabel = "IMAGE", description = "Image by tag, id or id prefix.")
   String image;
 
@@ -56,8 +63,9 @@ final class CreateCommand implements Callable<Integer> {
       specs.add(MountSpec.parseTmpfs(t));
     }
     MountSpec.checkDestinations(specs);
+    Map<String, String> options = KeyValues.options("--storage-opt", storageOptions);
     try (Stores stores = top.openStores()) {
-      Container created = stores.containers.create(Optional.ofNullable(name), image, specs);
+      Container created = stores.containers.create(Optional.ofNullable(name), image, specs, options);
       spec.commandLine().getOut().println(created.name());
     }
     return ExitCodes.OK;

@@ -31,7 +31,9 @@ final class StrataCommand {
   @Option(names = "--driver", scope = ScopeType.INHERIT, description = "Storage driver (default: auto-selected).")
   String driver;
 
-  @Option(names = "--storage-opt", scope = ScopeType.INHERIT, description = "Driver option key=value.")
+  // Before the command only, as dockerd's --storage-opt: after `create` the same flag is the
+  // container's own (docker create --storage-opt size=...).
+  @Option(names = "--storage-opt", scope = ScopeType.LOCAL, description = "Driver option key=value (before the command).")
   Map<String, String> storageOptions = Map.of();
 
   @Option(names = "--format", scope = ScopeType.INHERIT, description = "Listing format: ${COMPLETION-CANDIDATES}.")

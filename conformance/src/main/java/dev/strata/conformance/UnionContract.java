@@ -199,11 +199,13 @@ public interface UnionContract extends DriverContract {
     assertViewMatches("top", ref, Times.IGNORE);
   }
 
+  /** 128 layers, or as many as the driver stacks on this kernel (overlay2 before Linux 6.8: ~60). */
   @Test
-  default void view_128LayersWithOverwriteInEveryLayer_matchesReference() throws IOException {
+  default void view_deepStackWithOverwriteInEveryLayer_matchesReference() throws IOException {
+    int depth = Math.min(128, driver().maxDepth());
     Path ref = newReference();
     String parent = null;
-    for (int i = 1; i <= 128; i++) {
+    for (int i = 1; i <= depth; i++) {
       LayerTarBuilder tar = new LayerTarBuilder()
           .dir("layers", 0755)
           .file("layers/" + i, "layer " + i, 0644)
@@ -213,8 +215,8 @@ public interface UnionContract extends DriverContract {
       parent = id;
     }
 
-    assertViewMatches("L128", ref, Times.FILES_TO_SECONDS);
-    assertEquals(128, driver().info(id("L128")).depth());
+    assertViewMatches("L" + depth, ref, Times.FILES_TO_SECONDS);
+    assertEquals(depth, driver().info(id("L" + depth)).depth());
   }
 
   @Test

@@ -109,10 +109,34 @@ public final class ProjectQuotas {
    * of 512 bytes, inodes]}, 0 where unlimited.
    */
   public long[] hardLimits(int id) throws PosixException {
-    byte[] q = new byte[XfsQuotaAbi.DISK_QUOTA_SIZE];
-    quotas.quotactl(XfsQuotaAbi.qcmd(XfsQuotaAbi.Q_XGETQUOTA, XfsQuotaAbi.PRJQUOTA), device, id, q);
-    var b = XfsQuotaAbi.wrap(q);
+    var b = XfsQuotaAbi.wrap(getQuota(id));
     return new long[] {b.getLong(XfsQuotaAbi.D_BLK_HARDLIMIT), b.getLong(XfsQuotaAbi.D_INO_HARDLIMIT)};
+  }
+
+  /**
+   * What project {@code id} holds, as the kernel counts it: {@code [bytes, inodes]}. Exact and
+   * instant, where a walk of the directory would cost a stat per file.
+   */
+  public long[] usage(int id) throws PosixException {
+    var b = XfsQuotaAbi.wrap(getQuota(id));
+    return new long[] {b.getLong(XfsQuotaAbi.D_BCOUNT) * XfsQuotaAbi.BASIC_BLOCK, b.getLong(XfsQuotaAbi.D_ICOUNT)};
+  }
+
+  /**
+   * Project {@code id}'s {@code fs_disk_quota}. A project with neither limits nor usage has no
+   * record, and xfs answers ENOENT: that reads as all zeros.
+   */
+  private byte[] getQuota(int id) throws PosixException {
+    byte[] q = new byte[XfsQuotaAbi.DISK_QUOTA_SIZE];
+    try {
+      quotas.quotactl(XfsQuotaAbi.qcmd(XfsQuotaAbi.Q_XGETQUOTA, XfsQuotaAbi.PRJQUOTA), device, id, q);
+    } catch (PosixException e) {
+      if (e.errno() != PosixException.ENOENT) {
+        throw e;
+      }
+      return new byte[XfsQuotaAbi.DISK_QUOTA_SIZE];
+    }
+    return q;
   }
 
   /** Lifts both limits of a removed layer's project. */

@@ -124,6 +124,19 @@ public final class ContainerStore {
    * @throws FailedPreconditionException if a {@code --mount} bind source does not exist
    */
   public Container create(Optional<String> name, String imageRef, List<MountSpec> specs) throws IOException {
+    return create(name, imageRef, specs, Map.of());
+  }
+
+  /**
+   * As {@link #create(Optional, String, List)}, with options for the driver's write layer: Docker's
+   * {@code --storage-opt}, such as {@code size=50M} (overlay2 on xfs with project quotas, btrfs).
+   *
+   * @throws dev.strata.driver.error.UnsupportedException if the driver knows no such option, or
+   *     cannot enforce it on this home (the reason says why); nothing is created then
+   */
+  public Container create(Optional<String> name, String imageRef, List<MountSpec> specs,
+      Map<String, String> storageOptions) throws IOException {
+    Map<String, String> options = Map.copyOf(storageOptions);
     if (name.isPresent()) {
       check(name.get());
     }
@@ -136,10 +149,11 @@ public final class ContainerStore {
     }
     Image image = images.get(imageRef);
     String chosen = name.isPresent() ? name.get() : generateName();
-    return locks.with(chosen, () -> create(chosen, image, imageRef, specs));
+    return locks.with(chosen, () -> create(chosen, image, imageRef, specs, options));
   }
 
-  private Container create(String chosen, Image image, String imageRef, List<MountSpec> specs) throws IOException {
+  private Container create(String chosen, Image image, String imageRef, List<MountSpec> specs,
+      Map<String, String> storageOptions) throws IOException {
     if (files.read(chosen).isPresent() || writeLayers.get(chosen).isPresent()) {
       throw new AlreadyExistsException(chosen, "a container named '" + chosen + "' already exists; pick another --name");
     }
@@ -156,7 +170,7 @@ public final class ContainerStore {
       recorded = true;
       // Last: the write layer is what makes the container exist, so a crash before it leaves a
       // record and references that the next open sweeps, never a container without a record.
-      writeLayers.create(chosen, image.top(), InitHook.dockerLike(), Map.of());
+      writeLayers.create(chosen, image.top(), InitHook.dockerLike(), storageOptions);
       // An rmi in another process may have deleted the image meanwhile: it saw no container yet. Once
       // the write layer exists any rmi sees it, so the image is either still here now, or goes back.
       if (images.find(image.id().toString()).isEmpty()) {

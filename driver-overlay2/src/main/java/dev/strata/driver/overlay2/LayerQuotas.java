@@ -1,6 +1,7 @@
 package dev.strata.driver.overlay2;
 
 import dev.strata.driver.LayerId;
+import dev.strata.driver.Usage;
 import dev.strata.driver.error.InvalidArgumentException;
 import dev.strata.driver.error.UnsupportedException;
 import dev.strata.files.ProjectQuotas;
@@ -70,6 +71,18 @@ final class LayerQuotas {
     ProjectQuotas q = support.quotas().orElseThrow();
     q.assign(layerDir, quota.projectId());
     q.limit(quota.projectId(), quota.limits().bytes(), quota.limits().inodes());
+  }
+
+  /**
+   * What the kernel counts in project {@code projectId}: a layer given a limit is measured as its
+   * limit is enforced. Empty where quotas cannot be read here.
+   */
+  Optional<Usage> usage(int projectId) throws PosixException {
+    if (support.quotas().isEmpty()) {
+      return Optional.empty();
+    }
+    long[] counted = support.quotas().get().usage(projectId);
+    return Optional.of(new Usage(counted[0], counted[1]));
   }
 
   /** Lifts the limits of project {@code projectId}, whose layer {@code id} is gone or never was. */

@@ -140,7 +140,15 @@ final class Overlay2Driver extends AbstractGraphDriver {
 
   @Override
   protected Usage measure(LayerInfo layer) throws IOException {
-    return diskUsage.of(home.diff(layer.id()));
+    Path diff = home.diff(layer.id());
+    OptionalInt project = LayerFiles.readProjectId(home.layerDir(layer.id()));
+    if (project.isPresent()) {
+      Optional<Usage> counted = quotas.usage(project.getAsInt());
+      if (counted.isPresent()) {
+        return counted.get();
+      }
+    }
+    return diskUsage.of(diff);
   }
 
   @Override

@@ -76,19 +76,29 @@ record OverlayFeatures(boolean overlayFs, String backingFs, boolean dType, boole
     }
   }
 
-  /** fsopen works and overlay knows {@code lowerdir+} (one lower per call, no length limit). */
-  private static boolean newMountApi(Path someDir, FsMountCalls calls) {
+  /**
+   * fsopen works and overlay knows {@code lowerdir+} (one lower per call, no length limit). Setting
+   * the key is no proof: before Linux 6.5 overlay had no mount-API parser of its own, and the
+   * kernel's legacy one takes any key, failing only when the superblock is made. So this makes one,
+   * read-only over two empty lowers, and never mounts it.
+   */
+  private static boolean newMountApi(Path scratch, FsMountCalls calls) throws IOException {
     int fs;
     try {
       fs = calls.fsopen("overlay");
     } catch (PosixException e) {
       return false; // ENOSYS before Linux 5.2, EPERM without CAP_SYS_ADMIN
     }
+    Path lowers = Files.createTempDirectory(scratch, "lowerdir-probe-");
     try {
-      calls.setString(fs, "lowerdir+", someDir.toString());
+      Path a = Files.createDirectory(lowers.resolve("a"));
+      Path b = Files.createDirectory(lowers.resolve("b"));
+      calls.setString(fs, "lowerdir+", a.toString());
+      calls.setString(fs, "lowerdir+", b.toString());
+      calls.create(fs, "overlay probe on " + lowers);
       return true;
     } catch (PosixException e) {
-      return false; // EINVAL before Linux 6.8
+      return false; // EINVAL before Linux 6.8: at the key, or (before 6.5) at the superblock
     } finally {
       try {
         calls.close(fs);
@@ -97,6 +107,9 @@ record OverlayFeatures(boolean overlayFs, String backingFs, boolean dType, boole
         System.getLogger(OverlayFeatures.class.getName()).log(System.Logger.Level.DEBUG,
             "closing the fsopen probe failed", e);
       }
+      Files.deleteIfExists(lowers.resolve("b"));
+      Files.deleteIfExists(lowers.resolve("a"));
+      Files.delete(lowers);
     }
   }
 }
