@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,6 +47,7 @@ final class QemuGuest {
       throw new IOException("the output directory " + out + " has white space; the kernel's command line"
           + " cannot carry it");
     }
+    onRootFileSystem(run);
     Path boot = Files.createDirectories(out.resolveSibling(out.getFileName() + "-boot"));
     Path initramfs = boot.resolve("initramfs.cpio");
     Initramfs.write(initramfs, kernel, BUSYBOX);
@@ -84,6 +86,23 @@ final class QemuGuest {
     log.printf("kernel-guest: guest finished in %d s (boot, JVM and tests)%n",
         TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
     return Integer.parseInt(Files.readString(exit).strip());
+  }
+
+  /**
+   * The guest sees the host's root file system only (the bind is not recursive): the JDK, the
+   * class path and the output directory must be on it.
+   */
+  private static void onRootFileSystem(TestRun run) throws IOException {
+    FileStore root = Files.getFileStore(Path.of("/"));
+    List<Path> needed = new ArrayList<>(run.classPathEntries());
+    needed.add(Path.of(System.getProperty("java.home")));
+    needed.add(run.out());
+    for (Path p : needed) {
+      if (Files.exists(p) && !Files.getFileStore(p).equals(root)) {
+        throw new IOException(p + " is on " + Files.getFileStore(p) + ", not on the root file system, which is"
+            + " all the guest sees; build on the root file system");
+      }
+    }
   }
 
   private List<String> command(Path initramfs, Path scratch, Path hostSocket, Path outSocket, Path out) {

@@ -21,8 +21,11 @@ final class TestRun {
    * Under TCG the JIT's second tier and a parallel collector cost more start-up CPU than they win
    * back in a run of a few minutes.
    */
-  private static final List<String> GUEST_JVM_FLAGS =
-      List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData");
+  /** In the guest, where the scratch disk is mounted: the host's /tmp is there read-only. */
+  static final String GUEST_TMPDIR = "/run/strata-scratch";
+
+  private static final List<String> GUEST_JVM_FLAGS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+      "-XX:-UsePerfData", "-Djava.io.tmpdir=" + GUEST_TMPDIR);
 
   private final String classPath;
   private final List<String> classes;
@@ -36,6 +39,11 @@ final class TestRun {
         .collect(Collectors.joining(File.pathSeparator));
     this.classes = List.copyOf(classes);
     this.out = out;
+  }
+
+  /** The class path's entries, absolute. */
+  List<Path> classPathEntries() {
+    return Stream.of(classPath.split(File.pathSeparator)).map(Path::of).toList();
   }
 
   /** The directory shared with the guest: reports, the launcher's output, its exit code. */
@@ -89,10 +97,13 @@ final class TestRun {
     s.append("export LANG=C.UTF-8\n");
     // The kernel package installs its modules on the host's root, which the guest now uses.
     s.append("modprobe -a virtio_blk loop xfs btrfs overlay || exit 120\n");
-    // /tmp on the scratch disk, as xfs: tmpfs on 6.1 has no user.* xattrs, and guest memory
-    // should not hold the tests' loop images.
-    s.append("mkfs.xfs -q -f ").append(QemuGuest.SCRATCH_DEVICE)
-        .append(" && mount ").append(QemuGuest.SCRATCH_DEVICE).append(" /tmp && chmod 1777 /tmp || exit 122\n");
+    // Temporary files on the scratch disk, as xfs: tmpfs on 6.1 has no user.* xattrs, and guest
+    // memory should not hold the tests' loop images.
+    String scratch = Shell.quote(GUEST_TMPDIR);
+    s.append("mkfs.xfs -q -f ").append(QemuGuest.SCRATCH_DEVICE).append(" && mkdir -p ").append(scratch)
+        .append(" && mount ").append(QemuGuest.SCRATCH_DEVICE).append(' ').append(scratch)
+        .append(" && chmod 1777 ").append(scratch).append(" || exit 122\n");
+    s.append("export TMPDIR=").append(scratch).append('\n');
     s.append("cd ").append(Shell.quote(out.toString())).append(" || exit 121\n");
     s.append("exec");
     for (String arg : command(true)) {
