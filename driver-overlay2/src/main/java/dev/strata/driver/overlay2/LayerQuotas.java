@@ -5,6 +5,7 @@ import dev.strata.driver.Usage;
 import dev.strata.driver.error.InvalidArgumentException;
 import dev.strata.driver.error.UnsupportedException;
 import dev.strata.files.ProjectQuotas;
+import dev.strata.posix.LockFile;
 import dev.strata.posix.PosixException;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -13,9 +14,10 @@ import java.util.Optional;
 
 /**
  * The quota side of writable layers: their storage options checked against what the home
- * supports, a fresh xfs project id for each layer with a limit (never reused while the driver is
- * open; after a restart ids continue above the highest one recorded), and the limit lifted when
- * the layer goes. Thread-safe.
+ * supports, a fresh xfs project id for each layer with a limit, and the limit lifted when the
+ * layer goes. Ids come from a counter in the home under {@code flock}, so processes sharing the
+ * home never hand out one id twice; never below the highest id a layer recorded when this one
+ * opened (a home from before the counter, or one that lost it). Thread-safe.
  */
 final class LayerQuotas {
 
@@ -25,11 +27,17 @@ final class LayerQuotas {
   record Quota(int projectId, StorageOptions.Limits limits) {}
 
   private final ProjectQuotas.Support support;
-  private int nextProjectId;
+  private final Path counter;
+  private final int recordedAtOpen;
 
-  LayerQuotas(ProjectQuotas.Support support, int lastProjectId) {
+  /**
+   * @param counter the file holding the last id handed out
+   * @param recordedAtOpen the highest project id the home's layers recorded
+   */
+  LayerQuotas(ProjectQuotas.Support support, Path counter, int recordedAtOpen) {
     this.support = support;
-    this.nextProjectId = lastProjectId + 1;
+    this.counter = counter;
+    this.recordedAtOpen = recordedAtOpen;
   }
 
   /**
@@ -55,14 +63,16 @@ final class LayerQuotas {
    * @throws InvalidArgumentException for a malformed value
    * @throws UnsupportedException for an unknown option, or a limit where quotas cannot be had
    */
-  Optional<Quota> forNewLayer(LayerId id, Map<String, String> options)
-      throws InvalidArgumentException, UnsupportedException {
+  Optional<Quota> forNewLayer(LayerId id, Map<String, String> options) throws IOException {
     Optional<StorageOptions.Limits> limits = limits(id, options);
     if (limits.isEmpty()) {
       return Optional.empty();
     }
-    synchronized (this) {
-      return Optional.of(new Quota(nextProjectId++, limits.get()));
+    // The lock is per open file, so it orders this process's threads as it does other processes.
+    try (LockFile ids = LockFile.locked(counter, true)) {
+      long next = Math.max(ids.readCounter(), recordedAtOpen) + 1;
+      ids.writeCounter(next);
+      return Optional.of(new Quota(Math.toIntExact(next), limits.get()));
     }
   }
 

@@ -136,7 +136,7 @@ public final class Overlay2DriverProvider implements GraphDriverProvider {
     }
     Traits traits = new Traits(NAME, home.root(), maxDepth, capabilities(settings), new LayerDiffer());
     return new Overlay2Driver(traits, config.sweep(), settings, home, builder,
-        new Views(new MountPlan(home, options), mounter), new LayerQuotas(quota, lastProjectId(home, quota)));
+        new Views(new MountPlan(home, options), mounter), new LayerQuotas(quota, home.projectIds(), lastProjectId(home, quota)));
   }
 
   private static Set<Capability> capabilities(Overlay2Driver.Settings settings) {

@@ -23,6 +23,7 @@ import java.util.List;
  * l/&lt;short&gt;          -&gt; ../&lt;id&gt;/diff, so that lower paths stay short
  * .staging/          layers being built; swept on open
  * .trash/            layers being deleted; swept on open
+ * .project-ids       the last xfs project id handed out, under flock (every process on the home)
  * </pre>
  *
  * Layer ids never start with a dot, so {@code .staging} and {@code .trash} cannot collide; the id
@@ -42,6 +43,10 @@ record OverlayHome(Path root) {
 
   Path trash() {
     return root.resolve(".trash");
+  }
+
+  Path projectIds() {
+    return root.resolve(".project-ids");
   }
 
   Path layerDir(LayerId id) {

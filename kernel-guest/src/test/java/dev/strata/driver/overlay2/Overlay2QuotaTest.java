@@ -173,6 +173,23 @@ class Overlay2QuotaTest {
     assertEquals(first + 1, second);
   }
 
+  @Test
+  public void createWritable_twoDriversOnOneHome_neverShareAProjectId() throws IOException {
+    // Two drivers open on one home at once, as two strata processes are: each saw the same highest
+    // id when it opened, and only the shared counter keeps their next ids apart.
+    try (GraphDriver other = new Overlay2DriverProvider().open(DriverConfig.of(home))) {
+      driver.createWritable(RW, Optional.empty(), Map.of("size", "10M"));
+      other.createWritable(LayerId.of("rw2"), Optional.empty(), Map.of("size", "10M"));
+      driver.createWritable(LayerId.of("rw3"), Optional.empty(), Map.of("size", "10M"));
+
+      int first = LayerFiles.readProjectId(home.resolve("rw")).getAsInt();
+      int second = LayerFiles.readProjectId(home.resolve("rw2")).getAsInt();
+      int third = LayerFiles.readProjectId(home.resolve("rw3")).getAsInt();
+      assertEquals(List.of(first, first + 1, first + 2), List.of(first, second, third));
+      other.remove(LayerId.of("rw2"));
+    }
+  }
+
   /** Writes {@code bytes} in 1 MiB chunks, each flushed to the kernel; returns what was written. */
   private static long fill(Path file, long bytes) throws IOException {
     byte[] chunk = new byte[MIB];
