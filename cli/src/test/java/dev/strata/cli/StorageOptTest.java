@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strata.testing.LoopFilesystem;
 import dev.strata.testing.SharedLoopFilesystem;
+import dev.strata.testing.ZeroFiles;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,14 +39,14 @@ class StorageOptTest {
     ok(root, "btrfs", "create", "--name", "sized", "--storage-opt", "size=50M", AppImage.TAG);
     Path rootfs = Path.of(ok(root, "btrfs", "mount", "sized").lastLine());
     try {
-      IOException full = assertThrows(IOException.class, () -> fill(rootfs.resolve("big"), 100L * MIB));
+      IOException full = assertThrows(IOException.class, () -> ZeroFiles.write(rootfs.resolve("big"), 100L * MIB));
       long written = Files.size(rootfs.resolve("big"));
 
       // btrfs qgroups answer EDQUOT (xfs project quotas ENOSPC).
       assertTrue(String.valueOf(full.getMessage()).contains("Disk quota exceeded"), full.toString());
       assertTrue(written > 40L * MIB && written <= 50L * MIB, written + " bytes written under size=50M");
       Files.delete(rootfs.resolve("big"));
-      fill(rootfs.resolve("small"), 10L * MIB);
+      ZeroFiles.write(rootfs.resolve("small"), 10L * MIB);
       assertEquals(10L * MIB, Files.size(rootfs.resolve("small")));
     } finally {
       ok(root, "btrfs", "umount", "sized");
@@ -112,12 +112,4 @@ class StorageOptTest {
     return r;
   }
 
-  private static void fill(Path file, long bytes) throws IOException {
-    byte[] chunk = new byte[MIB];
-    try (OutputStream out = Files.newOutputStream(file)) {
-      for (long written = 0; written < bytes; written += chunk.length) {
-        out.write(chunk);
-      }
-    }
-  }
 }

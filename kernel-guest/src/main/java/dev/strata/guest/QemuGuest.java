@@ -19,14 +19,14 @@ import java.util.concurrent.TimeUnit;
  * the guest's init chroots into the former, so every path is the host's.
  *
  * <p>Software emulation (TCG): this host's KVM runs only specially built guests. Two vCPUs and
- * 3 GiB, enough for the tests' tmpfs-backed loop images.
+ * 3 GiB; the tests' temporary files and loop images go to a scratch disk, not guest memory.
  */
 final class QemuGuest {
 
   private static final String QEMU = "qemu-system-x86_64";
   private static final String MEMORY = "3G";
   private static final Path BUSYBOX = Path.of("/bin/busybox");
-  /** The guest's one disk: a sparse file on the host, the guest's /tmp. */
+  /** The guest's one disk: a sparse file on the host, mounted at {@link TestRun#GUEST_TMPDIR}. */
   static final String SCRATCH_DEVICE = "/dev/vda";
   private static final long SCRATCH_SIZE = 16L << 30;
 
@@ -106,7 +106,7 @@ final class QemuGuest {
   }
 
   private List<String> command(Path initramfs, Path scratch, Path hostSocket, Path outSocket, Path out) {
-    List<String> c = new ArrayList<>(List.of(QEMU,
+    return List.of(QEMU,
         "-accel", "tcg", "-smp", "2", "-m", MEMORY,
         // vhost-user needs the guest's memory shared with the daemons.
         "-machine", "q35,memory-backend=mem",
@@ -119,8 +119,7 @@ final class QemuGuest {
         "-device", "vhost-user-fs-pci,chardev=host,tag=host",
         "-chardev", "socket,id=out,path=" + outSocket,
         "-device", "vhost-user-fs-pci,chardev=out,tag=out",
-        "-display", "none", "-no-reboot", "-nic", "none", "-serial", "stdio", "-monitor", "none"));
-    return c;
+        "-display", "none", "-no-reboot", "-nic", "none", "-serial", "stdio", "-monitor", "none");
   }
 
   private static String tail(Path file) throws IOException {

@@ -17,17 +17,17 @@ import java.util.stream.Stream;
  */
 final class TestRun {
 
+  /** In the guest, where the scratch disk is mounted: the host's /tmp is there read-only. */
+  static final String GUEST_TMPDIR = "/run/strata-scratch";
+
   /**
    * Under TCG the JIT's second tier and a parallel collector cost more start-up CPU than they win
    * back in a run of a few minutes.
    */
-  /** In the guest, where the scratch disk is mounted: the host's /tmp is there read-only. */
-  static final String GUEST_TMPDIR = "/run/strata-scratch";
-
   private static final List<String> GUEST_JVM_FLAGS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
       "-XX:-UsePerfData", "-Djava.io.tmpdir=" + GUEST_TMPDIR);
 
-  private final String classPath;
+  private final List<Path> classPath;
   private final List<String> classes;
   private final Path out;
 
@@ -35,15 +35,15 @@ final class TestRun {
     // Absolute: the launcher runs in the output directory, and in the guest.
     this.classPath = Stream.of(classPath.split(File.pathSeparator))
         .filter(e -> !e.isEmpty())
-        .map(e -> Path.of(e).toAbsolutePath().toString())
-        .collect(Collectors.joining(File.pathSeparator));
+        .map(e -> Path.of(e).toAbsolutePath())
+        .toList();
     this.classes = List.copyOf(classes);
     this.out = out;
   }
 
   /** The class path's entries, absolute. */
   List<Path> classPathEntries() {
-    return Stream.of(classPath.split(File.pathSeparator)).map(Path::of).toList();
+    return classPath;
   }
 
   /** The directory shared with the guest: reports, the launcher's output, its exit code. */
@@ -75,7 +75,8 @@ final class TestRun {
     if (inGuest) {
       command.addAll(GUEST_JVM_FLAGS);
     }
-    command.addAll(List.of("-Xmx1g", "-cp", classPath, "org.junit.platform.console.ConsoleLauncher", "execute",
+    String joined = classPath.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator));
+    command.addAll(List.of("-Xmx1g", "-cp", joined, "org.junit.platform.console.ConsoleLauncher", "execute",
         "--disable-banner", "--details=tree", "--fail-if-no-tests", "--reports-dir=" + reports()));
     for (String c : classes) {
       command.add("--select-class=" + c);

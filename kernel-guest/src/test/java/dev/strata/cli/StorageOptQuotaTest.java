@@ -10,8 +10,8 @@ import dev.strata.testing.ArchiveBuilder.Form;
 import dev.strata.testing.LoopFilesystem;
 import dev.strata.testing.SampleImage;
 import dev.strata.testing.SharedLoopFilesystem;
+import dev.strata.testing.ZeroFiles;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -72,25 +72,17 @@ class StorageOptQuotaTest {
   /** 100 MiB stops just under {@code limit} with ENOSPC; after a delete, 10 MiB fit. */
   private static void assertLimit(Path dir, long limit) throws IOException {
     Path big = dir.resolve("big");
-    IOException full = assertThrows(IOException.class, () -> fill(big, 100L * MIB));
+    IOException full = assertThrows(IOException.class, () -> ZeroFiles.write(big, 100L * MIB));
     long written = Files.size(big);
 
     // xfs answers an exceeded project quota with ENOSPC, not EDQUOT.
     assertTrue(String.valueOf(full.getMessage()).contains("No space left on device"), full.toString());
     assertTrue(written > limit - 5L * MIB && written <= limit, written + " bytes written under a limit of " + limit);
     Files.delete(big);
-    fill(dir.resolve("small"), 10L * MIB);
+    ZeroFiles.write(dir.resolve("small"), 10L * MIB);
     assertEquals(10L * MIB, Files.size(dir.resolve("small")), "a write under the limit");
   }
 
-  private static void fill(Path file, long bytes) throws IOException {
-    byte[] chunk = new byte[MIB];
-    try (OutputStream out = Files.newOutputStream(file)) {
-      for (long written = 0; written < bytes; written += chunk.length) {
-        out.write(chunk);
-      }
-    }
-  }
 
   /** {@code strata --root ROOT --driver overlay2 ARGS}; its standard output, or an error with both outputs. */
   private static String ok(Path root, String... args) {

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strata.testing.LoopFilesystem;
 import dev.strata.testing.SharedLoopFilesystem;
+import dev.strata.testing.ZeroFiles;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -35,31 +35,23 @@ class VolumeQuotaTest {
       Volume v = store.create(new VolumeSpec(Optional.of("sized"), "local", Map.of("size", "20m"), Map.of()));
       Path big = v.mountpoint().resolve("big");
 
-      IOException full = assertThrows(IOException.class, () -> fill(big, 100L * MIB));
+      IOException full = assertThrows(IOException.class, () -> ZeroFiles.write(big, 100L * MIB));
       long written = Files.size(big);
 
       // xfs answers an exceeded project quota with ENOSPC, not EDQUOT.
       assertTrue(String.valueOf(full.getMessage()).contains("No space left on device"), full.toString());
       assertTrue(written > 18L * MIB && written <= 20L * MIB, written + " bytes written");
       Files.delete(big);
-      fill(v.mountpoint().resolve("small"), 10L * MIB);
+      ZeroFiles.write(v.mountpoint().resolve("small"), 10L * MIB);
       assertEquals(10L * MIB, Files.size(v.mountpoint().resolve("small")));
 
       store.remove("sized", true);
       assertEquals(Optional.empty(), store.find("sized"));
       Volume again = store.create(new VolumeSpec(Optional.of("unlimited"), "local", Map.of(), Map.of()));
-      fill(again.mountpoint().resolve("big"), 40L * MIB);
+      ZeroFiles.write(again.mountpoint().resolve("big"), 40L * MIB);
       assertEquals(40L * MIB, Files.size(again.mountpoint().resolve("big")), "a volume without size= has no limit");
       store.remove("unlimited", true);
     }
   }
 
-  private static void fill(Path file, long bytes) throws IOException {
-    byte[] chunk = new byte[MIB];
-    try (OutputStream out = Files.newOutputStream(file)) {
-      for (long written = 0; written < bytes; written += chunk.length) {
-        out.write(chunk);
-      }
-    }
-  }
 }

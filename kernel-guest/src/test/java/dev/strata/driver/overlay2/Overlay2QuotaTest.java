@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strata.testing.LoopFilesystem;
 import dev.strata.testing.SharedLoopFilesystem;
+import dev.strata.testing.ZeroFiles;
 import dev.strata.driver.Capability;
 import dev.strata.driver.DriverConfig;
 import dev.strata.driver.GraphDriver;
@@ -17,7 +18,6 @@ import dev.strata.posix.Ioctls;
 import dev.strata.posix.MountCalls;
 import dev.strata.posix.Quotas;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -86,9 +86,9 @@ class Overlay2QuotaTest {
     driver.createWritable(RW, Optional.empty(), Map.of("size", "50M"));
     Path root = driver.mount(RW);
 
-    assertEquals(20L * MIB, fill(root.resolve("small"), 20L * MIB), "a write under the limit");
+    assertEquals(20L * MIB, ZeroFiles.write(root.resolve("small"), 20L * MIB), "a write under the limit");
     Files.delete(root.resolve("small"));
-    IOException stop = assertThrows(IOException.class, () -> fill(root.resolve("big"), 80L * MIB));
+    IOException stop = assertThrows(IOException.class, () -> ZeroFiles.write(root.resolve("big"), 80L * MIB));
     long written = Files.size(root.resolve("big"));
     System.out.println("size=50M: " + written + " bytes written before " + stop.getMessage());
 
@@ -96,7 +96,7 @@ class Overlay2QuotaTest {
     assertTrue(stop.getMessage().contains("No space left on device"), "ENOSPC expected: " + stop.getMessage());
     assertTrue(written > 45L * MIB && written <= 50L * MIB, written + " bytes written");
     Files.delete(root.resolve("big"));
-    assertEquals(20L * MIB, fill(root.resolve("again"), 20L * MIB), "usable again after the delete");
+    assertEquals(20L * MIB, ZeroFiles.write(root.resolve("again"), 20L * MIB), "usable again after the delete");
   }
 
   @Test
@@ -123,7 +123,7 @@ class Overlay2QuotaTest {
   public void usage_layerWithSize_isWhatItsProjectCounts() throws IOException {
     driver.createWritable(RW, Optional.empty(), Map.of("size", "50M"));
     Path root = driver.mount(RW);
-    fill(root.resolve("data"), 20L * MIB);
+    ZeroFiles.write(root.resolve("data"), 20L * MIB);
     for (int i = 0; i < 10; i++) {
       Files.createFile(root.resolve("empty-" + i));
     }
@@ -143,7 +143,7 @@ class Overlay2QuotaTest {
     driver.createWritable(RW, Optional.empty(), Map.of());
     Path root = driver.mount(RW);
 
-    assertEquals(60L * MIB, fill(root.resolve("big"), 60L * MIB));
+    assertEquals(60L * MIB, ZeroFiles.write(root.resolve("big"), 60L * MIB));
     assertTrue(LayerFiles.readProjectId(home.resolve("rw")).isEmpty());
   }
 
@@ -190,18 +190,6 @@ class Overlay2QuotaTest {
     }
   }
 
-  /** Writes {@code bytes} in 1 MiB chunks, each flushed to the kernel; returns what was written. */
-  private static long fill(Path file, long bytes) throws IOException {
-    byte[] chunk = new byte[MIB];
-    long written = 0;
-    try (OutputStream out = Files.newOutputStream(file)) {
-      while (written < bytes) {
-        out.write(chunk);
-        written += chunk.length;
-      }
-    }
-    return written;
-  }
 
   /** The block (basic blocks) and inode hard limits of a project, read back with Q_XGETQUOTA. */
   private long[] limits(int project) throws IOException {
