@@ -26,7 +26,9 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Sizes are meant for CI (each test well under a minute on two cores); running with
  * {@code -Dstrata.soak=true} multiplies them by {@link #SOAK_FACTOR}, or by
- * {@code -Dstrata.soak.factor=N}.
+ * {@code -Dstrata.soak.factor=N}. Under emulation (kernel-guest's QEMU without KVM), where the
+ * same work takes many times longer, {@code -Dstrata.stress.slowdown=N} stretches every deadline,
+ * and only the deadline: the deadline tells a hang from slow work, it does not time the work.
  */
 public final class Stress {
 
@@ -64,7 +66,8 @@ public final class Stress {
   }
 
   /** Runs each of {@code workers} on its own thread, started together. */
-  public static void runEach(List<Worker> workers, Duration deadline) throws InterruptedException {
+  public static void runEach(List<Worker> workers, Duration ciDeadline) throws InterruptedException {
+    Duration deadline = ciDeadline.multipliedBy(Integer.getInteger("strata.stress.slowdown", 1));
     ExecutorService pool = Executors.newFixedThreadPool(workers.size(), r -> {
       Thread t = new Thread(r);
       t.setName("stress-" + t.getId());
