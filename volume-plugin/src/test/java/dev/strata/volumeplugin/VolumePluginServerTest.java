@@ -46,6 +46,17 @@ class VolumePluginServerTest {
   }
 
   @Test
+  void activate_asDockerSendsIt_withBlankHost_implementsVolumeDriver() throws IOException {
+    // Byte for byte what Docker 20.10's Go client writes to a plugin's unix socket.
+    String head = "POST /Plugin.Activate HTTP/1.1\r\nHost: \r\nUser-Agent: Go-http-client/1.1\r\n"
+        + "Content-Length: 0\r\nAccept: application/vnd.docker.plugins.v1.2+json\r\n"
+        + "Accept-Encoding: gzip\r\n\r\n";
+    PluginClient.Answer answer = plugin.client.exchange(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII), new byte[0]);
+    assertEquals(200, answer.status());
+    assertEquals("{\"Implements\":[\"VolumeDriver\"]}", answer.json().toString());
+  }
+
+  @Test
   void capabilities_always_scopeLocal() throws IOException {
     assertEquals("{\"Capabilities\":{\"Scope\":\"local\"}}",
         plugin.client.post("/VolumeDriver.Capabilities", "{}").json().toString());
