@@ -96,8 +96,9 @@ public final class VolumePluginServer implements AutoCloseable {
   }
 
   /**
-   * Stops serving: no new calls are taken, calls in progress finish. The socket file is left
-   * where it is (it may have been renamed). Idempotent.
+   * Stops serving: no new calls are taken, calls in progress finish. A socket still at the path
+   * it was bound at is deleted; one renamed since (into {@code /run/docker/plugins}) is left for
+   * its owner to remove. Idempotent.
    *
    * @throws IOException if the server could not stop cleanly
    */
