@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -44,6 +45,8 @@ public final class VolumePluginServer implements AutoCloseable {
   private static final int MIN_THREADS = 2;
   /** An idle connection Docker keeps for its next call is closed after this. */
   private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
+  /** Docker holds a few connections; past this, a client opening more waits to be accepted. */
+  private static final int MAX_CONNECTIONS = 32;
 
   private final Server server;
   private final Path socket;
@@ -79,6 +82,7 @@ public final class VolumePluginServer implements AutoCloseable {
     connector.setUnixDomainPath(socket);
     connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
     server.addConnector(connector);
+    server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, connector));
     server.setHandler(new PluginHandler(new StoreVolumeDriver(volumes)));
     try {
       server.start();

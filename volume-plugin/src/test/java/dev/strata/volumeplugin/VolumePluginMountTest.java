@@ -99,6 +99,31 @@ class VolumePluginMountTest {
   }
 
   @Test
+  void mount_bindOfMissingDirectory_answersStoreMessageAndHoldsNoId() throws IOException {
+    Path missing = dir.resolve("missing");
+    plugin.client.post("/VolumeDriver.Create",
+        "{\"Name\":\"v1\",\"Opts\":{\"type\":\"none\",\"o\":\"bind\",\"device\":\"" + missing + "\"}}");
+
+    PluginClient.Answer answer = plugin.client.post("/VolumeDriver.Mount", "{\"Name\":\"v1\",\"ID\":\"a\"}");
+
+    assertEquals(200, answer.status());
+    assertTrue(answer.err().startsWith("volume v1: bind device " + missing), answer.err());
+    assertEquals(Set.of(), plugin.volumes.get("v1").mounts());
+  }
+
+  @Test
+  void mount_deviceMountFails_answersErrWithTheSystemsReason() throws IOException {
+    plugin.client.post("/VolumeDriver.Create",
+        "{\"Name\":\"v1\",\"Opts\":{\"type\":\"ext4\",\"device\":\"" + dir.resolve("no-device") + "\"}}");
+
+    PluginClient.Answer answer = plugin.client.post("/VolumeDriver.Mount", "{\"Name\":\"v1\",\"ID\":\"a\"}");
+
+    assertEquals(200, answer.status());
+    assertTrue(answer.err().contains("no-device"), answer.err());
+    assertEquals(Set.of(), plugin.volumes.get("v1").mounts());
+  }
+
+  @Test
   void remove_mountedVolume_answersStoreRefusalAndKeepsIt() throws IOException {
     plugin.client.post("/VolumeDriver.Create", TMPFS);
     plugin.client.post("/VolumeDriver.Mount", "{\"Name\":\"v1\",\"ID\":\"a\"}");
