@@ -72,14 +72,17 @@ final class SnapshotStore {
       SnapshotRecord record = new SnapshotRecord(key, parent, kind, layer.value(), labels, now, now);
       // Layer first, record second: a crash in between leaves an orphan layer that open removes.
       driver.createWritable(layer, parentLayer, Map.of());
+      List<Mount> mounts;
       try {
+        mounts = mountsOf(record);
+        MountDataLimit.check(key, mounts);
         records.write(record);
       } catch (IOException | RuntimeException e) {
         removeQuietly(layer, e);
         throw e;
       }
       byKey.put(key, record);
-      return mountsOf(record);
+      return mounts;
     } finally {
       lock.unlock();
     }

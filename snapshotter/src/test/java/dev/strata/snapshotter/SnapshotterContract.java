@@ -63,7 +63,11 @@ abstract class SnapshotterContract {
     }
   }
 
-  private SnapshotsBlockingStub stub() {
+  GraphDriver driver() {
+    return driver;
+  }
+
+  SnapshotsBlockingStub stub() {
     return client.stub();
   }
 
