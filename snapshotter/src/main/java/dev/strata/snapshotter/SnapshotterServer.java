@@ -64,8 +64,8 @@ public final class SnapshotterServer implements AutoCloseable {
 
   /**
    * Reconciles the records in {@code stateDir} with {@code driver}'s layers and starts serving on
-   * {@code socket}. The caller owns the driver (close it after this server) and the socket file,
-   * which it may move once bound and must remove after {@link #close()}.
+   * {@code socket}. The caller owns the driver (close it after this server) and may move the
+   * socket file once bound (to set its permissions first, say).
    *
    * @throws java.nio.file.FileAlreadyExistsException if something exists at {@code socket}
    * @throws IOException if the records cannot be read or repaired, or the socket cannot be bound
@@ -108,7 +108,8 @@ public final class SnapshotterServer implements AutoCloseable {
 
   /**
    * Stops accepting calls, lets calls in flight finish for a few seconds, then cancels the rest.
-   * Idempotent. Leaves the socket file to the caller.
+   * Idempotent. Netty unlinks the socket file at the bound path when its channel closes (if one is
+   * still there); a caller that moved the socket elsewhere removes that file itself.
    */
   @Override
   public synchronized void close() {
