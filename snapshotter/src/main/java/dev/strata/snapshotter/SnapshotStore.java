@@ -6,6 +6,7 @@ import dev.strata.driver.Mount;
 import dev.strata.driver.Usage;
 import dev.strata.driver.error.AlreadyExistsException;
 import dev.strata.driver.error.FailedPreconditionException;
+import dev.strata.driver.error.InvalidArgumentException;
 import dev.strata.driver.error.NotFoundException;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -187,7 +188,7 @@ final class SnapshotStore {
             updated.remove(k);
           }
         } else {
-          throw new dev.strata.driver.error.InvalidArgumentException(path, "cannot update field '"
+          throw new InvalidArgumentException(path, "cannot update field '"
               + Limits.shorten(path) + "' of snapshot '" + Limits.shorten(key) + "'; only labels change");
         }
       }

@@ -4,7 +4,8 @@ import dev.strata.driver.GraphDriver;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollIoHandler;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
 import java.io.IOException;
@@ -76,8 +77,8 @@ public final class SnapshotterServer implements AutoCloseable {
           "a file is in the way of the snapshotter's socket; remove it if no snapshotter is running");
     }
     SnapshotStore store = new SnapshotStore(driver, new RecordStore(stateDir.resolve("records")), Clock.systemUTC());
-    EventLoopGroup boss = new EpollEventLoopGroup(1);
-    EventLoopGroup workers = new EpollEventLoopGroup(2);
+    EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+    EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
     try {
       Server server = NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toString()))
           .channelType(EpollServerDomainSocketChannel.class)
