@@ -171,6 +171,7 @@ final class ContainerdDaemon implements AutoCloseable {
     stop();
     killShims();
     unmountUnder(dir);
+    removeRuncNamespaceDir();
     if (failure != null) {
       throw failure;
     }
@@ -183,6 +184,22 @@ final class ContainerdDaemon implements AutoCloseable {
         throw new IOException("task " + id + " did not go within " + DEADLINE);
       }
       pause();
+    }
+  }
+
+  /**
+   * runc's state for the namespace lives where the runc shim always puts it, outside this
+   * daemon's directory; once every container is gone it is an empty directory of ours.
+   */
+  private static void removeRuncNamespaceDir() throws IOException {
+    Path runc = Path.of("/run/containerd/runc", NAMESPACE);
+    if (Files.isDirectory(runc)) {
+      try (var entries = Files.list(runc)) {
+        if (entries.findAny().isPresent()) {
+          return;
+        }
+      }
+      Files.deleteIfExists(runc);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.strata.snapshotter;
 
 import dev.strata.driver.LayerId;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -31,7 +32,7 @@ record SnapshotRecord(String key, String parent, Kind kind, String layer, Map<St
     Objects.requireNonNull(layer, "layer");
     Objects.requireNonNull(created, "created");
     Objects.requireNonNull(updated, "updated");
-    labels = labels == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(labels));
+    labels = labels == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(labels));
     // Fail here, at load, on a record whose fields a later use would trip over.
     LayerId.of(layer);
     Instant.parse(created);

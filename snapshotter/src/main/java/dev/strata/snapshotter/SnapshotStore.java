@@ -6,6 +6,7 @@ import dev.strata.driver.Mount;
 import dev.strata.driver.Usage;
 import dev.strata.driver.error.AlreadyExistsException;
 import dev.strata.driver.error.FailedPreconditionException;
+import dev.strata.driver.error.InvalidArgumentException;
 import dev.strata.driver.error.NotFoundException;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -72,14 +73,17 @@ final class SnapshotStore {
       SnapshotRecord record = new SnapshotRecord(key, parent, kind, layer.value(), labels, now, now);
       // Layer first, record second: a crash in between leaves an orphan layer that open removes.
       driver.createWritable(layer, parentLayer, Map.of());
+      List<Mount> mounts;
       try {
+        mounts = mountsOf(record);
+        MountDataLimit.check(key, mounts);
         records.write(record);
       } catch (IOException | RuntimeException e) {
         removeQuietly(layer, e);
         throw e;
       }
       byKey.put(key, record);
-      return mountsOf(record);
+      return mounts;
     } finally {
       lock.unlock();
     }
@@ -184,7 +188,7 @@ final class SnapshotStore {
             updated.remove(k);
           }
         } else {
-          throw new dev.strata.driver.error.InvalidArgumentException(path, "cannot update field '"
+          throw new InvalidArgumentException(path, "cannot update field '"
               + Limits.shorten(path) + "' of snapshot '" + Limits.shorten(key) + "'; only labels change");
         }
       }

@@ -4,7 +4,8 @@ import dev.strata.driver.GraphDriver;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollIoHandler;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
 import java.io.IOException;
@@ -64,8 +65,8 @@ public final class SnapshotterServer implements AutoCloseable {
 
   /**
    * Reconciles the records in {@code stateDir} with {@code driver}'s layers and starts serving on
-   * {@code socket}. The caller owns the driver (close it after this server) and the socket file,
-   * which it may move once bound and must remove after {@link #close()}.
+   * {@code socket}. The caller owns the driver (close it after this server) and may move the
+   * socket file once bound (to set its permissions first, say).
    *
    * @throws java.nio.file.FileAlreadyExistsException if something exists at {@code socket}
    * @throws IOException if the records cannot be read or repaired, or the socket cannot be bound
@@ -76,8 +77,8 @@ public final class SnapshotterServer implements AutoCloseable {
           "a file is in the way of the snapshotter's socket; remove it if no snapshotter is running");
     }
     SnapshotStore store = new SnapshotStore(driver, new RecordStore(stateDir.resolve("records")), Clock.systemUTC());
-    EventLoopGroup boss = new EpollEventLoopGroup(1);
-    EventLoopGroup workers = new EpollEventLoopGroup(2);
+    EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+    EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
     try {
       Server server = NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toString()))
           .channelType(EpollServerDomainSocketChannel.class)
@@ -108,7 +109,8 @@ public final class SnapshotterServer implements AutoCloseable {
 
   /**
    * Stops accepting calls, lets calls in flight finish for a few seconds, then cancels the rest.
-   * Idempotent. Leaves the socket file to the caller.
+   * Idempotent. Netty unlinks the socket file at the bound path when its channel closes (if one is
+   * still there); a caller that moved the socket elsewhere removes that file itself.
    */
   @Override
   public synchronized void close() {

@@ -56,14 +56,23 @@ abstract class SnapshotterContract {
 
   @AfterEach
   void stopServer() throws Exception {
-    try (GraphDriver d = driver; SnapshotterServer s = server; SnapshotsClient c = client) {
-      // closed in reverse order: client, server, driver
+    try {
+      client.close();
     } finally {
-      Files.deleteIfExists(dir.resolve("snap.sock"));
+      try {
+        server.close();
+      } finally {
+        driver.close();
+        Files.deleteIfExists(dir.resolve("snap.sock"));
+      }
     }
   }
 
-  private SnapshotsBlockingStub stub() {
+  GraphDriver driver() {
+    return driver;
+  }
+
+  SnapshotsBlockingStub stub() {
     return client.stub();
   }
 

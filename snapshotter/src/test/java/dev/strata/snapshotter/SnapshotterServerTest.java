@@ -59,10 +59,15 @@ class SnapshotterServerTest {
 
   @AfterEach
   void stop() throws Exception {
-    try (GraphDriver d = driver; SnapshotterServer s = server; SnapshotsClient c = client) {
-      // closed in reverse order
+    try {
+      client.close();
     } finally {
-      Files.deleteIfExists(socket());
+      try {
+        server.close();
+      } finally {
+        driver.close();
+        Files.deleteIfExists(socket());
+      }
     }
   }
 
