@@ -52,9 +52,6 @@ final class PluginHandler extends Handler.Abstract {
       }
     } catch (StorageException e) {
       answer = PluginAnswers.error(e.getMessage());
-    } catch (IllegalArgumentException e) {
-      // VolumeSpec's own check: an option with an empty key.
-      answer = PluginAnswers.error(e.getMessage());
     } catch (IOException | UncheckedIOException e) {
       LOG.log(System.Logger.Level.ERROR, "volume plugin call " + Request.getPathInContext(request) + " failed", e);
       answer = PluginAnswers.error("strata: " + Request.getPathInContext(request).substring(1) + " failed: " + e.getMessage());
