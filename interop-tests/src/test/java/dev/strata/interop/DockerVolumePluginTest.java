@@ -2,6 +2,7 @@ package dev.strata.interop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strata.volume.Volume;
@@ -20,6 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -88,7 +90,9 @@ class DockerVolumePluginTest {
         failures.add(e);
       }
     }
-    Files.deleteIfExists(socket);
+    if (socket != null) {
+      Files.deleteIfExists(socket);
+    }
     if (madePluginsDir) {
       Files.deleteIfExists(PLUGINS);
     }
@@ -160,7 +164,7 @@ class DockerVolumePluginTest {
     assertTrue(docker.err().contains("volume is in use"), docker.err());
     String mountId = awaitMounts("v1", 1).mounts().iterator().next();
     // Docker's mount keeps the volume from Strata's own removal too.
-    IOException strata = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> volumes.remove("v1", false));
+    IOException strata = assertThrows(IOException.class, () -> volumes.remove("v1", false));
     assertEquals("remove v1: volume has active mounts [" + mountId + "]", strata.getMessage());
     engine.dockerOk("rm", "-f", running);
   }
@@ -200,7 +204,7 @@ class DockerVolumePluginTest {
    * from failing the test, and a count that never comes fails it.
    */
   private Volume awaitMounts(String name, int count) throws IOException, InterruptedException {
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     Volume v = volumes.get(name);
     while (v.mounts().size() != count && System.nanoTime() < deadline) {
       Thread.sleep(50);

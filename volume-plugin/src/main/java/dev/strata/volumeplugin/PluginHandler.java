@@ -1,15 +1,10 @@
 package dev.strata.volumeplugin;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strata.driver.error.StorageException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -29,13 +24,10 @@ import org.eclipse.jetty.util.Callback;
  */
 final class PluginHandler extends Handler.Abstract {
 
-  /** The content type of Docker's plugin protocol, version 1.2. */
-  static final String CONTENT_TYPE = "application/vnd.docker.plugins.v1.2+json";
   /** Docker's largest call is a Create with a few options: far below this. */
   static final int MAX_BODY = 1 << 20;
 
   private static final System.Logger LOG = System.getLogger(PluginHandler.class.getName());
-  private static final ObjectWriter WRITER = new ObjectMapper().writer();
 
   private final StoreVolumeDriver driver;
 
@@ -54,24 +46,21 @@ final class PluginHandler extends Handler.Abstract {
       answer = driver.call(endpoint, PluginRequest.parse(endpoint, body(request)));
     } catch (BadRequestException e) {
       status = e.status();
-      answer = error(e.getMessage());
+      answer = PluginAnswers.error(e.getMessage());
       if (status == 405) {
         response.getHeaders().put(HttpHeader.ALLOW, "POST");
       }
     } catch (StorageException e) {
-      answer = error(e.getMessage());
-    } catch (IllegalArgumentException e) {
-      // VolumeSpec's own check: an option with an empty key.
-      answer = error(e.getMessage());
+      answer = PluginAnswers.error(e.getMessage());
     } catch (IOException | UncheckedIOException e) {
       LOG.log(System.Logger.Level.ERROR, "volume plugin call " + Request.getPathInContext(request) + " failed", e);
-      answer = error("strata: " + Request.getPathInContext(request).substring(1) + " failed: " + e.getMessage());
+      answer = PluginAnswers.error("strata: " + Request.getPathInContext(request).substring(1) + " failed: " + e.getMessage());
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.ERROR, "volume plugin call " + Request.getPathInContext(request) + " failed", e);
-      answer = error("strata: internal error in " + Request.getPathInContext(request).substring(1) + ": " + e
+      answer = PluginAnswers.error("strata: internal error in " + Request.getPathInContext(request).substring(1) + ": " + e
           + " (see the plugin's log)");
     }
-    write(response, status, answer, callback);
+    PluginAnswers.send(response, status, answer, callback);
     return true;
   }
 
@@ -90,43 +79,27 @@ final class PluginHandler extends Handler.Abstract {
   }
 
   /** The request's body, refused past {@link #MAX_BODY} before more than that is read. */
-  private static byte[] body(Request request) throws BadRequestException, IOException {
+  private static byte[] body(Request request) throws BadRequestException {
     long declared = request.getLength();
     if (declared > MAX_BODY) {
       throw tooLarge(declared + " bytes");
     }
+    byte[] body;
     try (InputStream in = Content.Source.asInputStream(request)) {
-      byte[] body = in.readNBytes(MAX_BODY + 1);
-      if (body.length > MAX_BODY) {
-        throw tooLarge("more than " + MAX_BODY + " bytes");
-      }
-      return body;
+      body = in.readNBytes(MAX_BODY + 1);
+    } catch (IOException e) {
+      // The client went away or sent a broken body: its fault, not the plugin's, so no error log.
+      throw new BadRequestException(400, "request body cannot be read: " + e.getMessage(), e);
     }
+    if (body.length > MAX_BODY) {
+      throw tooLarge("more than " + MAX_BODY + " bytes");
+    }
+    return body;
   }
 
   private static BadRequestException tooLarge(String size) {
     return new BadRequestException(413, "request body of " + size + " is larger than the " + MAX_BODY
         + " bytes a plugin call may take");
-  }
-
-  private static ObjectNode error(String message) {
-    ObjectNode node = JsonNodeFactory.instance.objectNode();
-    node.put("Err", message == null || message.isEmpty() ? "strata: the call failed without a message" : message);
-    return node;
-  }
-
-  private static void write(Response response, int status, ObjectNode answer, Callback callback) {
-    byte[] bytes;
-    try {
-      bytes = WRITER.writeValueAsBytes(answer);
-    } catch (JsonProcessingException e) {
-      callback.failed(e); // a tree of strings always serialises: Jetty answers 500 if it ever does not
-      return;
-    }
-    response.setStatus(status);
-    response.getHeaders().put(HttpHeader.CONTENT_TYPE, CONTENT_TYPE);
-    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
-    response.write(true, ByteBuffer.wrap(bytes), callback);
   }
 
   /** A path or method from the socket, cut short and stripped of control characters for messages. */

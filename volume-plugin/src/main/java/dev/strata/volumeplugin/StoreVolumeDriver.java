@@ -3,6 +3,7 @@ package dev.strata.volumeplugin;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strata.driver.error.InvalidArgumentException;
 import dev.strata.volume.Volume;
 import dev.strata.volume.VolumeFilter;
 import dev.strata.volume.VolumeSpec;
@@ -45,7 +46,7 @@ final class StoreVolumeDriver {
     switch (endpoint) {
       case ACTIVATE -> answer.putArray("Implements").add("VolumeDriver");
       case CAPABILITIES -> answer.putObject("Capabilities").put("Scope", "local");
-      case CREATE -> volumes.create(new VolumeSpec(Optional.of(name), VolumeStore.LOCAL, request.options(), Map.of()));
+      case CREATE -> volumes.create(spec(name, request));
       case REMOVE -> volumes.remove(name, false);
       case GET -> describe(answer.putObject("Volume"), volumes.get(name));
       case PATH -> answer.put("Mountpoint", volumes.get(name).mountpoint().toString());
@@ -64,6 +65,15 @@ final class StoreVolumeDriver {
       default -> throw new IllegalStateException("no answer for " + endpoint);
     }
     return answer;
+  }
+
+  private static VolumeSpec spec(String name, PluginRequest request) throws InvalidArgumentException {
+    try {
+      return new VolumeSpec(Optional.of(name), VolumeStore.LOCAL, request.options(), Map.of());
+    } catch (IllegalArgumentException e) {
+      // The record's own check (an option with an empty key) is the user's input at fault here.
+      throw new InvalidArgumentException(name, e.getMessage());
+    }
   }
 
   private static void describe(ObjectNode node, Volume v) {

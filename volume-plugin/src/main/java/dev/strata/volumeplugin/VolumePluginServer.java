@@ -84,6 +84,7 @@ public final class VolumePluginServer implements AutoCloseable {
     server.addConnector(connector);
     server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, connector));
     server.setHandler(new PluginHandler(new StoreVolumeDriver(volumes)));
+    server.setErrorHandler(new JsonErrorHandler());
     try {
       server.start();
     } catch (Exception e) {

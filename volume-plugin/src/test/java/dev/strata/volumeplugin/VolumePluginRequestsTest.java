@@ -46,30 +46,39 @@ class VolumePluginRequestsTest {
   }
 
   @Test
-  void create_bodyOverLimit_answers413AndCreatesNothing() throws IOException {
-    byte[] body = new byte[PluginHandler.MAX_BODY + 1];
-    Arrays.fill(body, (byte) ' ');
-    PluginClient.Answer answer = plugin.client.call("POST", "/VolumeDriver.Create", body);
+  void create_declaredBodyOverLimit_answers413BeforeReadingIt() throws IOException {
+    // Only the head is sent: the server must refuse on Content-Length alone (and leaves no unread
+    // bytes whose close would reset the connection under the answer).
+    String head = "POST /VolumeDriver.Create HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: "
+        + (PluginHandler.MAX_BODY + 1) + "\r\n\r\n";
+    PluginClient.Answer answer = plugin.client.exchange(head.getBytes(StandardCharsets.US_ASCII), new byte[0]);
     assertEquals(413, answer.status());
-    assertTrue(answer.err().contains("larger than the 1048576 bytes"), answer.err());
+    assertEquals("request body of 1048577 bytes is larger than the 1048576 bytes a plugin call may take", answer.err());
   }
 
   @Test
-  void create_chunkedBodyOverLimit_answers413() throws IOException {
-    String head = "POST /VolumeDriver.Create HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
-    int size = PluginHandler.MAX_BODY + 10;
-    byte[] chunk = new byte[size];
+  void create_chunkedBodyOverLimit_answers413AfterReadingOneByteTooMany() throws IOException {
+    // A chunked body declares no length: the server reads one byte past the limit, then refuses.
+    String head = "POST /VolumeDriver.Create HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+        + Integer.toHexString(PluginHandler.MAX_BODY + 1) + "\r\n";
+    byte[] chunk = new byte[PluginHandler.MAX_BODY + 1];
     Arrays.fill(chunk, (byte) ' ');
-    byte[] prefix = (Integer.toHexString(size) + "\r\n").getBytes(StandardCharsets.US_ASCII);
-    byte[] suffix = "\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-    byte[] body = new byte[prefix.length + size + suffix.length];
-    System.arraycopy(prefix, 0, body, 0, prefix.length);
-    System.arraycopy(chunk, 0, body, prefix.length, size);
-    System.arraycopy(suffix, 0, body, prefix.length + size, suffix.length);
+    byte[] end = "\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    byte[] body = Arrays.copyOf(chunk, chunk.length + end.length);
+    System.arraycopy(end, 0, body, chunk.length, end.length);
     PluginClient.Answer answer = plugin.client.exchange(head.getBytes(StandardCharsets.US_ASCII), body);
     assertEquals(413, answer.status());
     assertEquals("request body of more than 1048576 bytes is larger than the 1048576 bytes a plugin call may take",
         answer.err());
+  }
+
+  @Test
+  void create_bodyCutShort_answers400() throws IOException {
+    String head = "POST /VolumeDriver.Create HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 100\r\n\r\n";
+    PluginClient.Answer answer = plugin.client.exchange(head.getBytes(StandardCharsets.US_ASCII),
+        "{\"Name\":".getBytes(StandardCharsets.US_ASCII));
+    assertEquals(400, answer.status());
+    assertTrue(answer.err().startsWith("request body cannot be read: "), answer.err());
   }
 
   @Test
@@ -178,6 +187,14 @@ class VolumePluginRequestsTest {
     plugin.client.post("/VolumeDriver.Create", "{\"Name\":\"v1\"}");
     assertEquals("reference id 'a b' must be 1 to 256 printable ASCII characters without spaces",
         plugin.client.post("/VolumeDriver.Mount", "{\"Name\":\"v1\",\"ID\":\"a b\"}").err());
+  }
+
+  @Test
+  void post_garbageRequestLine_answers400WithErr() throws IOException {
+    byte[] head = "\u0001\u0002 nonsense\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    PluginClient.Answer answer = plugin.client.exchange(head, new byte[0]);
+    assertEquals(400, answer.status());
+    assertTrue(answer.err().startsWith("bad request to the Strata volume plugin: HTTP 400"), answer.json().toString());
   }
 
   @Test

@@ -41,7 +41,7 @@ class VolumePluginServerTest {
   void activate_always_implementsVolumeDriver() throws IOException {
     PluginClient.Answer answer = plugin.client.post("/Plugin.Activate", "null");
     assertEquals(200, answer.status());
-    assertEquals(PluginHandler.CONTENT_TYPE, answer.headers().get("content-type"));
+    assertEquals(PluginAnswers.CONTENT_TYPE, answer.headers().get("content-type"));
     assertEquals("{\"Implements\":[\"VolumeDriver\"]}", answer.json().toString());
   }
 
