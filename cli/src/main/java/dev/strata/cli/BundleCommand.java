@@ -28,6 +28,9 @@ final class BundleCommand implements Callable<Integer> {
   @ParentCommand StrataCommand top;
   @Spec CommandSpec spec;
 
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  boolean help;
+
   @Option(names = {"-t", "--tty"}, description = "Give the process a terminal (process.terminal).")
   boolean terminal;
 
