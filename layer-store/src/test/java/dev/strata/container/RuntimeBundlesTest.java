@@ -128,6 +128,18 @@ class RuntimeBundlesTest {
   }
 
   @Test
+  void write_ofContainerWithPrivateLabel_givesItsLevelAsMountLabel() throws IOException {
+    Path host = Files.createDirectories(tmp.resolve("private"));
+    Container c = containers.create(Optional.of("labelled"), IMAGE, List.of(MountSpec.parseVolume(host + ":/p:Z")));
+
+    JsonNode spec = Json.parse(Files.readAllBytes(bundles.write(c, tmp.resolve("b"), List.of(), false)), "config.json");
+
+    assertTrue(c.mountLabel().orElseThrow().matches("s0:c[0-9]+,c[0-9]+"), c.mountLabel().toString());
+    assertEquals("system_u:object_r:container_file_t:" + c.mountLabel().get(), spec.at("/linux/mountLabel").asText());
+    assertTrue(spec.at("/linux/rootfsPropagation").isMissingNode(), "rprivate binds need no propagation of the root");
+  }
+
+  @Test
   void write_withCommandAndTerminal_keepsTheEntrypointAndAddsTerm() throws IOException {
     Container c = containers.create(Optional.of("cmd"), IMAGE);
 
