@@ -38,6 +38,11 @@ import java.util.Optional;
  * given or else {@code Cmd}; {@code Env} (with Docker's {@code PATH} when it has none); {@code
  * WorkingDir}; {@code User} resolved against the container's own {@code /etc/passwd} and {@code
  * /etc/group}.
+ *
+ * <p>The config stands on its own: its {@code mounts} name every volume, bind and tmpfs, for a
+ * runtime that binds only the root. runc binds the root recursively, so the container also sees
+ * the binds {@link ContainerStore#mount} made inside it, beneath the config's own (the same
+ * sources and flags; a tmpfs of the config is the runtime container's own, fresh).
  */
 public final class RuntimeBundles {
 
