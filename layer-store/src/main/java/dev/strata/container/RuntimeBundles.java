@@ -17,7 +17,9 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -126,17 +128,27 @@ public final class RuntimeBundles {
     return ImageProcess.NONE;
   }
 
-  private static List<String> env(List<String> image, String hostname, boolean terminal) {
-    List<String> env = new ArrayList<>();
+  /**
+   * Docker's defaults ({@code PATH} when the image has none, {@code HOSTNAME}, {@code TERM} with a
+   * terminal), then the image's variables; a later one replaces an earlier one of the same name in
+   * its place, so a process never sees a name twice (libc's {@code getenv} takes the first).
+   */
+  static List<String> env(List<String> image, String hostname, boolean terminal) {
+    Map<String, String> byName = new LinkedHashMap<>();
+    List<String> all = new ArrayList<>();
     if (image.stream().noneMatch(e -> e.startsWith("PATH="))) {
-      env.add(DEFAULT_PATH);
+      all.add(DEFAULT_PATH);
     }
-    env.add("HOSTNAME=" + hostname);
-    if (terminal && image.stream().noneMatch(e -> e.startsWith("TERM="))) {
-      env.add("TERM=xterm");
+    all.add("HOSTNAME=" + hostname);
+    if (terminal) {
+      all.add("TERM=xterm");
     }
-    env.addAll(image);
-    return env;
+    all.addAll(image);
+    for (String variable : all) {
+      int eq = variable.indexOf('=');
+      byName.put(eq < 0 ? variable : variable.substring(0, eq), variable);
+    }
+    return List.copyOf(byName.values());
   }
 
   /** Docker's rule: no {@code WorkingDir} is {@code /}, a relative one is taken from {@code /}. */

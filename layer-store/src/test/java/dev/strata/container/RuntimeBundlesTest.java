@@ -194,6 +194,13 @@ class RuntimeBundlesTest {
     assertEquals(List.of(), names(tmp.resolve("b")));
   }
 
+  @Test
+  void env_withImageVariablesOfTheSameNames_keepsEachNameOnceTheImagesValueInTheDefaultsPlace() {
+    assertEquals(List.of("HOSTNAME=mine", "TERM=dumb", "PATH=/bin", "A=1"),
+        RuntimeBundles.env(List.of("PATH=/bin", "TERM=dumb", "A=0", "HOSTNAME=mine", "A=1"), "c1", true));
+    assertEquals(List.of(RuntimeBundles.DEFAULT_PATH, "HOSTNAME=c1"), RuntimeBundles.env(List.of(), "c1", false));
+  }
+
   private static JsonNode withoutDefaults(JsonNode process) {
     com.fasterxml.jackson.databind.node.ObjectNode copy = process.deepCopy();
     copy.remove(List.of("capabilities", "rlimits", "noNewPrivileges"));
