@@ -19,7 +19,7 @@ final class Subcommands {
       InfoCommand.class, LoadCommand.class, SaveCommand.class, ImportCommand.class,
       ImagesCommand.class, RmiCommand.class, TagCommand.class, PullCommand.class, PushCommand.class,
       LoginCommand.class, LogoutCommand.class, CreateCommand.class, MountCommand.class,
-      UmountCommand.class, RmCommand.class, PsCommand.class, DiffCommand.class,
+      UmountCommand.class, BundleCommand.class, RmCommand.class, PsCommand.class, DiffCommand.class,
       CommitCommand.class, ExportCommand.class, LayersCommand.class, CheckCommand.class,
       VolumeCommand.class, ServeCommand.class, DemoCommand.class);
 
@@ -48,6 +48,7 @@ final class Subcommands {
     m.put("mount", MountCommand.class);
     m.put("umount", UmountCommand.class);
     m.put("unmount", UmountCommand.class);
+    m.put("bundle", BundleCommand.class);
     m.put("rm", RmCommand.class);
     m.put("ps", PsCommand.class);
     m.put("containers", PsCommand.class);

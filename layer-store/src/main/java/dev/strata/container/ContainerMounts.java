@@ -190,6 +190,11 @@ final class ContainerMounts {
    * submounts writable.
    */
   private static Mount bind(Path source, Path target, MountSpec spec) {
+    return new Mount("bind", source.toString(), target, bindOptions(spec));
+  }
+
+  /** The options of {@link #bind}: recursion, read-only, then the propagation when one was asked for. */
+  static List<String> bindOptions(MountSpec spec) {
     String recursion = spec.options().getOrDefault("bind-recursive", "enabled");
     List<String> options = new ArrayList<>(List.of(recursion.equals("disabled") ? "bind" : "rbind"));
     if (spec.readOnly()) {
@@ -199,10 +204,10 @@ final class ContainerMounts {
       }
     }
     spec.propagation().ifPresent(p -> options.add(p.option()));
-    return new Mount("bind", source.toString(), target, options);
+    return options;
   }
 
-  private static List<String> tmpfsOptions(MountSpec spec) {
+  static List<String> tmpfsOptions(MountSpec spec) {
     List<String> options = new ArrayList<>();
     spec.options().forEach((k, v) -> options.add(v.isEmpty() ? k : k + "=" + v));
     if (spec.readOnly() && !options.contains("ro")) {
@@ -211,7 +216,7 @@ final class ContainerMounts {
     return options;
   }
 
-  private static Path volumeSource(MountSpec spec, Path data) throws IOException {
+  static Path volumeSource(MountSpec spec, Path data) throws IOException {
     if (spec.subpath().isEmpty()) {
       return data;
     }

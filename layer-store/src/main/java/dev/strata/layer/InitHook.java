@@ -19,7 +19,11 @@ public interface InitHook {
     return root -> {};
   }
 
-  /** Docker's placeholders: empty {@code /etc/hosts}, {@code /etc/hostname}, {@code /etc/resolv.conf}, {@code /.dockerenv}. */
+  /**
+   * Docker's placeholders: empty {@code /etc/hosts}, {@code /etc/hostname}, {@code /etc/resolv.conf},
+   * {@code /.dockerenv} and {@code /dev/console}; directories {@code /proc}, {@code /sys}, {@code
+   * /dev/pts} and {@code /dev/shm}; {@code /etc/mtab} linking to {@code /proc/mounts}.
+   */
   static InitHook dockerLike() {
     return new DockerInitHook();
   }
