@@ -38,6 +38,9 @@ final class ServeCommand implements Callable<Integer> {
   @ParentCommand StrataCommand top;
   @Spec CommandSpec spec;
 
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  boolean help;
+
   @Option(names = "--snapshotter-socket", paramLabel = "PATH",
       description = "Serve containerd's snapshots API (proxy plugin) on this unix socket.")
   Path snapshotterSocket;

@@ -54,6 +54,16 @@ class ServeCommandTest {
   }
 
   @Test
+  void serve_help_listsEveryFaceAndExitsZero() {
+    Cli.Result r = Cli.run(dir.resolve("root"), "serve", "--help");
+    assertEquals(ExitCodes.OK, r.exit(), r.toString());
+    for (String flag : List.of("--snapshotter-socket=PATH", "--volume-plugin-socket=PATH", "--socket-group=GROUP", "--listen=HOST:PORT")) {
+      assertTrue(r.out().contains(flag), flag + " in: " + r.out());
+    }
+    assertFalse(Files.exists(dir.resolve("root")), "help creates no root");
+  }
+
+  @Test
   void serve_listen_exitsUsageAsNotServedByThisVersion() {
     Cli.Result r = Cli.run(dir.resolve("root"), "serve", "--listen", "127.0.0.1:8080");
     assertEquals(ExitCodes.USAGE, r.exit(), r.toString());
