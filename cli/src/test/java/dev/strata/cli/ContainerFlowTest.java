@@ -140,6 +140,27 @@ class ContainerFlowTest {
   }
 
   @Test
+  void exportAndDiff_ofMountedContainerWithVolume_leaveTheVolumesFilesOut() throws Exception {
+    Path root = tmp.resolve("root");
+    Cli.ok(root, "load", "-i", AppImage.dockerArchive(tmp.resolve("app.tar")).toString());
+    Cli.ok(root, "create", "--name", "c1", "-v", "data:/data", AppImage.TAG);
+    Path rootfs = Path.of(Cli.ok(root, "mount", "c1").lastLine());
+    Files.writeString(rootfs.resolve("data/w1.txt"), "in the volume\n");
+    Files.writeString(rootfs.resolve("etc/added"), "from the container\n");
+
+    Path out = tmp.resolve("c1.tar");
+    Cli.ok(root, "export", "c1", "-o", out.toString());
+    List<String> diff = Cli.ok(root, "diff", "c1").lines();
+    Cli.ok(root, "rm", "-f", "c1");
+
+    Set<String> names = entryNames(out);
+    assertTrue(names.containsAll(List.of("data", "etc/added")), names.toString());
+    assertFalse(names.contains("data/w1.txt"), names.toString());
+    assertEquals(List.of("A /data", "C /etc", "A /etc/added"), diff);
+    assertEquals(List.of(), MountTable.self().mountPointsUnder(tmp.toRealPath()));
+  }
+
+  @Test
   void rm_ofMountedContainer_exitsFailedPreconditionUnlessForced() throws Exception {
     Path root = tmp.resolve("root");
     Cli.ok(root, "load", "-i", AppImage.dockerArchive(tmp.resolve("app.tar")).toString());

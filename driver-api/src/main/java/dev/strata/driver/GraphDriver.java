@@ -211,6 +211,10 @@ public interface GraphDriver extends AutoCloseable {
    * Writes {@code id}'s changes against its parent as an uncompressed layer tar and returns the
    * bytes of file content it holds (equal to what applying it reports as {@link
    * ApplyResult#size()}).
+   *
+   * <p>This, {@link #changes} and {@link #diffSize} read the layer, never what is mounted inside
+   * its view: a container's volumes, binds and tmpfs mounted into its root filesystem are left out,
+   * as Docker leaves them out, and a mount point is compared as what the layer holds beneath it.
    */
   long diff(LayerId id, OutputStream out) throws IOException;
 

@@ -40,18 +40,32 @@ import java.util.Optional;
  * it onto a copy of the parent reproduces the view: paths, types, permissions, owners, content,
  * link targets, device numbers, xattrs and nanosecond mtimes.
  *
+ * <h2>Mounts below a view</h2>
+ *
+ * What is mounted below either view (a container's volumes, binds and tmpfs, mounted into its root
+ * filesystem) is not part of the layer and is never read, as Docker never shows a volume's content
+ * in a diff, commit or export. A mount point is compared as what the layer itself holds there:
+ * the directory made for a volume in the container layer is added, its content never is (see
+ * {@link UncoveredViews}).
+ *
  * <p>Thread-safe: each call works on its own state.
  */
 public final class LayerDiffer extends WalkingDiffer {
 
   private final Xattrs xattrs;
+  private final UncoveredViews views;
 
   public LayerDiffer() {
     this(new Xattrs());
   }
 
   LayerDiffer(Xattrs xattrs) {
+    this(xattrs, UncoveredViews.system());
+  }
+
+  LayerDiffer(Xattrs xattrs, UncoveredViews views) {
     this.xattrs = xattrs;
+    this.views = views;
   }
 
   @Override
@@ -62,6 +76,9 @@ public final class LayerDiffer extends WalkingDiffer {
     if (lower.isPresent()) {
       checkDir(lower.get(), "parent view", "; mount the layer first");
     }
-    new TreeDiff(new TreeReader(xattrs), visitor).run(lower.orElse(null), upper);
+    try (UncoveredView upperView = views.open(upper);
+        UncoveredView lowerView = lower.isPresent() ? views.open(lower.get()) : null) {
+      new TreeDiff(new TreeReader(xattrs), visitor).run(lowerView == null ? null : lowerView.path(), upperView.path());
+    }
   }
 }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
  */
 public final class FsMountCalls {
 
+  private static final long SYS_OPEN_TREE = 428;
   private static final long SYS_MOVE_MOUNT = 429;
   private static final long SYS_FSOPEN = 430;
   private static final long SYS_FSCONFIG = 431;
@@ -19,6 +20,9 @@ public final class FsMountCalls {
   private static final long SYS_MOUNT_SETATTR = 442;
   private static final long AT_SYMLINK_NOFOLLOW = 0x100;
   private static final long AT_RECURSIVE = 0x8000;
+  private static final long AT_EMPTY_PATH = 0x1000;
+  private static final long OPEN_TREE_CLONE = 0x1;
+  private static final long OPEN_TREE_CLOEXEC = 02000000;
 
   private static final long FSOPEN_CLOEXEC = 0x1;
   private static final long FSCONFIG_SET_FLAG = 0;
@@ -79,6 +83,21 @@ public final class FsMountCalls {
     attr.putLong(0, set).putLong(8, clear); // attr_set, attr_clr; propagation and userns_fd 0
     Errors.check(libc.syscall(SYS_MOUNT_SETATTR, AT_FDCWD, target.toString(), AT_RECURSIVE | AT_SYMLINK_NOFOLLOW,
         attr.array(), 32), "mount_setattr", target.toString());
+  }
+
+  /**
+   * {@code open_tree(2)} with {@code OPEN_TREE_CLONE} and without {@code AT_RECURSIVE}: a detached
+   * bind of {@code dir} that brings none of the mounts below it along, so the files those mounts
+   * cover show through. The mount lives as long as the returned descriptor (close it with {@link
+   * #close}), and a crashed process leaves nothing mounted. Needs {@code CAP_SYS_ADMIN} (EPERM
+   * without it).
+   */
+  public int cloneWithoutSubmounts(Path dir) throws PosixException {
+    // Opened by its bytes and named by the descriptor: the path never goes through a charset.
+    try (DirectoryFd opened = DirectoryFd.open(dir)) {
+      return (int) Errors.check(libc.syscall(SYS_OPEN_TREE, opened.fd(), "",
+          OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH, (byte[]) null, 0), "open_tree", RawNames.printable(dir));
+    }
   }
 
   public void close(int fd) throws PosixException {

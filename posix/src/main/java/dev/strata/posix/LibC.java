@@ -156,7 +156,10 @@ public interface LibC {
   @SaveError
   long syscall(long number, long fd, @Out byte[] buffer, long length);
 
-  /** {@code syscall(2)} for {@code mount_setattr}: dir fd, path, flags, struct mount_attr, its size. */
+  /**
+   * {@code syscall(2)} for {@code mount_setattr}: dir fd, path, flags, struct mount_attr, its size; and
+   * for {@code open_tree}, which takes the first three and ignores the rest.
+   */
   @SaveError
   long syscall(long number, long dfd, String path, long flags, @In byte[] attr, long size);
 }
