@@ -1,6 +1,7 @@
 package dev.strata.files;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,7 +32,7 @@ public final class MountTable {
     if (!Files.isReadable(mountinfo)) {
       return found;
     }
-    for (String line : Files.readAllLines(mountinfo)) {
+    for (String line : lines()) {
       String[] fields = line.split(" ");
       if (fields.length < 5) {
         continue;
@@ -57,7 +58,7 @@ public final class MountTable {
     if (!Files.isReadable(mountinfo)) {
       return Optional.empty();
     }
-    for (String line : Files.readAllLines(mountinfo)) {
+    for (String line : lines()) {
       String[] fields = line.split(" ");
       int dash = Arrays.asList(fields).indexOf("-");
       if (fields.length < 5 || dash < 0 || fields.length < dash + 4) {
@@ -70,6 +71,16 @@ public final class MountTable {
       }
     }
     return Optional.ofNullable(best);
+  }
+
+  /**
+   * The table's lines. Mount points are bytes and any mount on the system may have a name that is
+   * not UTF-8; such bytes become U+FFFD instead of failing the read, so a stranger's mount never
+   * breaks a walk of ours (the names we look for are UTF-8 paths, which the replacement never
+   * produces).
+   */
+  private List<String> lines() throws IOException {
+    return new String(Files.readAllBytes(mountinfo), StandardCharsets.UTF_8).lines().toList();
   }
 
   /** The kernel writes space, tab, newline and backslash in mount points as {@code \ooo}. */
