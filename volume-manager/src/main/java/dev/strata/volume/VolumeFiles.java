@@ -28,6 +28,7 @@ import java.util.UUID;
  *     opts.json            0600, the driver options
  *     volume.json          0600, driver, labels, creation time
  *     state.json           0600, references, mounts, populate progress
+ *     size.json            0600, the content bytes of _data as last counted (see VolumeSizes)
  *   .staging-UUID/         a volume being created; renamed to NAME when whole
  *   .trash-UUID/           a volume being removed; renamed here first, then deleted
  * </pre>
@@ -44,6 +45,15 @@ final class VolumeFiles {
   record Meta(String name, String driver, String createdAt, Map<String, String> labels) {
     Meta {
       labels = labels == null ? Map.of() : new TreeMap<>(labels);
+    }
+  }
+
+  /** What {@code size.json} holds: {@code _data}'s content bytes and when they were counted. */
+  record CountedSize(long bytes, String countedAt) {
+    CountedSize {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("negative volume size " + bytes);
+      }
     }
   }
 
@@ -178,6 +188,20 @@ final class VolumeFiles {
   VolumeState state(String name) throws IOException {
     Optional<byte[]> bytes = read(volume(name).resolve("state.json"));
     return bytes.isEmpty() ? VolumeState.empty() : parse(name, "state.json", bytes.get(), VolumeState.class);
+  }
+
+  /** {@code size.json}; empty when the volume was never counted (or its count was dropped). */
+  Optional<CountedSize> countedSize(String name) throws IOException {
+    Optional<byte[]> bytes = read(volume(name).resolve("size.json"));
+    return bytes.isEmpty() ? Optional.empty() : Optional.of(parse(name, "size.json", bytes.get(), CountedSize.class));
+  }
+
+  void writeCountedSize(String name, CountedSize size) throws IOException {
+    write(volume(name).resolve("size.json"), Json.bytes(size));
+  }
+
+  void forgetCountedSize(String name) throws IOException {
+    AtomicFiles.delete(volume(name).resolve("size.json"));
   }
 
   private <T> T parse(String name, String file, byte[] bytes, Class<T> type) throws CorruptException {

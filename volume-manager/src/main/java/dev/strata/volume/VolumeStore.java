@@ -71,6 +71,7 @@ public final class VolumeStore implements AutoCloseable {
   private final Populator populator;
   private final DiskUsage usage;
   private final VolumeQuotas quotas;
+  private final VolumeSizes sizes;
   private final SecureRandom random;
   private final Clock clock;
   private volatile boolean closed;
@@ -85,6 +86,7 @@ public final class VolumeStore implements AutoCloseable {
     this.populator = populator;
     this.usage = usage;
     this.quotas = new VolumeQuotas(quotas, files);
+    this.sizes = new VolumeSizes(files, new ContentBytes(), clock);
     this.random = random;
     this.clock = clock;
   }
@@ -431,6 +433,9 @@ public final class VolumeStore implements AutoCloseable {
       if (state.mounts().isEmpty() && volume.get().mountsFilesystem() && filesystems.mounted(data)) {
         filesystems.unmount(data);
       }
+      if (state.mounts().isEmpty()) {
+        sizes.recount(name);
+      }
       return true;
     }
   }
@@ -457,6 +462,27 @@ public final class VolumeStore implements AutoCloseable {
   public long size(String name) throws IOException {
     Path data = get(name).mountpoint();
     return Files.isDirectory(data, LinkOption.NOFOLLOW_LINKS) ? usage.of(data).bytes() : 0;
+  }
+
+  /**
+   * The content bytes of the volume's data (regular files' sizes, hardlinks once: what a layer's
+   * recorded size measures) as counted when its last mount ended, without walking it again. A volume
+   * never counted is counted now and the figure kept. While a volume is mounted its data may change
+   * unseen, so the figure is the one from before that mount until the mount ends. A volume with a
+   * filesystem of its own ({@code type}/{@code device}) counts what lies in {@code _data} when that
+   * filesystem is not mounted, normally nothing: its data lives elsewhere.
+   *
+   * @throws NotFoundException if there is no such volume
+   */
+  public long contentSize(String name) throws IOException {
+    checkOpen();
+    // A reading hold is still exclusive, so no mount begins or ends while a first count runs; the
+    // count changes no record other processes cache, so it need not raise the generation.
+    try (StoreLock.Hold held = lock.reading()) {
+      get(name);
+      long cached = sizes.cached(name);
+      return cached >= 0 ? cached : sizes.count(name);
+    }
   }
 
   /** The directory holding the volumes ({@code <root>/volumes}). */
