@@ -21,7 +21,7 @@ final class Subcommands {
       LoginCommand.class, LogoutCommand.class, CreateCommand.class, MountCommand.class,
       UmountCommand.class, BundleCommand.class, RmCommand.class, PsCommand.class, DiffCommand.class,
       CommitCommand.class, ExportCommand.class, LayersCommand.class, CheckCommand.class,
-      VolumeCommand.class, ServeCommand.class, DemoCommand.class);
+      VolumeCommand.class, SystemCommand.class, ServeCommand.class, DemoCommand.class);
 
   /** Names and aliases; a test checks this against the commands' own annotations. */
   private static final Map<String, Class<?>> BY_NAME = byName();
@@ -58,6 +58,7 @@ final class Subcommands {
     m.put("layers", LayersCommand.class);
     m.put("check", CheckCommand.class);
     m.put("volume", VolumeCommand.class);
+    m.put("system", SystemCommand.class);
     m.put("serve", ServeCommand.class);
     m.put("demo", DemoCommand.class);
     return Map.copyOf(m);
