@@ -1,0 +1,29 @@
+package dev.strata.console;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strata.check.CheckReport;
+import dev.strata.check.Finding;
+
+/** The {@code check} report: findings, and why each byte is retained. */
+final class CheckView {
+
+  private CheckView() {}
+
+  static ObjectNode of(CheckReport report) {
+    ObjectNode o = Answers.object();
+    o.put("consistent", report.consistent());
+    o.put("data_loss", report.dataLoss());
+    o.put("verified_layers", report.verifiedLayers());
+    ArrayNode findings = o.putArray("findings");
+    for (Finding f : report.findings()) {
+      ObjectNode row = findings.addObject();
+      row.put("kind", f.kind().toString());
+      row.put("subject", f.subject());
+      row.put("message", f.message());
+    }
+    // Plain records of strings and numbers: Jackson's names are the record's (camelCase).
+    o.set("retention", Answers.MAPPER.valueToTree(report.retention()));
+    return o;
+  }
+}
