@@ -93,7 +93,7 @@ async function dashboard() {
     el('td', { class: 'num' }, size(df[t].size_bytes, 'df-' + t + '-size')),
     el('td', { class: 'num' }, size(df[t].reclaimable_bytes, 'df-' + t + '-reclaimable'))));
   const max = Math.max(1, ...types.map(t => df[t].size_bytes));
-  const chart = svg('svg', { width: 520, height: 130, id: 'disk-chart', role: 'img', 'aria-label': 'disk by type' },
+  const chart = svg('svg', { width: 620, height: 130, id: 'disk-chart', role: 'img', 'aria-label': 'disk by type' },
     ...types.flatMap((t, i) => {
       const w = Math.round(380 * df[t].size_bytes / max);
       const r = Math.round(380 * df[t].reclaimable_bytes / max);
