@@ -33,12 +33,14 @@ final class ConsoleHandler extends Handler.Abstract {
   private final Api api;
   private final Assets assets;
   private final Csrf csrf = new Csrf();
+  private final HostCheck hosts;
 
-  ConsoleHandler(Api api, Assets assets) {
+  ConsoleHandler(Api api, Assets assets, HostCheck hosts) {
     // Blocking: the stores wait for their locks and walk directories.
     super(InvocationType.BLOCKING);
     this.api = api;
     this.assets = assets;
+    this.hosts = hosts;
   }
 
   @Override
@@ -46,6 +48,7 @@ final class ConsoleHandler extends Handler.Abstract {
     String path = Request.getPathInContext(request);
     String method = request.getMethod();
     try {
+      hosts.verify(request.getHeaders().get(HttpHeader.HOST));
       if (path.length() > MAX_PATH) {
         throw new ApiException(414, "request path of " + path.length() + " characters is longer than the "
             + MAX_PATH + " the console takes");

@@ -61,6 +61,9 @@ public final class ConsoleServer implements AutoCloseable {
       throws IOException {
     Objects.requireNonNull(address, "address");
     Objects.requireNonNull(store, "store");
+    if (address.isUnresolved()) {
+      throw new IOException("cannot serve the web console on " + address + ": the host name does not resolve");
+    }
     QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, MIN_THREADS);
     threads.setName("strata-console");
     Server server = new Server(threads);
@@ -73,7 +76,8 @@ public final class ConsoleServer implements AutoCloseable {
     connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
     server.addConnector(connector);
     server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, connector));
-    server.setHandler(new ConsoleHandler(new Api(new StoreAccess(store), readOnly), new Assets()));
+    server.setHandler(new ConsoleHandler(new Api(new StoreAccess(store), readOnly), new Assets(),
+        new HostCheck(address.getAddress())));
     server.setErrorHandler(new JsonErrorHandler());
     try {
       server.start();
@@ -85,7 +89,7 @@ public final class ConsoleServer implements AutoCloseable {
       }
       throw new IOException("cannot serve the web console on " + address + ": " + e.getMessage(), e);
     }
-    String host = address.getAddress() != null && address.getAddress() instanceof java.net.Inet6Address
+    String host = address.getAddress() instanceof java.net.Inet6Address
         ? "[" + address.getHostString() + "]" : address.getHostString();
     return new ConsoleServer(server, URI.create("http://" + host + ":" + connector.getLocalPort() + "/"));
   }

@@ -178,6 +178,25 @@ class ConsoleRefusalTest {
   }
 
   @Test
+  void anyRequest_foreignHostOnLoopback_answers403AgainstDnsRebinding() throws Exception {
+    String answer = raw("GET /api/images HTTP/1.1\r\nHost: attacker.example:" + console.server.uri().getPort()
+        + "\r\nConnection: close\r\n\r\n");
+
+    assertTrue(answer.startsWith("HTTP/1.1 403"), answer);
+    assertTrue(answer.contains("Host attacker.example:" + console.server.uri().getPort()
+        + " is not a loopback name"), answer);
+    assertTrue(!answer.contains(ConsoleRoot.APP.id()), answer);
+  }
+
+  @Test
+  void anyRequest_localhostHost_isServed() throws Exception {
+    String answer = raw("GET /api/generation HTTP/1.1\r\nHost: localhost:" + console.server.uri().getPort()
+        + "\r\nConnection: close\r\n\r\n");
+
+    assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
+  }
+
+  @Test
   void prune_withGet_answers405WithAllow() throws Exception {
     ApiClient.Answer wrong = client.get("/api/volumes/prune");
 
