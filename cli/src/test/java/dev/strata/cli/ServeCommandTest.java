@@ -57,7 +57,7 @@ class ServeCommandTest {
   void serve_help_listsEveryFaceAndExitsZero() {
     Cli.Result r = Cli.run(dir.resolve("root"), "serve", "--help");
     assertEquals(ExitCodes.OK, r.exit(), r.toString());
-    for (String flag : List.of("--snapshotter-socket=PATH", "--volume-plugin-socket=PATH", "--socket-group=GROUP", "--listen=HOST:PORT")) {
+    for (String flag : List.of("--snapshotter-socket=PATH", "--volume-plugin-socket=PATH", "--socket-group=GROUP", "--listen=HOST:PORT", "--read-only")) {
       assertTrue(r.out().contains(flag), flag + " in: " + r.out());
     }
     assertFalse(Files.exists(dir.resolve("root")), "help creates no root");
