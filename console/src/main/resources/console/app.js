@@ -211,25 +211,37 @@ async function render() {
   }
 }
 
-// Live: the server's generation moves when any process changes the root; redraw then.
-async function watch() {
+// Live: the server sends an event when any process changes the root; redraw then. Should the
+// stream be refused (too many tabs), poll the generation instead.
+async function changed(generation) {
+  if (generation !== state.generation) {
+    state.generation = generation;
+    await render();
+  }
+}
+
+function watch() {
+  const events = new EventSource('/api/events');
+  events.addEventListener('change', e => changed(JSON.parse(e.data).generation));
+  events.onerror = () => {
+    if (events.readyState === EventSource.CLOSED) poll();
+  };
+}
+
+async function poll() {
   try {
-    const g = (await api('generation')).generation;
-    if (g !== state.generation) {
-      state.generation = g;
-      await render();
-    }
+    await changed((await api('generation')).generation);
   } catch (e) {
     status('Lost the console: ' + e.message, true);
   }
-  setTimeout(watch, 1000);
+  setTimeout(poll, 2000);
 }
 
 async function start() {
   const info = await api('info');
   state.readOnly = info.read_only;
   document.getElementById('mode').textContent = info.read_only ? 'read-only' : '';
-  await watch();
+  watch();
 }
 
 start();

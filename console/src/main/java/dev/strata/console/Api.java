@@ -20,10 +20,12 @@ import java.util.List;
 final class Api {
 
   private final StoreAccess access;
+  private final ChangeWatch watch;
   private final boolean readOnly;
 
-  Api(StoreAccess access, boolean readOnly) {
+  Api(StoreAccess access, ChangeWatch watch, boolean readOnly) {
     this.access = access;
+    this.watch = watch;
     this.readOnly = readOnly;
   }
 
@@ -46,11 +48,11 @@ final class Api {
     switch (route) {
       case "info" -> {
         expect(method, "GET", n == 1);
-        return Answers.object().put("read_only", readOnly).put("generation", access.generation());
+        return Answers.object().put("read_only", readOnly).put("generation", watch.token());
       }
       case "generation" -> {
         expect(method, "GET", n == 1);
-        return Answers.object().put("generation", access.generation());
+        return Answers.object().put("generation", watch.token());
       }
       case "df" -> {
         expect(method, "GET", n == 1);

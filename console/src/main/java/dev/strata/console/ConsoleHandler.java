@@ -34,13 +34,15 @@ final class ConsoleHandler extends Handler.Abstract {
   private final Assets assets;
   private final Csrf csrf = new Csrf();
   private final HostCheck hosts;
+  private final EventStream events;
 
-  ConsoleHandler(Api api, Assets assets, HostCheck hosts) {
+  ConsoleHandler(Api api, Assets assets, HostCheck hosts, EventStream events) {
     // Blocking: the stores wait for their locks and walk directories.
     super(InvocationType.BLOCKING);
     this.api = api;
     this.assets = assets;
     this.hosts = hosts;
+    this.events = events;
   }
 
   @Override
@@ -57,6 +59,11 @@ final class ConsoleHandler extends Handler.Abstract {
       if (file.isPresent()) {
         readOnlyMethod(method);
         Answers.send(response, 200, file.get().contentType(), file.get().body(), callback);
+        return true;
+      }
+      if (path.equals("/api/events")) {
+        readOnlyMethod(method);
+        events.serve(response, callback);
         return true;
       }
       if (path.startsWith("/api/") || path.equals("/api")) {

@@ -33,7 +33,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  */
 public final class ConsoleServer implements AutoCloseable {
 
-  private static final int MAX_THREADS = 16;
+  private static final int MAX_THREADS = 24;
   private static final int MIN_THREADS = 2;
   private static final int MAX_CONNECTIONS = 64;
   private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
@@ -41,11 +41,13 @@ public final class ConsoleServer implements AutoCloseable {
   private static final int MAX_HEADER_BYTES = 8 * 1024;
 
   private final Server server;
+  private final EventStream events;
   private final URI uri;
   private boolean closed;
 
-  private ConsoleServer(Server server, URI uri) {
+  private ConsoleServer(Server server, EventStream events, URI uri) {
     this.server = server;
+    this.events = events;
     this.uri = uri;
   }
 
@@ -76,8 +78,11 @@ public final class ConsoleServer implements AutoCloseable {
     connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
     server.addConnector(connector);
     server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, connector));
-    server.setHandler(new ConsoleHandler(new Api(new StoreAccess(store), readOnly), new Assets(),
-        new HostCheck(address.getAddress())));
+    StoreAccess access = new StoreAccess(store);
+    ChangeWatch watch = new ChangeWatch(access);
+    EventStream events = new EventStream(watch);
+    server.setHandler(new ConsoleHandler(new Api(access, watch, readOnly), new Assets(),
+        new HostCheck(address.getAddress()), events));
     server.setErrorHandler(new JsonErrorHandler());
     try {
       server.start();
@@ -91,7 +96,7 @@ public final class ConsoleServer implements AutoCloseable {
     }
     String host = address.getAddress() instanceof java.net.Inet6Address
         ? "[" + address.getHostString() + "]" : address.getHostString();
-    return new ConsoleServer(server, URI.create("http://" + host + ":" + connector.getLocalPort() + "/"));
+    return new ConsoleServer(server, events, URI.create("http://" + host + ":" + connector.getLocalPort() + "/"));
   }
 
   /** Where the console answers, {@code http://HOST:PORT/} with the port actually bound. */
@@ -110,6 +115,8 @@ public final class ConsoleServer implements AutoCloseable {
       return;
     }
     closed = true;
+    // Open event streams end at their next poll, so stopping waits for none of them.
+    events.stop();
     try {
       server.stop();
     } catch (Exception e) {

@@ -32,8 +32,9 @@ final class StoreAccess {
   }
 
   /**
-   * A token that changes whenever another process changes images, layers, containers or volumes:
-   * the generations of the records lock and of the volumes' lock, read without locking.
+   * The generations of the records lock and of the volumes' lock, read without locking: they move
+   * whenever a process may have changed images, layers, containers or volumes (opening the stores
+   * alone moves them too, see {@link ChangeWatch}).
    */
   String generation() throws IOException {
     return generationOf(config.root().resolve("locks").resolve("records")) + "."

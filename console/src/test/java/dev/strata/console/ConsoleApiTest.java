@@ -148,6 +148,44 @@ class ConsoleApiTest {
   }
 
   @Test
+  void generation_afterReadsThatOpenTheStores_staysTheSame() throws Exception {
+    String before = client.get("/api/generation").body().get("generation").asText();
+
+    for (String read : List.of("/api/df", "/api/images", "/api/layers", "/api/containers", "/api/volumes")) {
+      assertEquals(200, client.get(read).status(), read);
+    }
+
+    assertEquals(before, client.get("/api/generation").body().get("generation").asText(),
+        "reading must not look like a change, or every page would redraw itself forever");
+  }
+
+  @Test
+  void events_loadInAnotherStore_sendsAChangeEventWithTheNewGeneration() throws Exception {
+    java.net.http.HttpResponse<java.util.stream.Stream<String>> stream = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(console.uri("/api/events")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofLines());
+    assertEquals("text/event-stream; charset=utf-8", stream.headers().firstValue("Content-Type").orElseThrow());
+    java.util.Iterator<String> lines = stream.body().filter(l -> l.startsWith("data: ")).iterator();
+    java.util.concurrent.ExecutorService reader = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      String first = reader.submit(lines::next).get(90, java.util.concurrent.TimeUnit.SECONDS);
+      assertEquals("data: {\"generation\":\"" + client.get("/api/generation").body().get("generation").asText() + "\"}",
+          first);
+
+      ConsoleRoot.load(console.config, dir.resolve("more"),
+          SampleImage.of(List.of(SampleLayers.single("late")), "late", "late:1"));
+
+      String next = reader.submit(lines::next).get(90, java.util.concurrent.TimeUnit.SECONDS);
+      assertEquals("data: {\"generation\":\"" + client.get("/api/generation").body().get("generation").asText() + "\"}",
+          next);
+      assertNotEquals(first, next);
+    } finally {
+      stream.body().close();
+      reader.shutdownNow();
+    }
+  }
+
+  @Test
   void deleteImage_unusedWithToken_removesItFromTheStore() throws Exception {
     ApiClient.Answer removed = client.action("DELETE", "/api/images/" + ConsoleRoot.BASE.id());
 
