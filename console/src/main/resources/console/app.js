@@ -191,7 +191,7 @@ async function volumes() {
 async function check() {
   const r = await api('check');
   const findings = r.findings.map(f => el('tr', {}, el('td', {}, f.kind), el('td', { class: 'id' }, f.subject), el('td', {}, f.message)));
-  const held = r.retention.layers.map(l => el('tr', {}, el('td', { class: 'id' }, shortId(l.chainId)), el('td', { class: 'num' }, size(l.size)),
+  const held = r.retention.layers.map(l => el('tr', {}, el('td', { class: 'id' }, shortId(l.chain_id)), el('td', { class: 'num' }, size(l.size)),
     el('td', {}, [...l.images.map(i => 'image ' + (i.tags[0] || shortId(i.id))), ...l.containers.map(c => 'container ' + c),
       ...l.children.map(c => 'child ' + shortId(c))].join(', ') || 'nothing (unreferenced)')));
   return [el('h1', {}, 'Check'), el('p', { id: 'check-verdict' }, r.consistent ? 'The store is consistent.' : 'Problems found.'),

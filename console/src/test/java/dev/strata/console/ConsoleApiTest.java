@@ -85,6 +85,25 @@ class ConsoleApiTest {
   }
 
   @Test
+  void imageDetail_historyWithEmptyLayerEntries_namesTheStepThatMadeEachLayer() throws Exception {
+    List<byte[]> layers = List.of(SampleLayers.single("one"), SampleLayers.single("two"));
+    SampleImage plain = SampleImage.of(layers, "history");
+    String diffIds = plain.diffIds().stream().map(d -> "\"" + d + "\"").collect(Collectors.joining(","));
+    String config = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Env\":[\"A=1\"]},"
+        + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[" + diffIds + "]},\"history\":["
+        + "{\"created_by\":\"ADD base\"},{\"created_by\":\"ENV A=1\",\"empty_layer\":true},"
+        + "{\"created_by\":\"RUN make\"}]}";
+    SampleImage image = new SampleImage(layers, config.getBytes(java.nio.charset.StandardCharsets.UTF_8), List.of("hist:1"));
+    ConsoleRoot.load(console.config, dir.resolve("hist"), image);
+
+    JsonNode detail = client.get("/api/images/" + image.id()).body();
+
+    assertEquals(List.of("ADD base", "RUN make"),
+        List.of(detail.get("layers").get(0).get("created_by").asText(), detail.get("layers").get(1).get("created_by").asText()));
+    assertEquals("[\"A=1\"]", detail.get("config").get("Env").toString());
+  }
+
+  @Test
   void imageDetail_bareHexId_isTheSameImage() throws Exception {
     String hex = ConsoleRoot.APP.id().substring("sha256:".length());
 

@@ -117,6 +117,15 @@ class ConsoleRefusalTest {
   }
 
   @Test
+  void imageDetail_unknownId_answers404() throws Exception {
+    ApiClient.Answer missing = client.get("/api/images/sha256:" + "0".repeat(64));
+
+    assertEquals(404, missing.status());
+    assertEquals("no image sha256:" + "0".repeat(64) + " in this root (it may have been removed meanwhile)",
+        missing.body().get("error").asText());
+  }
+
+  @Test
   void containerDiff_encodedTraversal_isRefusedWithJson400() throws Exception {
     ApiClient.Answer bad = client.get("/api/containers/..%2F..%2Fetc/diff");
 
