@@ -57,12 +57,12 @@ final class ConsoleHandler extends Handler.Abstract {
       }
       Optional<Assets.Asset> file = assets.file(path);
       if (file.isPresent()) {
-        readOnlyMethod(method);
+        getOnly(method);
         Answers.send(response, 200, file.get().contentType(), file.get().body(), callback);
         return true;
       }
       if (path.equals("/api/events")) {
-        readOnlyMethod(method);
+        getOnly(method);
         events.serve(response, callback);
         return true;
       }
@@ -71,7 +71,7 @@ final class ConsoleHandler extends Handler.Abstract {
         return true;
       }
       if (Assets.PAGES.contains(path)) {
-        readOnlyMethod(method);
+        getOnly(method);
         csrf.issue(request, response);
         Answers.send(response, 200, assets.shell().contentType(), assets.shell().body(), callback);
         return true;
@@ -123,7 +123,7 @@ final class ConsoleHandler extends Handler.Abstract {
     Answers.json(response, 200, answer, callback);
   }
 
-  private static void readOnlyMethod(String method) throws ApiException {
+  private static void getOnly(String method) throws ApiException {
     if (!"GET".equals(method) && !"HEAD".equals(method)) {
       throw new Api.MethodNotAllowed("GET", method);
     }
