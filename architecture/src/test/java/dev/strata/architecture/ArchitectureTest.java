@@ -65,7 +65,7 @@ class ArchitectureTest {
   /**
    * Inside {@code layer-store}, as the page's Images, Volumes and Store check sections draw it:
    * layers know nothing of images, containers sit on top of layers, images and volumes, and only
-   * the command uses the store check.
+   * the command and its web console use the store check.
    */
   @Test
   void layerStorePackages_layerAsThePageDraws() {
@@ -75,7 +75,7 @@ class ArchitectureTest {
     noClasses().that().resideInAnyPackage("dev.strata.layer..", "dev.strata.image..", "dev.strata.volume..")
         .should().dependOnClassesThat().resideInAPackage("dev.strata.container..")
         .check(CLASSES);
-    noClasses().that().resideOutsideOfPackages("dev.strata.check..", "dev.strata.cli..")
+    noClasses().that().resideOutsideOfPackages("dev.strata.check..", "dev.strata.cli..", "dev.strata.console..")
         .should().dependOnClassesThat().resideInAPackage("dev.strata.check..")
         .check(CLASSES);
   }

@@ -1,20 +1,25 @@
 package dev.strata.cli;
 
+import dev.strata.console.ConsoleServer;
 import dev.strata.driver.DriverConfig;
 import dev.strata.driver.GraphDriver;
 import dev.strata.driver.GraphDrivers;
 import dev.strata.driver.Mounter;
 import dev.strata.layer.LayerStore;
+import dev.strata.layer.LayerStoreConfig;
 import dev.strata.snapshotter.SnapshotterServer;
 import dev.strata.volume.VolumeStore;
 import dev.strata.volumeplugin.VolumePluginServer;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.GroupPrincipal;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,11 +32,11 @@ import picocli.CommandLine.Spec;
  * {@code strata serve}: the root served to runtimes through their plug-in points, in the
  * foreground until SIGTERM or SIGINT. Each face is off unless its socket is given: containerd's
  * proxy snapshotter ({@code --snapshotter-socket}) and Docker's volume plugin ({@code
- * --volume-plugin-socket}). One line {@code ready} goes to stdout once every socket answers; logs
- * go to stderr. Other {@code strata} commands keep working on the root meanwhile.
+ * --volume-plugin-socket}), and the web console ({@code --listen}). One line {@code ready} goes to
+ * stdout once every socket and the console answer; logs go to stderr. Other {@code strata} commands keep working on the root meanwhile.
  */
 @Command(name = "serve", description = {
-    "Serve the root to runtimes: a containerd snapshotter and a Docker volume plugin.",
+    "Serve the root: a containerd snapshotter, a Docker volume plugin and a web console.",
     "Runs in the foreground until SIGTERM or SIGINT; prints 'ready' once every socket answers."})
 final class ServeCommand implements Callable<Integer> {
 
@@ -51,8 +56,11 @@ final class ServeCommand implements Callable<Integer> {
   Path volumePluginSocket;
 
   @Option(names = "--listen", paramLabel = "HOST:PORT",
-      description = "Reserved for the web console; not served by this version.")
+      description = "Serve the web console here; a PORT alone listens on 127.0.0.1.")
   String listen;
+
+  @Option(names = "--read-only", description = "The web console shows the root but serves no action.")
+  boolean readOnly;
 
   @Option(names = "--socket-group", paramLabel = "GROUP",
       description = "Group owning the sockets, by name or number (default: ${DEFAULT-VALUE}); mode is 0660.")
@@ -60,13 +68,19 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Optional<InetSocketAddress> console = Optional.empty();
     if (listen != null) {
-      throw new ParameterException(spec.commandLine(),
-          "--listen: the web console is not part of this version; serve sockets only");
+      try {
+        console = Optional.of(ListenAddress.parse(listen));
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "--listen " + e.getMessage());
+      }
+    } else if (readOnly) {
+      throw new ParameterException(spec.commandLine(), "--read-only applies to the web console: give --listen HOST:PORT too");
     }
-    if (snapshotterSocket == null && volumePluginSocket == null) {
+    if (snapshotterSocket == null && volumePluginSocket == null && console.isEmpty()) {
       throw new ParameterException(spec.commandLine(),
-          "nothing to serve: give --snapshotter-socket PATH, --volume-plugin-socket PATH or both");
+          "nothing to serve: give --snapshotter-socket PATH, --volume-plugin-socket PATH, --listen HOST:PORT or several");
     }
     PrintWriter err = spec.commandLine().getErr();
     GroupPrincipal group = SocketGroups.lookup(socketGroup);
@@ -93,6 +107,21 @@ final class ServeCommand implements Callable<Integer> {
         open.push(s);
         err.println("strata serve: Docker volume plugin on " + s.path() + " (volumes in "
             + volumes.directory() + ")");
+      }
+      if (console.isPresent()) {
+        // The console opens the stores for each request and holds none between them.
+        ConsoleServer server = ConsoleServer.start(console.get(), new LayerStoreConfig(top.root,
+            Optional.ofNullable(top.driver), top.storageOptions, Mounter.system()), readOnly);
+        open.push(server);
+        err.println("strata serve: web console on " + server.uri() + (readOnly ? " (read-only)" : ""));
+        if (!console.get().getAddress().isLoopbackAddress()) {
+          err.println("strata serve: warning: the console has no login; anyone who reaches "
+              + console.get().getAddress().getHostAddress() + " can see the root"
+              + (readOnly ? "" : " and remove images, containers and volumes"));
+        }
+        try (Socket probe = new Socket(console.get().getAddress(), server.uri().getPort())) {
+          // Connected: the console accepts connections, so 'ready' below tells the truth.
+        }
       }
       for (AutoCloseable c : open) {
         if (c instanceof ServedSocket s && !s.answers()) {

@@ -57,17 +57,50 @@ class ServeCommandTest {
   void serve_help_listsEveryFaceAndExitsZero() {
     Cli.Result r = Cli.run(dir.resolve("root"), "serve", "--help");
     assertEquals(ExitCodes.OK, r.exit(), r.toString());
-    for (String flag : List.of("--snapshotter-socket=PATH", "--volume-plugin-socket=PATH", "--socket-group=GROUP", "--listen=HOST:PORT")) {
+    for (String flag : List.of("--snapshotter-socket=PATH", "--volume-plugin-socket=PATH", "--socket-group=GROUP", "--listen=HOST:PORT", "--read-only")) {
       assertTrue(r.out().contains(flag), flag + " in: " + r.out());
     }
     assertFalse(Files.exists(dir.resolve("root")), "help creates no root");
   }
 
   @Test
-  void serve_listen_exitsUsageAsNotServedByThisVersion() {
-    Cli.Result r = Cli.run(dir.resolve("root"), "serve", "--listen", "127.0.0.1:8080");
+  void serve_listenBadPort_exitsUsageNamingIt() {
+    Cli.Result r = Cli.run(dir.resolve("root"), "serve", "--listen", "127.0.0.1:http");
     assertEquals(ExitCodes.USAGE, r.exit(), r.toString());
-    assertTrue(r.err().contains("--listen: the web console is not part of this version"), r.err());
+    assertTrue(r.err().contains("--listen '127.0.0.1:http': port 'http' is not a number"), r.err());
+  }
+
+  @Test
+  void serve_readOnlyWithoutListen_exitsUsage() {
+    Cli.Result r = Cli.run(dir.resolve("root"), "serve", "--read-only", "--volume-plugin-socket", dir.resolve("v.sock").toString());
+    assertEquals(ExitCodes.USAGE, r.exit(), r.toString());
+    assertTrue(r.err().contains("--read-only applies to the web console: give --listen HOST:PORT too"), r.err());
+  }
+
+  @Test
+  void serve_listenPortOnly_servesTheConsoleOnLoopbackUntilSigterm() throws Exception {
+    Path root = dir.resolve("root");
+    Cli.ok(root, "volume", "create", "v1");
+    Process server = serve(root, "--listen", "0", "--read-only");
+    awaitReady(server);
+    String log = log(server);
+    java.util.regex.Matcher url = java.util.regex.Pattern
+        .compile("strata serve: web console on (http://127\\.0\\.0\\.1:[0-9]+/) \\(read-only\\)").matcher(log);
+    assertTrue(url.find(), log);
+
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    java.net.http.HttpResponse<String> volumes = http.send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(url.group(1) + "api/volumes")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, volumes.statusCode(), volumes.body());
+    assertTrue(volumes.body().contains("\"name\":\"v1\""), volumes.body());
+    // The console holds no store open: other commands, check included, run beside it.
+    Cli.ok(root, "volume", "create", "v2");
+    Cli.ok(root, "check");
+
+    signal(server, "TERM");
+    assertTrue(server.waitFor(DEADLINE_SECONDS, TimeUnit.SECONDS), "the server stops on SIGTERM");
+    assertEquals(0, server.exitValue(), log(server));
   }
 
   @Test
