@@ -1,5 +1,12 @@
 package dev.strata.cli;
 
+import dev.strata.console.ConsoleServer;
+import dev.strata.layer.LayerStoreConfig;
+import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -131,5 +138,24 @@ class SystemDfCommandTest {
       }
     }
     throw new AssertionError("no volume " + name + " in " + list);
+  }
+
+  @Test
+  void df_json_equalsWhatTheWebConsoleShows() throws Exception {
+    JsonNode command = json.readTree(Cli.ok(root, "--format", "json", "system", "df").out());
+    JsonNode console;
+    try (ConsoleServer server = ConsoleServer.start(new InetSocketAddress("127.0.0.1", 0),
+        LayerStoreConfig.of(root, "vfs"), true)) {
+      HttpResponse<String> r = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(server.uri().resolve("/api/df")).GET().build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, r.statusCode(), r.body());
+      console = json.readTree(r.body());
+    }
+    for (String type : List.of("images", "containers", "volumes")) {
+      for (String field : List.of("total", "active", "size_bytes", "reclaimable_bytes")) {
+        assertEquals(command.get(type).get(field), console.get(type).get(field),
+            type + "." + field + ": strata system df vs the console's /api/df");
+      }
+    }
   }
 }
