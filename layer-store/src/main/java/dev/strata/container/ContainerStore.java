@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.regex.Pattern;
 
 /**
@@ -244,6 +245,7 @@ public final class ContainerStore {
   }
 
   private Path mountLocked(Container container) throws IOException {
+    WriteLayerSizes.forget(files.directory(container.name()));
     Path rootfs = writeLayers.mount(container.name());
     if (writeLayers.mountCount(container.name()) == 1 && !container.mounts().isEmpty()) {
       try {
@@ -268,6 +270,29 @@ public final class ContainerStore {
    */
   public List<Mount> mounts(Container container, Path rootfs) throws IOException {
     return mounts.describe(container, rootfs);
+  }
+
+  /**
+   * Content bytes the container has written (its diff against its image), as {@code strata system
+   * df} shows them. A mounted container's layer is counted on each call (it may be changing); an
+   * unmounted one's is counted once and kept until its next mount.
+   *
+   * @throws dev.strata.driver.error.NotFoundException if the container is gone
+   */
+  public long writeLayerSize(Container container) throws IOException {
+    return locks.with(container.name(), () -> {
+      Path dir = files.directory(container.name());
+      if (writeLayers.mountCount(container.name()) > 0) {
+        return writeLayers.size(container.name());
+      }
+      OptionalLong kept = WriteLayerSizes.read(dir);
+      if (kept.isPresent()) {
+        return kept.getAsLong();
+      }
+      long bytes = writeLayers.size(container.name());
+      WriteLayerSizes.write(dir, bytes);
+      return bytes;
+    });
   }
 
   /** Outstanding mounts of the container's root filesystem. */

@@ -25,9 +25,9 @@ import java.util.Optional;
  * <p>Images are answered from records: the size the layer store recorded for each layer when it was
  * registered or committed, so no layer is read however many there are. Volumes are answered from
  * the figure the volume store keeps, counted when a volume's last mount ends ({@link
- * VolumeStore#contentSize}). A container's write layer is the one thing measured on each call (its
- * diff size): a running container writes into it without the store knowing, so no recorded figure
- * could be trusted.
+ * VolumeStore#contentSize}). An unmounted container's write layer is counted once and kept until
+ * its next mount ({@link ContainerStore#writeLayerSize}); only a mounted one is measured on each
+ * call (its diff size), since whatever runs in it writes without the store knowing.
  *
  * <pre>{@code
  * UsageReport df = new StoreUsage(images, containers, volumes).report();
@@ -68,7 +68,7 @@ public final class StoreUsage {
     long containerBytes = 0;
     long unmountedBytes = 0;
     for (Container c : all) {
-      Optional<Long> size = writeLayerSize(layers, c);
+      Optional<Long> size = writeLayerSize(c);
       int mounts;
       try {
         mounts = containers.mountCount(c);
@@ -113,9 +113,9 @@ public final class StoreUsage {
   }
 
   /** Empty when another process removed the container after the listing. */
-  private static Optional<Long> writeLayerSize(LayerStore layers, Container c) throws IOException {
+  private Optional<Long> writeLayerSize(Container c) throws IOException {
     try {
-      return Optional.of(layers.writeLayers().size(c.name()));
+      return Optional.of(containers.writeLayerSize(c));
     } catch (NotFoundException removed) {
       return Optional.empty();
     }

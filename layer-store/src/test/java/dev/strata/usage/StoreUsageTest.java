@@ -1,8 +1,10 @@
 package dev.strata.usage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.strata.container.Container;
 import dev.strata.posix.FileNodes;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -90,5 +92,22 @@ class StoreUsageTest {
           List.of(), List.of(), List.of()), empty.usage().report());
     }
     assertEquals(List.of(), Files.list(tmp.resolve("empty/volumes")).filter(p -> !p.getFileName().toString().startsWith(".")).toList());
+  }
+
+  @Test
+  void report_unmountedContainer_keepsItsCountUntilTheNextMount() throws IOException {
+    Container c2 = stores.containers.get("c2");
+    assertEquals(7, stores.containers.writeLayerSize(c2));
+    Path kept = tmp.resolve("root/containers/c2/write-layer-size");
+    assertEquals("7\n", Files.readString(kept), "the count is kept beside the container's record");
+    Files.writeString(kept, "5\n"); // a figure the layer cannot give: read from the file, not counted
+    assertEquals(5, stores.usage().report().containerList().get(1).writeLayerSizeBytes());
+
+    Files.write(stores.containers.mount(c2).resolve("more"), new byte[30]);
+    assertFalse(Files.exists(kept), "mounting forgets the kept count");
+    assertEquals(37, stores.usage().report().containerList().get(1).writeLayerSizeBytes(), "mounted: counted");
+    stores.containers.unmount(c2);
+    assertEquals(37, stores.containers.writeLayerSize(c2));
+    assertEquals("37\n", Files.readString(kept));
   }
 }
