@@ -6,7 +6,6 @@ import dev.strata.driver.GraphDriver;
 import dev.strata.driver.GraphDrivers;
 import dev.strata.driver.Mounter;
 import dev.strata.layer.LayerStore;
-import dev.strata.layer.LayerStoreConfig;
 import dev.strata.snapshotter.SnapshotterServer;
 import dev.strata.volume.VolumeStore;
 import dev.strata.volumeplugin.VolumePluginServer;
@@ -110,8 +109,7 @@ final class ServeCommand implements Callable<Integer> {
       }
       if (console.isPresent()) {
         // The console opens the stores for each request and holds none between them.
-        ConsoleServer server = ConsoleServer.start(console.get(), new LayerStoreConfig(top.root,
-            Optional.ofNullable(top.driver), top.storageOptions, Mounter.system()), readOnly);
+        ConsoleServer server = ConsoleServer.start(console.get(), top.storeConfig(), readOnly);
         open.push(server);
         err.println("strata serve: web console on " + server.uri() + (readOnly ? " (read-only)" : ""));
         if (!console.get().getAddress().isLoopbackAddress()) {

@@ -48,9 +48,14 @@ final class StrataCommand {
     this.terminal = terminal;
   }
 
+  /** The layer store the global options describe. */
+  LayerStoreConfig storeConfig() {
+    return new LayerStoreConfig(root, Optional.ofNullable(driver), storageOptions, Mounter.system());
+  }
+
   /** Opens the layer store the global options describe. */
   LayerStore openStore() throws IOException {
-    return LayerStore.open(new LayerStoreConfig(root, Optional.ofNullable(driver), storageOptions, Mounter.system()));
+    return LayerStore.open(storeConfig());
   }
 
   /** Opens the layer store, the image store and the container records of the root. */
