@@ -29,7 +29,7 @@ final class ContainersView {
       }
       o.put("created", c.created().toString());
       o.put("mounted", stores.containers.mountCount(c) > 0);
-      o.put("write_layer_size_bytes", stores.layers.writeLayers().size(c.name()));
+      o.put("write_layer_size_bytes", stores.containers.writeLayerSize(c));
       ArrayNode volumes = o.putArray("volumes");
       for (MountSpec m : c.mounts()) {
         if (m.type() == MountSpec.Type.VOLUME) {

@@ -8,6 +8,8 @@ import dev.strata.image.Image;
 import dev.strata.image.ImageId;
 import dev.strata.layer.ChainId;
 import dev.strata.layer.Layer;
+import dev.strata.usage.ImageUsage;
+import dev.strata.usage.StoreUsage;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
@@ -30,28 +32,28 @@ final class ImagesView {
     this.stores = stores;
   }
 
+  /** Sizes and containers are {@link StoreUsage}'s, the very figures of {@code strata system df -v}. */
   ArrayNode list() throws IOException {
-    List<Image> images = stores.images.images();
-    Map<ChainId, Integer> sharers = new HashMap<>();
-    for (Image image : images) {
-      image.chainIds().forEach(c -> sharers.merge(c, 1, Integer::sum));
+    Map<String, Integer> layerCounts = new HashMap<>();
+    for (Image image : stores.images.images()) {
+      layerCounts.put(image.id().toString(), image.layerCount());
     }
-    Map<ChainId, Long> sizes = layerSizes();
-    Map<ImageId, Integer> users = users();
     ArrayNode out = Answers.MAPPER.createArrayNode();
-    for (Image image : images) {
-      long shared = image.chainIds().stream().filter(c -> sharers.get(c) > 1)
-          .mapToLong(c -> sizes.getOrDefault(c, 0L)).sum();
+    for (ImageUsage image : new StoreUsage(stores.images, stores.containers, stores.volumes).images()) {
+      Integer layers = layerCounts.get(image.id());
+      if (layers == null) {
+        continue; // added by another process between the two listings: the next refresh shows it
+      }
       ObjectNode o = out.addObject();
-      o.put("id", image.id().toString());
+      o.put("id", image.id());
       ArrayNode tags = o.putArray("repo_tags");
-      image.tags().forEach(t -> tags.add(t.toString()));
+      image.repoTags().forEach(tags::add);
       o.put("created", image.created().toString());
-      o.put("size_bytes", image.size());
-      o.put("shared_size_bytes", shared);
-      o.put("unique_size_bytes", image.size() - shared);
-      o.put("layers", image.layerCount());
-      o.put("containers", users.getOrDefault(image.id(), 0));
+      o.put("size_bytes", image.sizeBytes());
+      o.put("shared_size_bytes", image.sharedSizeBytes());
+      o.put("unique_size_bytes", image.uniqueSizeBytes());
+      o.put("layers", layers);
+      o.put("containers", image.containers());
     }
     return out;
   }

@@ -28,7 +28,7 @@ final class VolumesView {
       o.set("labels", map(v.labels()));
       ArrayNode containers = o.putArray("containers");
       v.references().forEach(containers::add);
-      o.put("size_bytes", stores.volumes.size(v.name()));
+      o.put("size_bytes", stores.volumes.contentSize(v.name()));
       o.put("unused", v.references().isEmpty());
       o.put("anonymous", v.anonymous());
     }

@@ -7,7 +7,6 @@ import dev.strata.image.ImageId;
 import dev.strata.image.ImageStore;
 import dev.strata.layer.ChainId;
 import dev.strata.layer.Layer;
-import dev.strata.layer.LayerStore;
 import dev.strata.volume.Volume;
 import dev.strata.volume.VolumeFilter;
 import dev.strata.volume.VolumeStore;
@@ -51,17 +50,8 @@ public final class StoreUsage {
    * out; things added meanwhile may or may not be in it.
    */
   public UsageReport report() throws IOException {
-    LayerStore layers = images.layerStore();
     List<Container> all = containers.list();
-    Map<ImageId, Integer> containersByImage = new HashMap<>();
-    for (Container c : all) {
-      c.image().ifPresent(id -> containersByImage.merge(id, 1, Integer::sum));
-    }
-    Map<ChainId, Long> layerSizes = new HashMap<>();
-    for (Layer layer : layers.layers()) {
-      layerSizes.put(layer.chainId(), layer.size());
-    }
-    ImageTally.Result imageFigures = ImageTally.of(images.images(), layerSizes, containersByImage);
+    ImageTally.Result imageFigures = imageFigures(all);
 
     List<ContainerUsage> containerRows = new ArrayList<>();
     int mounted = 0;
@@ -110,6 +100,26 @@ public final class StoreUsage {
         new Totals(containerRows.size(), mounted, containerBytes, unmountedBytes),
         new Totals(volumeRows.size(), linked, volumeBytes, unlinkedBytes),
         imageFigures.images(), containerRows, volumeRows);
+  }
+
+  /**
+   * The images' rows of {@link #report} alone (size, shared and unique size, containers), from the
+   * records only: no write layer or volume is measured.
+   */
+  public List<ImageUsage> images() throws IOException {
+    return imageFigures(containers.list()).images();
+  }
+
+  private ImageTally.Result imageFigures(List<Container> all) throws IOException {
+    Map<ImageId, Integer> containersByImage = new HashMap<>();
+    for (Container c : all) {
+      c.image().ifPresent(id -> containersByImage.merge(id, 1, Integer::sum));
+    }
+    Map<ChainId, Long> layerSizes = new HashMap<>();
+    for (Layer layer : images.layerStore().layers()) {
+      layerSizes.put(layer.chainId(), layer.size());
+    }
+    return ImageTally.of(images.images(), layerSizes, containersByImage);
   }
 
   /** Empty when another process removed the container after the listing. */
