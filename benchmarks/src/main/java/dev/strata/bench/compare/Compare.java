@@ -4,8 +4,11 @@ import dev.strata.bench.fixture.LayerTars;
 import dev.strata.driver.DriverConfig;
 import dev.strata.driver.GraphDriver;
 import dev.strata.driver.GraphDrivers;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -29,6 +32,9 @@ import java.nio.file.Path;
  * HOME and ROOT must be fresh directories on the filesystem under test. The system property
  * {@code strata.bench.warmups} asks for more warmup runs than one: the JIT keeps improving the
  * tar path for several runs, so one warmup is not yet the steady state of a long-running runtime.
+ * With RUNS given as {@code on-request}, the warmups are followed by {@code ready} and then one
+ * timed run per {@code run} line on standard input, so that the script can interleave another
+ * tool's runs with Strata's.
  */
 public final class Compare {
 
@@ -83,8 +89,13 @@ public final class Compare {
 
   private static void run(Trial trial, String runs, Path filesystem, PrintStream out) throws IOException {
     try (trial) {
-      new TimedRuns(Integer.getInteger("strata.bench.warmups", 1), Integer.parseInt(runs), filesystem)
-          .measure(trial, out);
+      int warmups = Integer.getInteger("strata.bench.warmups", 1);
+      if (runs.equals("on-request")) {
+        new TimedRuns(warmups, 1, filesystem).measureOnRequest(trial,
+            new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), out);
+      } else {
+        new TimedRuns(warmups, Integer.parseInt(runs), filesystem).measure(trial, out);
+      }
     }
   }
 
@@ -95,7 +106,7 @@ public final class Compare {
   }
 
   private static void usage() {
-    System.err.println("usage: Compare apply|diff|mount|snapshot|load DRIVER HOME ... RUNS"
+    System.err.println("usage: Compare apply|diff|mount|snapshot|load DRIVER HOME ... RUNS|on-request"
         + " (see the class comment for each operation's arguments)");
     System.exit(2);
   }
