@@ -48,6 +48,7 @@ public final class UploadRegistry implements AutoCloseable {
   private final Map<String, Stored> manifests = new HashMap<>();
   private final Map<String, ByteArrayOutputStream> uploads = new HashMap<>();
   private final List<String> log = new ArrayList<>();
+  private long uploadedBytes;
   private final Optional<String> basic;
   private volatile boolean wrongBlobDigest;
   private volatile boolean wrongManifestDigest;
@@ -96,6 +97,17 @@ public final class UploadRegistry implements AutoCloseable {
 
   synchronized void clearLog() {
     log.clear();
+    uploadedBytes = 0;
+  }
+
+  /** Bytes received in upload PATCHes and PUTs since start or {@link #clearLog}: what pushes sent as blobs. */
+  synchronized long uploadedBytes() {
+    return uploadedBytes;
+  }
+
+  /** Upload sessions begun and neither finished nor cancelled. */
+  synchronized int openUploads() {
+    return uploads.size();
   }
 
   /** How many requests used {@code method} on a path containing {@code part}. */
@@ -175,6 +187,12 @@ public final class UploadRegistry implements AutoCloseable {
       error(ex, 404, "BLOB_UPLOAD_UNKNOWN");
       return;
     }
+    if (method.equals("DELETE")) {
+      uploads.remove(id);
+      send(ex, 204, null, null);
+      return;
+    }
+    uploadedBytes += body.length;
     if (method.equals("PATCH")) {
       String range = ex.getRequestHeaders().getFirst("Content-Range");
       if (range != null && Long.parseLong(range.split("-")[0]) != upload.size()) {
