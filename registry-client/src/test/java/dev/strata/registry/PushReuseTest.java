@@ -9,9 +9,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.driver.Digest;
 import dev.strata.image.Image;
 import dev.strata.json.Json;
+import dev.strata.layer.ChainId;
+import dev.strata.layer.Layer;
 import dev.strata.layer.LayerBlob;
 import dev.strata.registry.BlobPush.Outcome;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -28,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PushReuseTest {
 
-  @TempDir java.nio.file.Path tmp;
+  @TempDir Path tmp;
 
   private UploadRegistry registry;
   private RegistryClient client;
@@ -166,6 +170,27 @@ class PushReuseTest {
     assertEquals(1, pushed.layers(Outcome.UPLOADED));
     assertEquals(0, registry.openUploads(), "the mount's upload session was cancelled");
     assertPullsBack("built:1", "fresh/built:1");
+  }
+
+  @Test
+  void push_layersKnownFromAnArchiveLoad_findsTheBlobsInTheTargetRepository() throws Exception {
+    // As an OCI layout load of these very gzip blobs records them: no repository, only the blob.
+    Optional<ChainId> parent = Optional.empty();
+    for (int i = 0; i < tars.size(); i++) {
+      Layer l = local.layers.register(new ByteArrayInputStream(tars.get(i)), parent,
+          Optional.empty());
+      local.layers.recordBlob(l.chainId(), new LayerBlob(Digest.parse(source.layerDigests().get(i)),
+          "application/vnd.oci.image.layer.v1.tar+gzip", source.layers().get(i).length, Optional.empty()));
+      parent = Optional.of(l.chainId());
+    }
+    local.images.add(source.config(), List.of("loaded:1"));
+    registry.clearLog();
+
+    PushResult pushed = client.push(local.images, "loaded:1", name("src/app:3"), PushOptions.DEFAULTS,
+        PushListener.NONE);
+
+    assertEquals(3, pushed.layers(Outcome.EXISTS), registry.requests().toString());
+    assertEquals(0, registry.uploadedBytes());
   }
 
   private List<String> manifestLayerDigests(String repository, String tag) throws IOException {
