@@ -2,6 +2,9 @@ package dev.strata.registry;
 
 import dev.strata.driver.Digest;
 import dev.strata.driver.error.CorruptException;
+import dev.strata.driver.error.FailedPreconditionException;
+import dev.strata.driver.error.InvalidArgumentException;
+import dev.strata.driver.error.NotFoundException;
 import dev.strata.registry.BlobPush.Outcome;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,7 +24,8 @@ import java.util.function.LongConsumer;
 /**
  * Puts one blob into a repository the cheapest way the Distribution spec offers: nothing when a
  * {@code HEAD} finds it; a cross-repository mount when a source repository is known (a registry
- * that cannot mount answers 202 with an upload session, which is then used); else an upload, one
+ * that cannot mount answers 202 with an upload session, which is then used; one that refuses the
+ * mount with an error gets a fresh upload); else an upload, one
  * {@code PUT} up to the monolithic limit, {@code PATCH} chunks and a closing {@code PUT} above it.
  * A registry that confirms another digest than the one sent is a {@link CorruptException}.
  */
@@ -69,12 +73,22 @@ final class BlobUploader {
     }
     URI location;
     Optional<String> from = mountFrom.filter(f -> !f.equals(repository) && !asked.mounted(blob.digest(), f));
+    Optional<MountAnswer> answer = Optional.empty();
     if (from.isPresent()) {
-      MountAnswer answer = mount(repository, blob.digest(), from.get(), asked);
-      if (answer.mounted()) {
-        return Outcome.MOUNTED;
+      try {
+        answer = Optional.of(mount(repository, blob.digest(), from.get(), asked));
+      } catch (FailedPreconditionException | NotFoundException | InvalidArgumentException e) {
+        // Some registries refuse a mount outright (no access to the source, no such repository)
+        // instead of opening an upload session: then the blob is uploaded as if none was asked.
+        LOG.log(Level.INFO, "{0} refused to mount {1} from {2} ({3}); uploading it", transport.registry(),
+            blob.digest(), from.get(), e.getMessage());
       }
-      location = answer.session().orElseThrow();
+    }
+    if (answer.isPresent() && answer.get().mounted()) {
+      return Outcome.MOUNTED;
+    }
+    if (answer.isPresent()) {
+      location = answer.get().session().orElseThrow();
     } else {
       try (Response r = transport.checked(post(transport.uri("/v2/" + repository + "/blobs/uploads/"), scopes),
           blob.digest().toString(), what)) {

@@ -2,7 +2,9 @@ package dev.strata.registry;
 
 import dev.strata.driver.Digest;
 import dev.strata.driver.error.CorruptException;
+import dev.strata.driver.error.FailedPreconditionException;
 import dev.strata.driver.error.InvalidArgumentException;
+import dev.strata.driver.error.NotFoundException;
 import dev.strata.files.FileTrees;
 import dev.strata.image.Image;
 import dev.strata.image.ImageStore;
@@ -153,7 +155,16 @@ final class Pusher {
         if (mounts++ == MAX_MOUNTS) {
           return Optional.empty();
         }
-        BlobUploader.MountAnswer answer = uploader.mount(repository, c.digest(), from, asked);
+        BlobUploader.MountAnswer answer;
+        try {
+          answer = uploader.mount(repository, c.digest(), from, asked);
+        } catch (FailedPreconditionException | NotFoundException | InvalidArgumentException e) {
+          // Some registries refuse a mount outright (no access to the source, no such repository)
+          // instead of opening an upload: the upload below asks again without one.
+          LOG.log(Level.INFO, "{0} refused to mount {1} from {2} ({3}); compressing and uploading the layer instead",
+              transport.registry(), c.digest(), from, e.getMessage());
+          return Optional.empty();
+        }
         if (answer.mounted()) {
           layersFrom = Optional.of(from);
           return Optional.of(new BlobPush(c.digest(), c.size(), Outcome.MOUNTED));

@@ -132,6 +132,23 @@ class PushReuseTest {
   }
 
   @Test
+  void push_registryDeniesTheMount_compressesAndUploadsInstead() throws Exception {
+    client.pull(local.images, name("src/app:1"));
+    local.images.tag(registry.host() + "/src/app:1", "mine:1");
+    registry.refuseMountsWith(403);
+    registry.clearLog();
+
+    PushResult pushed = client.push(local.images, "mine:1", name("dst/app:1"), PushOptions.DEFAULTS.withMountFrom("src/app"),
+        PushListener.NONE);
+
+    assertEquals(3, pushed.layers(Outcome.UPLOADED), registry.requests().toString());
+    for (String digest : source.layerDigests()) {
+      assertEquals(1, registry.count("POST", "mount=" + digest), "the pulled blob " + digest + " is asked for once");
+    }
+    assertPullsBack("mine:1", "dst/app:1");
+  }
+
+  @Test
   void push_zstdOfGzipPulledImage_compressesInsteadOfNamingTheGzipBlobs() throws Exception {
     client.pull(local.images, name("src/app:1"));
     registry.clearLog();

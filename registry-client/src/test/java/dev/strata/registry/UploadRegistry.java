@@ -53,6 +53,7 @@ public final class UploadRegistry implements AutoCloseable {
   private volatile boolean wrongBlobDigest;
   private volatile boolean wrongManifestDigest;
   private volatile boolean mountable = true;
+  private volatile int mountRefusal;
 
   private UploadRegistry(Optional<String> basic) throws IOException {
     this.basic = basic;
@@ -88,6 +89,11 @@ public final class UploadRegistry implements AutoCloseable {
   /** Makes mounts answer 202 (an upload session), as a registry that cannot mount does. */
   void refuseMounts() {
     mountable = false;
+  }
+
+  /** Makes mounts fail with HTTP {@code status}, as registries that deny the source repository do. */
+  void refuseMountsWith(int status) {
+    mountRefusal = status;
   }
 
   /** Requests so far, as {@code METHOD path?query}. */
@@ -166,6 +172,10 @@ public final class UploadRegistry implements AutoCloseable {
   private void startUpload(HttpExchange ex, String repo, Map<String, String> q) throws IOException {
     String mount = q.get("mount");
     String from = q.get("from");
+    if (mount != null && mountRefusal != 0) {
+      error(ex, mountRefusal, "DENIED");
+      return;
+    }
     if (mount != null && from != null && mountable && repoBlobs.getOrDefault(from, Set.of()).contains(mount)) {
       repoBlobs.computeIfAbsent(repo, r -> new HashSet<>()).add(mount);
       ex.getResponseHeaders().add("Location", "/v2/" + repo + "/blobs/" + mount);
