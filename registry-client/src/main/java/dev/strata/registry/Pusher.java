@@ -69,10 +69,31 @@ final class Pusher {
     byte[] config = images.config(image.id());
     LayerStore layers = images.layerStore();
     boolean oci = options.ociManifest();
-    String mediaType = options.compression().mediaType(oci);
     String repository = target.repository();
     Optional<String> mountFrom = options.mountFrom().or(() -> sourceRepository(image, target));
     BlobUploader uploader = new BlobUploader(transport, options);
+    Path staging = Files.createTempDirectory(stagingRoot(layers), "image-push-");
+    try {
+      List<BlobPush> pushed = pushLayers(image, layers, target, mountFrom, uploader, staging);
+      List<BlobRef> refs = pushed.stream().map(p -> ref(p, options.compression().mediaType(oci))).toList();
+      Path configFile = Files.write(staging.resolve("config.json"), config);
+      StagedBlob configBlob = new StagedBlob(configFile, image.id().digest(), config.length);
+      Outcome configOutcome = uploader.push(repository, configBlob, mountFrom.or(() -> layersFrom),
+          new BlobUploader.Asked(), n -> { });
+      BlobRef configRef = new BlobRef(configBlob.digest(), configBlob.size(), ManifestWriter.configMediaType(oci));
+      byte[] manifest = ManifestWriter.write(oci, configRef, refs);
+      Digest digest = putManifest(target, manifest, ManifestWriter.mediaType(oci));
+      return new PushResult(target, digest, manifest.length, ManifestWriter.mediaType(oci),
+          new BlobPush(configBlob.digest(), configBlob.size(), configOutcome), pushed);
+    } finally {
+      FileTrees.delete(staging);
+    }
+  }
+
+  /** Puts every layer into the repository, base first: known blobs first, then the rest compressed. */
+  private List<BlobPush> pushLayers(Image image, LayerStore layers, ImageName target, Optional<String> mountFrom,
+      BlobUploader uploader, Path staging) throws IOException {
+    String mediaType = options.compression().mediaType(options.ociManifest());
     List<ChainId> chains = image.chainIds();
     BlobPush[] pushed = new BlobPush[chains.size()];
     Map<Integer, BlobUploader.Asked> asked = new HashMap<>();
@@ -82,7 +103,7 @@ final class Pusher {
     }
     for (int i = 0; i < chains.size(); i++) {
       BlobUploader.Asked a = new BlobUploader.Asked();
-      Optional<BlobPush> reused = reuse(uploader, repository, a, KnownBlobs.candidates(layers, chains.get(i),
+      Optional<BlobPush> reused = reuse(uploader, target.repository(), a, KnownBlobs.candidates(layers, chains.get(i),
           options.compression(), target, mountFrom));
       if (reused.isPresent()) {
         pushed[i] = reused.get();
@@ -93,7 +114,6 @@ final class Pusher {
         toCompress.add(i);
       }
     }
-    Path staging = Files.createTempDirectory(stagingRoot(layers), "image-push-");
     List<CompressionQueue.Job> jobs = new ArrayList<>();
     for (int i : toCompress) {
       Digest diffId = image.diffIds().get(i);
@@ -106,7 +126,7 @@ final class Pusher {
         Digest diffId = image.diffIds().get(i);
         StagedBlob blob = queue.next();
         listener.onProgress(new PushProgress(diffId, 0, blob.size(), State.UPLOADING));
-        Outcome outcome = uploader.push(repository, blob, mountFrom, asked.get(i),
+        Outcome outcome = uploader.push(target.repository(), blob, mountFrom, asked.get(i),
             n -> listener.onProgress(new PushProgress(diffId, n, blob.size(), State.UPLOADING)));
         // A pushed layer's file is no longer needed: only those compressed ahead stay on disk.
         Files.delete(blob.file());
@@ -114,22 +134,8 @@ final class Pusher {
         done(diffId, pushed[i]);
         KnownBlobs.record(layers, chains.get(i), ref(pushed[i], mediaType), target);
       }
-      List<BlobRef> refs = new ArrayList<>();
-      for (BlobPush p : pushed) {
-        refs.add(ref(p, mediaType));
-      }
-      Path configFile = Files.write(staging.resolve("config.json"), config);
-      StagedBlob configBlob = new StagedBlob(configFile, image.id().digest(), config.length);
-      Outcome configOutcome = uploader.push(repository, configBlob, mountFrom.or(() -> layersFrom),
-          new BlobUploader.Asked(), n -> { });
-      BlobRef configRef = new BlobRef(configBlob.digest(), configBlob.size(), ManifestWriter.configMediaType(oci));
-      byte[] manifest = ManifestWriter.write(oci, configRef, refs);
-      Digest digest = putManifest(target, manifest, ManifestWriter.mediaType(oci));
-      return new PushResult(target, digest, manifest.length, ManifestWriter.mediaType(oci),
-          new BlobPush(configBlob.digest(), configBlob.size(), configOutcome), List.of(pushed));
-    } finally {
-      FileTrees.delete(staging);
     }
+    return List.of(pushed);
   }
 
   /**
