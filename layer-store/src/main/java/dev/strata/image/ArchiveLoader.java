@@ -57,6 +57,7 @@ final class ArchiveLoader {
         releaseAll(taken, e);
         throw e;
       }
+      ArchiveBlobs.record(layers, found);
       try {
         releaseAll(taken, null);
       } catch (IOException e) {

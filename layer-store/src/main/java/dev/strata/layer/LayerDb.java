@@ -17,7 +17,7 @@ import java.util.UUID;
 
 /**
  * The layer store's metadata on disk, one small file per fact as Docker's layerdb keeps it:
- * {@code sha256/<chain>/{diff,size,cache-id,parent,depth,references,tar-split.json.gz}} and {@code
+ * {@code sha256/<chain>/{diff,size,cache-id,parent,depth,references,tar-split.json.gz,blobs.json}} and {@code
  * mounts/<container>/{mount-id,init-id,parent,mount-count}}. A layer or mount directory is assembled under
  * {@code tmp/} and renamed into place; removal renames it back into {@code tmp/} first. Whatever
  * is in {@code tmp/} at open is a leftover and is deleted.
@@ -134,6 +134,11 @@ final class LayerDb {
     Path doomed = tmp.resolve("removing-" + chainId.digest().hex() + "-" + UUID.randomUUID());
     AtomicFiles.move(layers.resolve(chainId.digest().hex()), doomed);
     FileTrees.delete(doomed);
+  }
+
+  /** The directory of a layer's record; it exists only while the layer is published. */
+  Path recordDir(ChainId chainId) {
+    return layers.resolve(chainId.digest().hex());
   }
 
   Optional<Path> tarSplit(ChainId chainId) {

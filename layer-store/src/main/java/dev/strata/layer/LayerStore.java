@@ -44,7 +44,7 @@ import java.util.Optional;
  * records below this API, for {@code strata check}.
  *
  * <h2>On disk</h2>
- * {@code <root>/image/<driver>/layerdb/sha256/<chain>/{diff,size,cache-id,parent,references,tar-split.gz}}
+ * {@code <root>/image/<driver>/layerdb/sha256/<chain>/{diff,size,cache-id,parent,references,tar-split.gz,blobs.json}}
  * and {@code layerdb/mounts/<container>/{mount-id,init-id,parent,mount-count}}; every file is written to a
  * staging name and renamed, so a crash leaves either the old or the new state, and leftovers are
  * swept on open.
@@ -336,6 +336,37 @@ public final class LayerStore implements AutoCloseable {
       index.setReferences(r, r.references() - 1);
       return index.collect(Optional.of(chainId));
     }
+  }
+
+  /**
+   * Remembers that layer {@code chainId} was seen as {@code blob}: pulled from a registry, loaded
+   * from an archive, or pushed. Kept beside the layer's record, newest first, at most 16 (an older
+   * copy of the same blob in the same place is dropped, then the oldest), and gone with the layer.
+   * Written atomically and durably; {@link #blobs} reads it back.
+   *
+   * @throws NotFoundException if the layer is not registered
+   */
+  public void recordBlob(ChainId chainId, LayerBlob blob) throws IOException {
+    state.ensureOpen();
+    try (var held = state.locks().recordsAside()) {
+      Path dir = state.db().recordDir(chainId);
+      if (!Files.isDirectory(dir)) {
+        throw new NotFoundException(chainId.toString(), "layer " + chainId + " is not registered");
+      }
+      LayerBlobs.add(dir, blob);
+    } catch (IOException e) {
+      throw OutOfSpace.translate(e, state.root().toString(), "recording a blob of layer " + chainId);
+    }
+  }
+
+  /**
+   * The blobs {@link #recordBlob} recorded for layer {@code chainId}, newest first; empty when there
+   * are none or the layer is not registered. A damaged record is logged and read as empty: it is
+   * only a hint, and a push without it compresses the layer itself.
+   */
+  public List<LayerBlob> blobs(ChainId chainId) throws IOException {
+    state.ensureOpen();
+    return LayerBlobs.read(state.db().recordDir(chainId));
   }
 
   /**

@@ -82,6 +82,14 @@ final class StoreLocks implements AutoCloseable {
     return records.exclusive();
   }
 
+  /**
+   * Held around a change to something beside the records that no process caches (a layer's blob
+   * record): excludes the records' writers, leaves the generation, so no cache is dropped.
+   */
+  StoreLock.Hold recordsAside() throws IOException {
+    return records.reading();
+  }
+
   /** Drops the registered caches if another process changed the records since this one looked. */
   void refreshIfChanged() throws IOException {
     records.refreshIfChanged();

@@ -11,6 +11,7 @@ import dev.strata.driver.Digest;
 import dev.strata.layer.ChainId;
 import dev.strata.layer.InitHook;
 import dev.strata.layer.Layer;
+import dev.strata.layer.LayerBlob;
 import dev.strata.testing.ArchiveBuilder.Form;
 import dev.strata.testing.ArchiveBuilder;
 import dev.strata.testing.LayerCompression;
@@ -85,6 +86,26 @@ class ImageArchivesLoadTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         s.layers.export(chains.get(i), out);
         assertArrayEquals(image.layers().get(i), out.toByteArray());
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(LayerCompression.class)
+  void load_ociLayout_recordsEachCompressedBlobForPush(LayerCompression compression) throws Exception {
+    SampleImage image = SampleImage.twoLayers("app:v1");
+    Path archive = write(new ArchiveBuilder(Form.OCI).compression(compression).image(image), Packaging.DIRECTORY);
+    try (Stores s = Stores.open(tmp.resolve("root"))) {
+      s.archives.load(archive);
+      List<ChainId> chains = ImageConfig.chainIds(diffIds(image));
+      for (int i = 0; i < 2; i++) {
+        byte[] blob = compression.compress(image.layers().get(i));
+        List<LayerBlob> expected = switch (compression) {
+          case PLAIN -> List.of(); // a plain tar is no blob a push could name instead of its own
+          case GZIP, ZSTD -> List.of(new LayerBlob(Digest.sha256Of(blob), MediaTypes.OCI_LAYER + "+"
+              + compression.name().toLowerCase(java.util.Locale.ROOT), blob.length, Optional.empty()));
+        };
+        assertEquals(expected, s.layers.blobs(chains.get(i)), "layer " + i);
       }
     }
   }

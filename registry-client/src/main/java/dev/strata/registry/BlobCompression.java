@@ -38,6 +38,14 @@ public enum BlobCompression {
     return oci ? ociMediaType : dockerMediaType;
   }
 
+  /** Whether a blob of {@code mediaType} (Docker's or OCI's, foreign or not) is compressed this way. */
+  boolean names(String mediaType) {
+    return switch (this) {
+      case GZIP -> mediaType.endsWith(".tar.gzip") || mediaType.endsWith(".tar+gzip");
+      case ZSTD -> mediaType.endsWith(".tar+zstd");
+    };
+  }
+
   /** A compressing stream over {@code out}; closing it finishes the stream and closes {@code out}. */
   OutputStream compress(OutputStream out) throws IOException {
     return switch (this) {

@@ -102,6 +102,7 @@ final class Puller {
       }
       List<String> tags = name.localTag().map(Reference::toString).map(List::of).orElse(List.of());
       Image image = images.add(configBytes, tags);
+      KnownBlobs.recordPulled(layers, chains, manifest.layers(), name);
       PullResult result = new PullResult(image.id(), manifest.digest(), name.localTag(), downloaded,
           chains.size() - downloaded);
       releaseAll(layers, taken, null);

@@ -11,7 +11,8 @@ import java.util.Optional;
  *     push} writes and every registry takes. zstd layers always get an OCI manifest
  * @param mountFrom a repository on the same registry that holds the image's blobs; each missing
  *     blob is first mounted from there ({@code POST ...?mount=&from=}) instead of uploaded. Without
- *     it, the repositories of the image's own tags on that registry are tried
+ *     it, the repositories of the image's own tags on that registry are tried. The repositories a
+ *     layer's blobs were pulled from or pushed to are tried in any case
  * @param monolithicLimit blobs up to this size go in one {@code PUT}; larger ones in {@code PATCH}
  *     chunks of {@code chunkSize} and a closing {@code PUT}, so a big layer is never one request
  * @param chunkSize bytes per {@code PATCH}; held in memory while sent

@@ -2,7 +2,9 @@ package dev.strata.registry;
 
 import dev.strata.driver.Digest;
 import dev.strata.driver.error.CorruptException;
+import dev.strata.driver.error.FailedPreconditionException;
 import dev.strata.driver.error.InvalidArgumentException;
+import dev.strata.driver.error.NotFoundException;
 import dev.strata.files.FileTrees;
 import dev.strata.image.Image;
 import dev.strata.image.ImageStore;
@@ -12,32 +14,50 @@ import dev.strata.layer.LayerStore;
 import dev.strata.registry.BlobPush.Outcome;
 import dev.strata.registry.PushProgress.State;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
- * One push: every layer, base first, is exported, compressed into {@code <root>/tmp/image-push-*}
- * (swept by the stores on open) and put into the repository unless there already; then the config
- * blob; then the manifest, last, so that the tag never names an image whose blobs are missing.
- * Layers go one at a time: compression is the slow part and runs on the same disk anyway. Every
- * layer is compressed even when the registry has it, since the blob digest is known only then;
- * deterministic compression makes it the same digest as last time.
+ * One push. For each layer, base first, the blobs it is known as ({@link KnownBlobs}: pulled,
+ * loaded or pushed before) in the push's compression come first: a {@code HEAD} in the target
+ * repository, then a cross-repository mount from the repositories of that registry it was seen in,
+ * and the first that works names the layer in the manifest; no byte is compressed or sent for it.
+ * The layers left are exported and compressed into {@code <root>/tmp/image-push-*} (swept by the
+ * stores on open) on several threads ({@link CompressionQueue}), and put into the repository in
+ * order (HEAD, mount or upload, {@link BlobUploader}). Each blob put is recorded for the next push.
+ * Then the config blob; then the manifest, last, so that the tag never names an image whose blobs
+ * are missing. Compression is deterministic: a layer Strata compressed has the same digest each time.
  */
 final class Pusher {
+
+  private static final System.Logger LOG = System.getLogger(Pusher.class.getName());
+  /** Mounts tried per layer before compressing it, as Docker tries as many. */
+  private static final int MAX_MOUNTS = 3;
 
   private final RegistryTransport transport;
   private final PushOptions options;
   private final PushListener listener;
+  private final int threads;
+  /** A repository a layer was mounted from: the config is most likely there too. */
+  private Optional<String> layersFrom = Optional.empty();
 
   Pusher(RegistryTransport transport, PushOptions options, PushListener listener) {
+    this(transport, options, listener, CompressionQueue.defaultThreads());
+  }
+
+  Pusher(RegistryTransport transport, PushOptions options, PushListener listener, int threads) {
     this.transport = transport;
     this.options = options;
     this.listener = listener;
+    this.threads = threads;
   }
 
   PushResult push(ImageStore images, String localRef, ImageName target) throws IOException {
@@ -54,30 +74,12 @@ final class Pusher {
     BlobUploader uploader = new BlobUploader(transport, options);
     Path staging = Files.createTempDirectory(stagingRoot(layers), "image-push-");
     try {
-      List<ChainId> chains = image.chainIds();
-      List<BlobPush> pushed = new ArrayList<>();
-      List<BlobRef> refs = new ArrayList<>();
-      for (int i = 0; i < chains.size(); i++) {
-        Digest diffId = image.diffIds().get(i);
-        listener.onProgress(new PushProgress(diffId, 0, 0, State.PREPARING));
-        StagedBlob blob = new LayerCompressor(layers).compress(chains.get(i), options.compression(),
-            staging.resolve("layer-" + i), n -> listener.onProgress(new PushProgress(diffId, n, 0, State.PREPARING)));
-        listener.onProgress(new PushProgress(diffId, 0, blob.size(), State.UPLOADING));
-        Outcome outcome = uploader.push(repository, blob, mountFrom,
-            n -> listener.onProgress(new PushProgress(diffId, n, blob.size(), State.UPLOADING)));
-        listener.onProgress(new PushProgress(diffId, blob.size(), blob.size(), switch (outcome) {
-          case UPLOADED -> State.PUSHED;
-          case EXISTS -> State.EXISTS;
-          case MOUNTED -> State.MOUNTED;
-        }));
-        // A pushed layer's file is no longer needed: keep at most one compressed layer on disk.
-        Files.delete(blob.file());
-        pushed.add(new BlobPush(blob.digest(), blob.size(), outcome));
-        refs.add(new BlobRef(blob.digest(), blob.size(), options.compression().mediaType(oci)));
-      }
+      List<BlobPush> pushed = pushLayers(image, layers, target, mountFrom, uploader, staging);
+      List<BlobRef> refs = pushed.stream().map(p -> ref(p, options.compression().mediaType(oci))).toList();
       Path configFile = Files.write(staging.resolve("config.json"), config);
       StagedBlob configBlob = new StagedBlob(configFile, image.id().digest(), config.length);
-      Outcome configOutcome = uploader.push(repository, configBlob, mountFrom, n -> { });
+      Outcome configOutcome = uploader.push(repository, configBlob, mountFrom.or(() -> layersFrom),
+          new BlobUploader.Asked(), n -> { });
       BlobRef configRef = new BlobRef(configBlob.digest(), configBlob.size(), ManifestWriter.configMediaType(oci));
       byte[] manifest = ManifestWriter.write(oci, configRef, refs);
       Digest digest = putManifest(target, manifest, ManifestWriter.mediaType(oci));
@@ -86,6 +88,109 @@ final class Pusher {
     } finally {
       FileTrees.delete(staging);
     }
+  }
+
+  /** Puts every layer into the repository, base first: known blobs first, then the rest compressed. */
+  private List<BlobPush> pushLayers(Image image, LayerStore layers, ImageName target, Optional<String> mountFrom,
+      BlobUploader uploader, Path staging) throws IOException {
+    String mediaType = options.compression().mediaType(options.ociManifest());
+    List<ChainId> chains = image.chainIds();
+    BlobPush[] pushed = new BlobPush[chains.size()];
+    Map<Integer, BlobUploader.Asked> asked = new HashMap<>();
+    List<Integer> toCompress = new ArrayList<>();
+    for (int i = 0; i < chains.size(); i++) {
+      listener.onProgress(new PushProgress(image.diffIds().get(i), 0, 0, State.PREPARING));
+    }
+    for (int i = 0; i < chains.size(); i++) {
+      BlobUploader.Asked a = new BlobUploader.Asked();
+      Optional<BlobPush> reused = reuse(uploader, target.repository(), a, KnownBlobs.candidates(layers, chains.get(i),
+          options.compression(), target, mountFrom));
+      if (reused.isPresent()) {
+        pushed[i] = reused.get();
+        done(image.diffIds().get(i), reused.get());
+        KnownBlobs.record(layers, chains.get(i), ref(reused.get(), mediaType), target);
+      } else {
+        asked.put(i, a);
+        toCompress.add(i);
+      }
+    }
+    List<CompressionQueue.Job> jobs = new ArrayList<>();
+    for (int i : toCompress) {
+      Digest diffId = image.diffIds().get(i);
+      jobs.add(new CompressionQueue.Job(chains.get(i), staging.resolve("layer-" + i),
+          n -> listener.onProgress(new PushProgress(diffId, n, 0, State.PREPARING))));
+    }
+    try (CompressionQueue queue = new CompressionQueue(new LayerCompressor(layers), options.compression(), jobs,
+        threads)) {
+      for (int i : toCompress) {
+        Digest diffId = image.diffIds().get(i);
+        StagedBlob blob = queue.next();
+        listener.onProgress(new PushProgress(diffId, 0, blob.size(), State.UPLOADING));
+        Outcome outcome = uploader.push(target.repository(), blob, mountFrom, asked.get(i),
+            n -> listener.onProgress(new PushProgress(diffId, n, blob.size(), State.UPLOADING)));
+        // A pushed layer's file is no longer needed: only those compressed ahead stay on disk.
+        Files.delete(blob.file());
+        pushed[i] = new BlobPush(blob.digest(), blob.size(), outcome);
+        done(diffId, pushed[i]);
+        KnownBlobs.record(layers, chains.get(i), ref(pushed[i], mediaType), target);
+      }
+    }
+    return List.of(pushed);
+  }
+
+  /**
+   * Asks the registry for a blob the layer is known as: HEAD in the target repository, then mounts
+   * from where it was seen, at most {@link #MAX_MOUNTS}. A mount the registry answers with an
+   * upload session instead is cancelled: the layer may still be found under another digest, and the
+   * upload, if it comes to that, is of other bytes.
+   */
+  private Optional<BlobPush> reuse(BlobUploader uploader, String repository, BlobUploader.Asked asked,
+      List<KnownBlobs.Candidate> candidates) throws IOException {
+    int mounts = 0;
+    for (KnownBlobs.Candidate c : candidates) {
+      OptionalLong size = uploader.exists(repository, c.digest(), asked);
+      if (size.isPresent()) {
+        if (size.getAsLong() == c.size() || size.getAsLong() < 0) {
+          return Optional.of(new BlobPush(c.digest(), c.size(), Outcome.EXISTS));
+        }
+        LOG.log(Level.WARNING, "{0} has blob {1} with {2} bytes, but it was recorded with {3}; not using it",
+            transport.registry(), c.digest(), size.getAsLong(), c.size());
+        continue;
+      }
+      for (String from : c.mountFrom()) {
+        if (mounts++ == MAX_MOUNTS) {
+          return Optional.empty();
+        }
+        BlobUploader.MountAnswer answer;
+        try {
+          answer = uploader.mount(repository, c.digest(), from, asked);
+        } catch (FailedPreconditionException | NotFoundException | InvalidArgumentException e) {
+          // Some registries refuse a mount outright (no access to the source, no such repository)
+          // instead of opening an upload: the upload below asks again without one.
+          LOG.log(Level.INFO, "{0} refused to mount {1} from {2} ({3}); compressing and uploading the layer instead",
+              transport.registry(), c.digest(), from, e.getMessage());
+          return Optional.empty();
+        }
+        if (answer.mounted()) {
+          layersFrom = Optional.of(from);
+          return Optional.of(new BlobPush(c.digest(), c.size(), Outcome.MOUNTED));
+        }
+        answer.session().ifPresent(s -> uploader.cancel(repository, s));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private void done(Digest diffId, BlobPush p) {
+    listener.onProgress(new PushProgress(diffId, p.size(), p.size(), switch (p.outcome()) {
+      case UPLOADED -> State.PUSHED;
+      case EXISTS -> State.EXISTS;
+      case MOUNTED -> State.MOUNTED;
+    }));
+  }
+
+  private static BlobRef ref(BlobPush p, String mediaType) {
+    return new BlobRef(p.digest(), p.size(), mediaType);
   }
 
   private Digest putManifest(ImageName target, byte[] manifest, String mediaType) throws IOException {

@@ -64,7 +64,11 @@ public final class RegistryClient implements AutoCloseable {
   /**
    * Pushes the local image {@code localRef} (tag, id or id prefix) to {@code target}, which must
    * have a tag: each layer blob and the config the repository lacks are uploaded (or mounted from
-   * another repository of the registry), then the manifest is put under the tag.
+   * another repository of the registry), then the manifest is put under the tag. A layer known as a
+   * blob in the push's compression (pulled, loaded from an OCI layout, or pushed before) is named by
+   * that blob when the repository has it or can mount it from where it was seen; only the other
+   * layers are compressed, on one thread per core, and uploaded. Every blob put is remembered for
+   * the next push ({@link dev.strata.layer.LayerStore#recordBlob}).
    *
    * <pre>{@code
    * PushResult r = registries.push(images, "app:1.0", ImageName.parse("localhost:5000/app:1.0"),

@@ -10,9 +10,11 @@ import dev.strata.image.Image;
 import dev.strata.layer.ChainId;
 import dev.strata.registry.BlobPush.Outcome;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -104,5 +106,42 @@ class RealRegistryPushTest {
     assertEquals(initial.manifestDigest(), again.manifestDigest());
     assertEquals(2, mounted.layers(Outcome.MOUNTED));
     assertEquals(initial.manifestDigest(), mounted.manifestDigest());
+  }
+
+  @Test
+  void pushRetagOfPulledImage_sameRegistry_uploadsNoLayerByte() throws IOException {
+    List<byte[]> tars = PullFixtures.layerTars(3, 100_000);
+    TestImage source = TestImage.of(ManifestFormat.DOCKER, tars,
+        TestImage.config("amd64", tars.stream().map(Sha256::of).toList()), ForeignGzip::compress);
+    registry.raw().push("upstream/app", "1", source);
+    String upstream = registry.host() + "/upstream/app:1";
+    client.pull(local.images, ImageName.parse(upstream));
+    local.images.tag(upstream, "app:retag");
+    long uploadsBefore = blobUploadsLogged();
+    assertTrue(uploadsBefore >= 4, "the log shows the setup's uploads (" + uploadsBefore + "), so it would show ours");
+
+    PushResult otherRepository = client.push(local.images, "app:retag",
+        ImageName.parse(registry.host() + "/team/retag:1"), PushOptions.DEFAULTS, PushListener.NONE);
+    PushResult newTag = client.push(local.images, upstream, ImageName.parse(registry.host() + "/upstream/app:2"),
+        PushOptions.DEFAULTS, PushListener.NONE);
+
+    assertEquals(3, otherRepository.layers(Outcome.MOUNTED));
+    assertEquals(3, newTag.layers(Outcome.EXISTS));
+    for (PushResult r : List.of(otherRepository, newTag)) {
+      assertEquals(0, r.layers().stream().filter(b -> b.outcome() == Outcome.UPLOADED).mapToLong(BlobPush::size).sum(),
+          "layer bytes uploaded to " + r.target());
+      assertEquals(source.layerDigests(), r.layers().stream().map(b -> b.digest().toString()).toList());
+    }
+    assertEquals(0, blobUploadsLogged() - uploadsBefore, "the registry logged no blob upload PUT or PATCH");
+    PullResult back = client.pull(local.images, ImageName.parse(registry.host() + "/team/retag:1"));
+    assertEquals(otherRepository.manifestDigest(), back.manifestDigest());
+  }
+
+  // Distribution logs every request it completed, with its method and URI.
+  private static long blobUploadsLogged() throws IOException {
+    try (Stream<String> lines = Files.lines(registry.logFile())) {
+      return lines.filter(l -> l.contains("response completed") && l.contains("/blobs/uploads/")
+          && (l.contains("http.request.method=PUT") || l.contains("http.request.method=PATCH"))).count();
+    }
   }
 }

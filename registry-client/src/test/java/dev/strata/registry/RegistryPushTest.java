@@ -135,7 +135,7 @@ class RegistryPushTest {
   }
 
   @Test
-  void push_registryCannotMount_uploadsIntoTheSessionItOpened() throws Exception {
+  void push_registryCannotMount_cancelsTheMountSessionAndUploads() throws Exception {
     Image image = local.add("app:1.0", 1, 700, 6);
     client.push(local.images, "app:1.0", name("a/app:1.0"), PushOptions.DEFAULTS, PushListener.NONE);
     registry.refuseMounts();
@@ -145,7 +145,12 @@ class RegistryPushTest {
         PushOptions.DEFAULTS.withMountFrom("a/app"), PushListener.NONE);
 
     assertEquals(1, pushed.layers(Outcome.UPLOADED));
-    assertEquals(2, registry.count("POST", "/blobs/uploads/"));
+    // The layer: a mount (202, cancelled), then an upload that asks neither HEAD nor mount again;
+    // the config: a mount whose session it uploads into.
+    assertEquals(3, registry.count("POST", "/blobs/uploads/"), registry.requests().toString());
+    assertEquals(1, registry.count("DELETE", "/blobs/uploads/"));
+    assertEquals(2, registry.count("HEAD", "/blobs/"));
+    assertEquals(0, registry.openUploads());
     assertPullsBack(image, pushed, "b/app:1.0");
   }
 

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * A single-platform image as a registry stores it: gzip layer blobs, a config blob and a manifest
@@ -36,7 +37,13 @@ public record TestImage(ManifestFormat format, byte[] manifest, String digest, b
 
   /** Gzips {@code layerTars} and writes a manifest for them and {@code configJson}, unchanged. */
   public static TestImage of(ManifestFormat format, List<byte[]> layerTars, byte[] configJson) {
-    List<byte[]> blobs = layerTars.stream().map(LayerCompression.GZIP::compress).toList();
+    return of(format, layerTars, configJson, LayerCompression.GZIP::compress);
+  }
+
+  /** Like {@link #of(ManifestFormat, List, byte[])}, each layer blob made by {@code gzip} (another tool's bytes). */
+  public static TestImage of(ManifestFormat format, List<byte[]> layerTars, byte[] configJson,
+      UnaryOperator<byte[]> gzip) {
+    List<byte[]> blobs = layerTars.stream().map(gzip).toList();
     List<String> diffIds = layerTars.stream().map(Sha256::of).toList();
     ObjectNode manifest = JSON.createObjectNode();
     manifest.put("schemaVersion", 2);

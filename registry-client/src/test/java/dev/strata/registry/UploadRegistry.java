@@ -48,10 +48,12 @@ public final class UploadRegistry implements AutoCloseable {
   private final Map<String, Stored> manifests = new HashMap<>();
   private final Map<String, ByteArrayOutputStream> uploads = new HashMap<>();
   private final List<String> log = new ArrayList<>();
+  private long uploadedBytes;
   private final Optional<String> basic;
   private volatile boolean wrongBlobDigest;
   private volatile boolean wrongManifestDigest;
   private volatile boolean mountable = true;
+  private volatile int mountRefusal;
 
   private UploadRegistry(Optional<String> basic) throws IOException {
     this.basic = basic;
@@ -89,6 +91,11 @@ public final class UploadRegistry implements AutoCloseable {
     mountable = false;
   }
 
+  /** Makes mounts fail with HTTP {@code status}, as registries that deny the source repository do. */
+  void refuseMountsWith(int status) {
+    mountRefusal = status;
+  }
+
   /** Requests so far, as {@code METHOD path?query}. */
   public synchronized List<String> requests() {
     return List.copyOf(log);
@@ -96,6 +103,17 @@ public final class UploadRegistry implements AutoCloseable {
 
   synchronized void clearLog() {
     log.clear();
+    uploadedBytes = 0;
+  }
+
+  /** Bytes received in upload PATCHes and PUTs since start or {@link #clearLog}: what pushes sent as blobs. */
+  synchronized long uploadedBytes() {
+    return uploadedBytes;
+  }
+
+  /** Upload sessions begun and neither finished nor cancelled. */
+  synchronized int openUploads() {
+    return uploads.size();
   }
 
   /** How many requests used {@code method} on a path containing {@code part}. */
@@ -154,6 +172,10 @@ public final class UploadRegistry implements AutoCloseable {
   private void startUpload(HttpExchange ex, String repo, Map<String, String> q) throws IOException {
     String mount = q.get("mount");
     String from = q.get("from");
+    if (mount != null && mountRefusal != 0) {
+      error(ex, mountRefusal, "DENIED");
+      return;
+    }
     if (mount != null && from != null && mountable && repoBlobs.getOrDefault(from, Set.of()).contains(mount)) {
       repoBlobs.computeIfAbsent(repo, r -> new HashSet<>()).add(mount);
       ex.getResponseHeaders().add("Location", "/v2/" + repo + "/blobs/" + mount);
@@ -175,6 +197,12 @@ public final class UploadRegistry implements AutoCloseable {
       error(ex, 404, "BLOB_UPLOAD_UNKNOWN");
       return;
     }
+    if (method.equals("DELETE")) {
+      uploads.remove(id);
+      send(ex, 204, null, null);
+      return;
+    }
+    uploadedBytes += body.length;
     if (method.equals("PATCH")) {
       String range = ex.getRequestHeaders().getFirst("Content-Range");
       if (range != null && Long.parseLong(range.split("-")[0]) != upload.size()) {
