@@ -104,8 +104,9 @@ final class ArchiveLoader {
     for (int i = 0; i < diffIds.size(); i++) {
       stack.add(stackLayer(tree, image, i, diffIds.get(i)));
     }
-    for (Layer layer : layers.registerAll(Optional.empty(), stack)) {
-      taken.add(layer.chainId());
+    List<Layer> registered = layers.registerAll(Optional.empty(), stack);
+    if (!registered.isEmpty()) {
+      taken.add(registered.get(registered.size() - 1).chainId()); // the one reference the stack takes: its top's
     }
   }
 

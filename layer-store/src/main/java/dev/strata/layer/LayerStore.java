@@ -286,15 +286,16 @@ public final class LayerStore implements AutoCloseable {
   }
 
   /**
-   * Registers a stack of layers on {@code base}, bottom first, all or nothing: as many {@link
-   * #register} calls would, each layer gaining one reference, but a failure anywhere leaves no new
+   * Registers a stack of layers on {@code base}, bottom first, all or nothing, and adds one
+   * reference to its top; each layer below is held by its child (a {@link #release} of the top
+   * removes, as ever, every layer left unreferenced and unused). A failure anywhere leaves no new
    * layer and every existing one with the references it had. A layer registered already is
    * referenced again without reading its tar (the caller has checked its blobs). Where the driver
    * declares {@link dev.strata.driver.Capability#INDEPENDENT_LAYERS} the new layers are applied side
    * by side, a few at a time; elsewhere one after another. Either way they are flushed once and
    * published bottom-up, so no layer is ever visible before its parent.
    *
-   * @return the stack's layers, bottom first
+   * @return the stack's layers, bottom first; empty for an empty stack, which takes no reference
    * @throws NotFoundException if {@code base} is unknown
    * @throws FailedPreconditionException if the stack would be deeper than {@link #maxDepth()}, or
    *     the disk or a quota fills

@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       {@code parallelism} at once; elsewhere one after another, each on the one below.
  *   <li><b>flush</b>: one flush for the whole stack instead of one per layer.
  *   <li><b>publish</b>: under the record lock, bottom-up, so no published layer ever has an
- *       unpublished parent; each layer gets one reference.
+ *       unpublished parent; the top gets one reference, each layer below is held by its child.
  * </ol>
  * A failure in the first two phases removes every layer built and publishes nothing. Should another
  * thread or process publish one of the stack's layers meanwhile, this attempt's layers are dropped
@@ -113,7 +113,9 @@ final class StackRegistrar {
         List<Layer> layers = new ArrayList<>();
         for (StackStep s : steps) {
           layers.add(s.publish(state.index()));
-          referenced.add(s.chain());
+          if (s.isTop()) {
+            referenced.add(s.chain());
+          }
         }
         return Optional.of(layers);
       }
@@ -130,14 +132,17 @@ final class StackRegistrar {
             + " layers; " + state.driver().name() + " allows at most " + state.maxDepth());
       }
       depth = below.map(r -> r.layer().depth()).orElse(0);
-      Optional<StackStep> under = below.map(StackStep::existing);
-      for (StackLayer layer : stack) {
+      Optional<StackStep> under = below.map(r -> StackStep.existing(r, false));
+      for (int i = 0; i < stack.size(); i++) {
+        StackLayer layer = stack.get(i);
+        boolean top = i == stack.size() - 1;
         ChainId chain = ChainId.of(parent, layer.diffId());
         depth++;
         Optional<LayerRecord> existing = index.cached(chain);
         StackStep step = existing.isPresent()
-            ? StackStep.existing(existing.get())
-            : StackStep.toBuild(layer, chain, parent, under, depth, state.ids().next(""), state.db().newStagingDir());
+            ? StackStep.existing(existing.get(), top)
+            : StackStep.toBuild(layer, chain, parent, under, depth, state.ids().next(""), state.db().newStagingDir(),
+                top);
         steps.add(step);
         under = Optional.of(step);
         parent = Optional.of(chain);
@@ -241,7 +246,7 @@ final class StackRegistrar {
       }
     }
 
-    /** Drops the references a failed publish had taken, top first; the layers go with the last one. */
+    /** Drops the reference a failed publish had taken; the layers go with it. */
     void dropReferences(Exception primary) {
       for (int i = referenced.size() - 1; i >= 0; i--) {
         try {

@@ -32,6 +32,8 @@ final class StackStep {
   private final int depth;
   private final Path staging;
   private final Optional<StackStep> below;
+  // Only the stack's top gains a reference: every layer below is held by its child.
+  private final boolean top;
   // Open once the driver has reserved this layer's id (it reads the tar only after), or the build ended.
   private final CountDownLatch reserved = new CountDownLatch(1);
   private volatile LayerRecord built;
@@ -39,7 +41,7 @@ final class StackStep {
   private boolean published;
 
   private StackStep(ChainId chain, LayerId cacheId, Optional<StackLayer> source, Optional<ChainId> parent,
-      Optional<LayerId> parentCache, int depth, Path staging, Optional<StackStep> below) {
+      Optional<LayerId> parentCache, int depth, Path staging, Optional<StackStep> below, boolean top) {
     this.chain = chain;
     this.cacheId = cacheId;
     this.source = source;
@@ -48,19 +50,25 @@ final class StackStep {
     this.depth = depth;
     this.staging = staging;
     this.below = below;
+    this.top = top;
   }
 
-  static StackStep existing(LayerRecord record) {
+  /** @param top whether the layer is the stack's top, which gains a reference */
+  static StackStep existing(LayerRecord record, boolean top) {
     return new StackStep(record.layer().chainId(), record.cacheId(), Optional.empty(), Optional.empty(),
-        Optional.empty(), record.layer().depth(), null, Optional.empty());
+        Optional.empty(), record.layer().depth(), null, Optional.empty(), top);
   }
 
   /** @param below the step building the parent, when it is new too */
   static StackStep toBuild(StackLayer layer, ChainId chain, Optional<ChainId> parent, Optional<StackStep> below,
-      int depth, LayerId cacheId, Path staging) {
+      int depth, LayerId cacheId, Path staging, boolean top) {
     Optional<LayerId> parentCache = below.map(StackStep::cacheId);
     return new StackStep(chain, cacheId, Optional.of(layer), parent, parentCache, depth, staging,
-        below.filter(StackStep::isNew));
+        below.filter(StackStep::isNew), top);
+  }
+
+  boolean isTop() {
+    return top;
   }
 
   boolean isNew() {
@@ -81,7 +89,7 @@ final class StackStep {
 
   /**
    * Applies the tar through the driver while recording its tar-split, checks its DiffID and stages
-   * the record (with one reference). A failure is kept for {@link #rethrowFailure} and thrown.
+   * the record (with one reference if it is the top). A failure is kept for {@link #rethrowFailure} and thrown.
    */
   void build(GraphDriver driver, LayerDb db) throws IOException {
     StackLayer layer = source.orElseThrow();
@@ -101,7 +109,8 @@ final class StackStep {
         throw new CorruptException(layer.diffId().toString(), "layer content hashes to "
             + applied.diffId() + ", not the expected DiffID " + layer.diffId());
       }
-      LayerRecord r = new LayerRecord(new Layer(chain, applied.diffId(), parent, applied.size(), depth), cacheId, 1);
+      LayerRecord r = new LayerRecord(new Layer(chain, applied.diffId(), parent, applied.size(), depth), cacheId,
+          top ? 1 : 0);
       db.stage(r, staging);
       built = r;
     } catch (CorruptException e) {
@@ -165,11 +174,13 @@ final class StackStep {
     }
   }
 
-  /** Publishes a built layer, or adds a reference to one registered already; caller holds the record lock. */
+  /** Publishes a built layer, or references the top if registered already; caller holds the record lock. */
   Layer publish(LayerIndex index) throws IOException {
     if (source.isEmpty()) {
       LayerRecord r = index.record(chain);
-      index.setReferences(r, r.references() + 1);
+      if (top) {
+        index.setReferences(r, r.references() + 1);
+      }
       return r.layer();
     }
     if (built == null) {

@@ -101,8 +101,9 @@ final class Puller {
         }, diffId, e -> new CorruptException(e.subject(), name + " layer " + index + " is not the layer rootfs.diff_ids["
             + index + "] = " + diffId + " promises: " + e.getMessage(), e)));
       }
-      for (Layer layer : layers.registerAll(Optional.empty(), stack)) {
-        taken.add(layer.chainId());
+      List<Layer> registered = layers.registerAll(Optional.empty(), stack);
+      if (!registered.isEmpty()) {
+        taken.add(registered.get(registered.size() - 1).chainId()); // the one reference the stack takes: its top's
       }
       for (int i : new TreeSet<>(opened)) {
         BlobRef blob = manifest.layers().get(i);
