@@ -21,8 +21,10 @@ package dev.strata.conformance;
  * UnionContract} (views against a flat reference directory), {@link DiffContract} (diff, changes,
  * apply, broken and hostile tars), {@link NamesContract} (names that are not UTF-8, byte for byte
  * through apply, mount, diff and changes), {@link MountContract} (reference counts, concurrency,
- * capabilities, usage) and {@link StressContract} (64 threads mounting shared layers: exact counts,
+ * capabilities, usage), {@link PendingParentContract} (a child created while its parent's create
+ * runs) and {@link StressContract} (64 threads mounting shared layers: exact counts,
  * one path per layer, no leaked mount; sized for CI, longer with {@code -Dstrata.soak=true}).
  */
 public interface GraphDriverConformance
-    extends LifecycleContract, UnionContract, DiffContract, NamesContract, MountContract, StressContract {}
+    extends LifecycleContract, UnionContract, DiffContract, NamesContract, MountContract, StressContract,
+    PendingParentContract {}

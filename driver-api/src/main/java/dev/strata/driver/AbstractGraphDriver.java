@@ -36,7 +36,10 @@ import java.util.Set;
  *       refused there), then {@link #buildReadOnly} or {@link #buildWritable} runs <em>outside</em>
  *       it, so other layers' operations go on during a long apply; the layer is published when the
  *       build returns and forgotten when it throws. A parent counts as having a child while its
- *       child is being built, so it cannot be removed meanwhile.
+ *       child is being built, so it cannot be removed meanwhile. A driver with {@link
+ *       Capability#INDEPENDENT_LAYERS} may be given a read-only layer whose parent is itself still
+ *       being built; its build calls {@link #awaitParent} before it reads the parent or moves the
+ *       layer into place, so layers are always published parent first.
  *   <li><b>remove</b>: under the lock a mounted layer or one with children is refused, then {@link
  *       #detach} takes the layer out of place at once (a rename); {@link #discard} deletes it
  *       outside the lock, and a failure there is only logged: the driver's next open sweeps it.
@@ -257,7 +260,40 @@ public abstract class AbstractGraphDriver implements GraphDriver {
   private LayerInfo reserve(LayerId id, Optional<LayerId> parent, boolean writable) throws IOException {
     synchronized (lock) {
       checkOpen();
-      return table.reserve(id, parent, writable);
+      boolean pendingParent = !writable && traits.capabilities().contains(Capability.INDEPENDENT_LAYERS);
+      return table.reserve(id, parent, writable, pendingParent);
+    }
+  }
+
+  /**
+   * Waits until {@code layer}'s parent is in place, for a driver with {@link
+   * Capability#INDEPENDENT_LAYERS} whose {@link #buildReadOnly} applied the tar while the parent was
+   * still being created; call it before reading anything of the parent and before moving the layer
+   * into place. Returns at once for a base layer or a parent already created.
+   *
+   * @throws NotFoundException when the parent's create failed (or it was never there)
+   * @throws java.io.InterruptedIOException when the thread is interrupted while waiting
+   */
+  protected final void awaitParent(LayerInfo layer) throws IOException {
+    if (layer.parent().isEmpty()) {
+      return;
+    }
+    LayerId parent = layer.parent().get();
+    synchronized (lock) {
+      while (table.isPending(parent)) {
+        checkOpen();
+        try {
+          lock.wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new java.io.InterruptedIOException("interrupted while " + layer.id() + " waited for its parent " + parent);
+        }
+      }
+      checkOpen();
+      if (!table.contains(parent)) {
+        throw new NotFoundException(parent.value(), "parent layer " + parent + " of " + layer.id()
+            + " was not created; " + layer.id() + " is discarded with it");
+      }
     }
   }
 
@@ -375,6 +411,9 @@ public abstract class AbstractGraphDriver implements GraphDriver {
   @Override
   public final void close() {
     closed = true;
+    synchronized (lock) {
+      lock.notifyAll(); // a child waiting for its parent gives up
+    }
   }
 
   @FunctionalInterface

@@ -8,8 +8,10 @@ import java.util.Objects;
  * @param diffId sha256 of the whole uncompressed tar stream, trailing padding included
  * @param size bytes of regular-file content written (Docker's layer "size")
  * @param entries tar entries processed, whiteouts included
+ * @param setsRoot whether the tar held an entry for the layer root ({@code ./}), whose owner, mode,
+ *     times and xattrs it then set; without one a driver gives the root its parent's
  */
-public record ApplyResult(Digest diffId, long size, long entries) {
+public record ApplyResult(Digest diffId, long size, long entries, boolean setsRoot) {
 
   public ApplyResult {
     Objects.requireNonNull(diffId, "diffId");

@@ -13,5 +13,13 @@ public enum Capability {
   /** Writable layers accept a {@code size=} storage option. */
   QUOTA,
   /** Character and block device nodes can be stored in layers. */
-  DEVICE_NODES
+  DEVICE_NODES,
+  /**
+   * A read-only layer's tar is applied without reading its parent's content (overlay2: each layer is
+   * its own directory), so {@link GraphDriver#createReadOnly} may name a parent whose own create is
+   * still running in this process. The child's tar is applied meanwhile; the child is put in place
+   * only after its parent, and fails with {@code NotFoundException}, leaving nothing, when the
+   * parent's create fails. Without it, a parent must exist before a child's create starts.
+   */
+  INDEPENDENT_LAYERS
 }

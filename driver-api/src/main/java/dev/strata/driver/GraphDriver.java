@@ -108,10 +108,13 @@ public interface GraphDriver extends AutoCloseable {
 
   /**
    * Creates a read-only layer from a layer tar, atomically: on any failure no layer {@code id}
-   * exists afterwards. The tar may be compressed (gzip, zstd, xz, bzip2, detected by magic).
+   * exists afterwards. The tar may be compressed (gzip, zstd, xz, bzip2, detected by magic). With
+   * {@link Capability#INDEPENDENT_LAYERS}, {@code parent} may be a layer whose own create, begun
+   * earlier in this process, is still running: this create applies its tar meanwhile and puts the
+   * layer in place after the parent.
    *
    * @throws dev.strata.driver.error.AlreadyExistsException if {@code id} exists
-   * @throws dev.strata.driver.error.NotFoundException if {@code parent} does not
+   * @throws dev.strata.driver.error.NotFoundException if {@code parent} does not, or its create fails
    * @throws dev.strata.driver.error.FailedPreconditionException if the stack would exceed {@link #maxDepth()}
    * @throws dev.strata.driver.error.CorruptException if the tar is broken or hostile (names the entry)
    */

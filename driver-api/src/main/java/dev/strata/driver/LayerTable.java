@@ -38,8 +38,13 @@ final class LayerTable {
     this.layers = new HashMap<>(layers);
   }
 
-  /** Validates a create and holds its id until {@link #publish} or {@link #release}. */
-  LayerInfo reserve(LayerId id, Optional<LayerId> parent, boolean writable)
+  /**
+   * Validates a create and holds its id until {@link #publish} or {@link #release}.
+   *
+   * @param pendingParent whether {@code parent} may be a layer still being created (a driver with
+   *     {@link Capability#INDEPENDENT_LAYERS}); otherwise it must exist
+   */
+  LayerInfo reserve(LayerId id, Optional<LayerId> parent, boolean writable, boolean pendingParent)
       throws AlreadyExistsException, NotFoundException, FailedPreconditionException {
     if (layers.containsKey(id) || pending.containsKey(id)) {
       throw new AlreadyExistsException(id.value(), "layer " + id + " already exists in " + home);
@@ -47,6 +52,9 @@ final class LayerTable {
     int depth = 1;
     if (parent.isPresent()) {
       LayerInfo p = layers.get(parent.get());
+      if (p == null && pendingParent) {
+        p = pending.get(parent.get());
+      }
       if (p == null) {
         throw new NotFoundException(parent.get().value(),
             "parent layer " + parent.get() + " of " + id + " does not exist in " + home);
@@ -80,6 +88,7 @@ final class LayerTable {
       T result = build.run(info);
       synchronized (lock) {
         publish(info);
+        lock.notifyAll(); // children built ahead wait for their parent (AbstractGraphDriver#awaitParent)
       }
       published = true;
       return result;
@@ -87,6 +96,7 @@ final class LayerTable {
       if (!published) {
         synchronized (lock) {
           release(info.id());
+          lock.notifyAll();
         }
       }
     }
@@ -118,6 +128,11 @@ final class LayerTable {
 
   void release(LayerId id) {
     pending.remove(id);
+  }
+
+  /** Whether {@code id} is being created: reserved, neither published nor released yet. */
+  boolean isPending(LayerId id) {
+    return pending.containsKey(id);
   }
 
   /** Replaces the known layers with {@code current}, as read from disk again; reservations stay. */

@@ -4,13 +4,12 @@ import static dev.strata.files.PrintableNames.quoted;
 
 import dev.strata.driver.Digest;
 import dev.strata.driver.error.CorruptException;
-import dev.strata.driver.error.NotFoundException;
 import dev.strata.driver.error.UnsupportedException;
 import dev.strata.layer.ChainId;
 import dev.strata.layer.Layer;
 import dev.strata.layer.LayerStore;
+import dev.strata.layer.StackLayer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,8 +21,8 @@ import java.util.Set;
 
 /**
  * Loads an archive all or nothing. Order of work: read and cross-check every document, verify
- * every blob's digest and size, then register layers bottom-up (each checked against its
- * DiffID by the layer store), then add the images and tags in one step. Every layer reference
+ * every blob's digest and size, then register each image's layers as one stack (each checked
+ * against its DiffID by the layer store), then add the images and tags in one step. Every layer reference
  * the load takes is dropped at the end, success or failure; on success each image then holds
  * its own reference on its top layer, on failure new layers vanish and old ones keep their
  * counts.
@@ -95,46 +94,33 @@ final class ArchiveLoader {
     }
   }
 
+  /**
+   * Registers the image's layers as one stack ({@link LayerStore#registerAll}: applied side by side
+   * where the driver allows, published bottom-up); layers already in the store are only referenced
+   * again, since reading their blobs would give the same bytes.
+   */
   private void registerLayers(ArchiveTree tree, ArchiveImage image, List<ChainId> taken) throws IOException {
-    Optional<ChainId> parent = Optional.empty();
     List<Digest> diffIds = image.parsed().diffIds();
+    List<StackLayer> stack = new ArrayList<>();
     for (int i = 0; i < diffIds.size(); i++) {
-      Digest diffId = diffIds.get(i);
-      ChainId chain = ChainId.of(parent, diffId);
-      if (!retainExisting(chain)) {
-        Blob blob = image.layers().get(i);
-        String what = tree.label() + " " + image.origin() + " layer " + i + " " + quoted(blob.name());
-        Layer layer;
-        try (InputStream in = ArchiveInput.decompressed(Files.newInputStream(blob.file()), what)) {
-          layer = layers.register(in, parent, Optional.of(diffId));
-        } catch (CorruptException e) {
-          if (what.equals(e.subject())) {
-            throw e; // the blob itself is unreadable (ArchiveInput names it): there is no layer to compare
-          }
-          throw new CorruptException(blob.name(), what + " is not the layer rootfs.diff_ids[" + i + "] = "
-              + diffId + " promises: " + e.getMessage(), e);
-        }
-        if (!layer.chainId().equals(chain)) {
-          layers.release(layer.chainId());
-          throw new IllegalStateException("layer store registered " + layer.chainId() + " for expected chain " + chain);
-        }
-      }
-      taken.add(chain);
-      parent = Optional.of(chain);
+      stack.add(stackLayer(tree, image, i, diffIds.get(i)));
+    }
+    List<Layer> registered = layers.registerAll(Optional.empty(), stack);
+    if (!registered.isEmpty()) {
+      taken.add(registered.get(registered.size() - 1).chainId()); // the one reference the stack takes: its top's
     }
   }
 
-  // A layer already in the store is only referenced again: reading its blob would give the same bytes.
-  private boolean retainExisting(ChainId chain) throws IOException {
-    if (layers.get(chain).isEmpty()) {
-      return false;
-    }
-    try {
-      layers.retain(chain);
-      return true;
-    } catch (NotFoundException removedMeanwhile) {
-      return false;
-    }
+  private static StackLayer stackLayer(ArchiveTree tree, ArchiveImage image, int i, Digest diffId) {
+    Blob blob = image.layers().get(i);
+    String what = tree.label() + " " + image.origin() + " layer " + i + " " + quoted(blob.name());
+    return new StackLayer(() -> ArchiveInput.decompressed(Files.newInputStream(blob.file()), what), diffId, e -> {
+      if (what.equals(e.subject())) {
+        return e; // the blob itself is unreadable (ArchiveInput names it): there is no layer to compare
+      }
+      return new CorruptException(blob.name(), what + " is not the layer rootfs.diff_ids[" + i + "] = "
+          + diffId + " promises: " + e.getMessage(), e);
+    });
   }
 
   private void releaseAll(List<ChainId> taken, Exception primary) throws IOException {

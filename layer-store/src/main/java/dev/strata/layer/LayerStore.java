@@ -53,14 +53,23 @@ import java.util.Optional;
  */
 public final class LayerStore implements AutoCloseable {
 
+  /**
+   * Layers of one stack applied at once by {@link #registerAll}: the cores, at least two (an apply
+   * also waits on the disk) and at most four (each apply has its own writer threads and holds up to
+   * 8 MiB of file content in flight).
+   */
+  private static final int APPLY_PARALLELISM = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
+
   private final LayerStoreState state;
   private final LayerRegistrar registrar;
+  private final StackRegistrar stacks;
   private final WriteLayers writeLayers;
   private final LayerAudit audit;
 
   private LayerStore(LayerStoreState state) {
     this.state = state;
     this.registrar = new LayerRegistrar(state);
+    this.stacks = new StackRegistrar(state, APPLY_PARALLELISM, this::release);
     this.writeLayers = new WriteLayers(state, registrar);
     this.audit = new LayerAudit(state, writeLayers);
   }
@@ -273,6 +282,31 @@ public final class LayerStore implements AutoCloseable {
       return registrar.apply(tar, parent, expectedDiffId);
     } catch (IOException e) {
       throw OutOfSpace.translate(e, state.root().toString(), "registering a layer");
+    }
+  }
+
+  /**
+   * Registers a stack of layers on {@code base}, bottom first, all or nothing, and adds one
+   * reference to its top; each layer below is held by its child (a {@link #release} of the top
+   * removes, as ever, every layer left unreferenced and unused). A failure anywhere leaves no new
+   * layer and every existing one with the references it had. A layer registered already is
+   * referenced again without reading its tar (the caller has checked its blobs). Where the driver
+   * declares {@link dev.strata.driver.Capability#INDEPENDENT_LAYERS} the new layers are applied side
+   * by side, a few at a time; elsewhere one after another. Either way they are flushed once and
+   * published bottom-up, so no layer is ever visible before its parent.
+   *
+   * @return the stack's layers, bottom first; empty for an empty stack, which takes no reference
+   * @throws NotFoundException if {@code base} is unknown
+   * @throws FailedPreconditionException if the stack would be deeper than {@link #maxDepth()}, or
+   *     the disk or a quota fills
+   * @throws CorruptException if a tar is broken, hostile or does not match its DiffID (as the
+   *     layer's {@link StackLayer#explain} words it; the lowest such layer when several are)
+   */
+  public List<Layer> registerAll(Optional<ChainId> base, List<StackLayer> stack) throws IOException {
+    try {
+      return stacks.register(base, stack);
+    } catch (IOException e) {
+      throw OutOfSpace.translate(e, state.root().toString(), "registering layers");
     }
   }
 

@@ -59,6 +59,7 @@ final class ApplySession implements AutoCloseable {
   private final FileWriters writers;
   private final Set<String> created = new HashSet<>();
   private final NavigableMap<String, DirMeta> deferred = new TreeMap<>();
+  private boolean setsRoot;
   private long size;
 
   private record DirMeta(int mode, Timestamp atime, Timestamp mtime) {}
@@ -83,6 +84,11 @@ final class ApplySession implements AutoCloseable {
   /** Bytes of regular-file content written so far. */
   long size() {
     return size;
+  }
+
+  /** Whether the tar had an entry for the root. */
+  boolean setsRoot() {
+    return setsRoot;
   }
 
   void apply(TarEntry e, TarReader reader) throws IOException {
@@ -161,6 +167,7 @@ final class ApplySession implements AutoCloseable {
       throw new CorruptException(e.subject(), e.describe() + " would replace the layer root with a "
           + e.type().name().toLowerCase(java.util.Locale.ROOT));
     }
+    setsRoot = true;
     meta.owner(root, e);
     meta.xattrs(root, e);
     deferred.put("", new DirMeta(e.mode(), e.atime(), e.mtime()));

@@ -93,7 +93,7 @@ public final class LayerApplier {
       }
       session.finish();
       Digest diffId = reader.finish();
-      return new ApplyResult(diffId, session.size(), entries);
+      return new ApplyResult(diffId, session.size(), entries, session.setsRoot());
     }
   }
 }

@@ -3,7 +3,6 @@ package dev.strata.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.driver.Digest;
 import dev.strata.driver.error.CorruptException;
-import dev.strata.driver.error.NotFoundException;
 import dev.strata.files.FileTrees;
 import dev.strata.image.Image;
 import dev.strata.image.ImageStore;
@@ -12,19 +11,21 @@ import dev.strata.json.Json;
 import dev.strata.layer.ChainId;
 import dev.strata.layer.Layer;
 import dev.strata.layer.LayerStore;
+import dev.strata.layer.StackLayer;
 import dev.strata.registry.LayerProgress.State;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,8 +35,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * One pull, all or nothing, in the order {@code ArchiveLoader} loads an archive: manifest (for the
  * platform), config (verified), then the layers the store lacks are downloaded in parallel into
- * {@code <root>/tmp/image-pull-*} (swept by the stores on open) while they are applied bottom-up,
- * each as soon as it and the layer beneath are ready, each checked against the config's DiffID.
+ * {@code <root>/tmp/image-pull-*} (swept by the stores on open) while they are applied as one stack
+ * ({@code LayerStore.registerAll}: each as soon as its download is done, side by side where the
+ * driver allows, published bottom-up), each checked against the config's DiffID.
  * Then the image is added and tagged. Every layer reference the pull takes is dropped at the end;
  * on success the image holds its own on the top layer, on failure new layers vanish and old ones
  * keep their counts. The staging directory never outlives the pull.
@@ -66,7 +68,7 @@ final class Puller {
       return t;
     });
     List<ChainId> taken = new ArrayList<>();
-    Map<Digest, Future<Path>> downloads = new HashMap<>();
+    Map<Digest, Future<Path>> downloads = new ConcurrentHashMap<>();
     try {
       byte[] configBytes = fetchConfig(name, manifest, staging);
       List<Digest> diffIds = diffIds(configBytes, name);
@@ -83,23 +85,31 @@ final class Puller {
           submit(pool, downloads, name, blob, staging);
         }
       }
-      int downloaded = 0;
-      Optional<ChainId> parent = Optional.empty();
+      // Each layer's tar opens once its download is done; the store applies the stack side by
+      // side where its driver allows, so the apply of one layer overlaps the downloads of others.
+      List<StackLayer> stack = new ArrayList<>();
+      Set<Integer> opened = ConcurrentHashMap.newKeySet();
       for (int i = 0; i < chains.size(); i++) {
+        int index = i;
         BlobRef blob = manifest.layers().get(i);
-        ChainId chain = chains.get(i);
-        if (!downloads.containsKey(blob.digest()) && retainExisting(layers, chain)) {
-          taken.add(chain);
-        } else {
+        Digest diffId = diffIds.get(i);
+        stack.add(new StackLayer(() -> {
           Path file = await(submit(pool, downloads, name, blob, staging));
+          opened.add(index);
           config.listener().onProgress(new LayerProgress(blob.digest(), blob.size(), blob.size(), State.EXTRACTING));
-          register(layers, file, parent, diffIds.get(i), chain, name, i);
-          taken.add(chain);
-          downloaded++;
-          config.listener().onProgress(new LayerProgress(blob.digest(), blob.size(), blob.size(), State.DONE));
-        }
-        parent = Optional.of(chain);
+          return Files.newInputStream(file);
+        }, diffId, e -> new CorruptException(e.subject(), name + " layer " + index + " is not the layer rootfs.diff_ids["
+            + index + "] = " + diffId + " promises: " + e.getMessage(), e)));
       }
+      List<Layer> registered = layers.registerAll(Optional.empty(), stack);
+      if (!registered.isEmpty()) {
+        taken.add(registered.get(registered.size() - 1).chainId()); // the one reference the stack takes: its top's
+      }
+      for (int i : new TreeSet<>(opened)) {
+        BlobRef blob = manifest.layers().get(i);
+        config.listener().onProgress(new LayerProgress(blob.digest(), blob.size(), blob.size(), State.DONE));
+      }
+      int downloaded = opened.size();
       List<String> tags = name.localTag().map(Reference::toString).map(List::of).orElse(List.of());
       Image image = images.add(configBytes, tags);
       KnownBlobs.recordPulled(layers, chains, manifest.layers(), name);
@@ -171,31 +181,6 @@ final class Puller {
         throw re;
       }
       throw new IllegalStateException("layer download failed", cause);
-    }
-  }
-
-  private static void register(LayerStore layers, Path file, Optional<ChainId> parent, Digest diffId, ChainId chain,
-      ImageName name, int index) throws IOException {
-    Layer layer;
-    try (InputStream in = Files.newInputStream(file)) {
-      layer = layers.register(in, parent, Optional.of(diffId));
-    } catch (CorruptException e) {
-      throw new CorruptException(e.subject(), name + " layer " + index + " is not the layer rootfs.diff_ids["
-          + index + "] = " + diffId + " promises: " + e.getMessage(), e);
-    }
-    if (!layer.chainId().equals(chain)) {
-      layers.release(layer.chainId());
-      throw new IllegalStateException("layer store registered " + layer.chainId() + " for expected chain " + chain);
-    }
-  }
-
-  // Present when the pull planned it, but it may have been removed since: then it is downloaded after all.
-  private static boolean retainExisting(LayerStore layers, ChainId chain) throws IOException {
-    try {
-      layers.retain(chain);
-      return true;
-    } catch (NotFoundException removedMeanwhile) {
-      return false;
     }
   }
 

@@ -35,6 +35,8 @@ final class LayerBuilder {
 
   private static final String SHORT_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
   static final int SHORT_LENGTH = 26;
+  /** A new root's times until the fill: no fill writes the epoch by creating an entry. */
+  private static final Timestamp UNTOUCHED = new Timestamp(0, 0);
 
   private final OverlayHome home;
   private final FileNodes nodes;
@@ -57,15 +59,33 @@ final class LayerBuilder {
     void layerDir(Path dir) throws IOException;
   }
 
+  /** Waits until the new layer's parent is in place. */
+  @FunctionalInterface
+  interface ParentWait {
+    void await() throws IOException;
+  }
+
+  /** The end of a fill that needs the parent's content, run once the parent is in place. */
+  @FunctionalInterface
+  interface Finish<T> {
+    /** Completes {@code filled}; returns whether the fill set the root's owner, mode and times itself. */
+    boolean finish(T filled) throws IOException;
+  }
+
   <T> T build(LayerInfo info, Fill<T> fill) throws IOException {
-    return build(info, OptionalInt.empty(), dir -> { }, fill);
+    return build(info, OptionalInt.empty(), dir -> { }, fill, () -> { }, filled -> false);
   }
 
   /**
    * Builds a layer whose directory joins xfs project {@code projectId} (recorded with the layer)
    * through {@code prepare}, so that {@code diff/} and {@code work/} inherit it.
+   *
+   * <p>{@code fill} reads nothing of the parent, so it may run while the parent is still being
+   * built; {@code parent} then waits for it, and only after that are the parent's root attributes,
+   * its short name and {@code finish} read, and the layer renamed into place.
    */
-  <T> T build(LayerInfo info, OptionalInt projectId, Prepare prepare, Fill<T> fill) throws IOException {
+  <T> T build(LayerInfo info, OptionalInt projectId, Prepare prepare, Fill<T> fill, ParentWait parent,
+      Finish<T> finish) throws IOException {
     LayerId id = info.id();
     if (id.value().equals(OverlayHome.LINKS)) {
       throw new InvalidArgumentException(id.value(), "layer id 'l' is the overlay2 short-link"
@@ -82,7 +102,8 @@ final class LayerBuilder {
         Files.createDirectory(staging.resolve("work"));
       }
       if (info.parent().isPresent()) {
-        copyRootAttributes(home.diff(info.parent().get()), diff);
+        // Marks the root's times untouched, so that inheritRoot sees whether the fill changed the root.
+        nodes.setTimes(diff, UNTOUCHED, UNTOUCHED);
       } else {
         nodes.chmod(diff, 0755);
         if (info.writable()) {
@@ -90,9 +111,12 @@ final class LayerBuilder {
         }
       }
       T result = fill.into(diff);
+      parent.await();
+      boolean setsRoot = finish.finish(result);
       String shortName = newShortName();
       LayerFiles.writeLink(staging, shortName);
       if (info.parent().isPresent()) {
+        inheritRoot(home.diff(info.parent().get()), diff, setsRoot);
         Path parentDir = home.layerDir(info.parent().get());
         List<String> lowers = new ArrayList<>();
         lowers.add(LayerFiles.readLink(parentDir));
@@ -134,9 +158,9 @@ final class LayerBuilder {
     return diffs;
   }
 
-  /** The whiteout policy for a new layer's {@code diff/} above {@code parent}. */
-  OverlayWhiteouts whiteouts(Path diff, LayerId parent) throws IOException {
-    return new OverlayWhiteouts(nodes, xattrs, overlayPrefix, diff.toRealPath(), lowerDiffs(parent));
+  /** The whiteout policy for a new layer's {@code diff/}; it reads nothing of the lower layers until its finish. */
+  OverlayWhiteouts whiteouts(Path diff) throws IOException {
+    return new OverlayWhiteouts(nodes, xattrs, overlayPrefix, diff.toRealPath());
   }
 
   /** {@code l/SHORT -> ../<id>/diff}, relative so the home can move. */
@@ -162,22 +186,30 @@ final class LayerBuilder {
 
   /**
    * The new upper's root is what the view's root is: overlay shows the topmost layer's root, so a
-   * child that did not copy its parent's root would change the view's root mode, owner and times.
+   * child whose root did not inherit its parent's would change the view's root mode, owner and
+   * times. Applied after the fill, to the same effect as before it: what the tar's own root entry
+   * set stays ({@code setsRoot}); an xattr of the parent's is added where the tar set none of that
+   * name; and the root keeps the modification time the fill gave it by creating entries in it.
    */
-  private void copyRootAttributes(Path from, Path to) throws IOException {
+  private void inheritRoot(Path from, Path to, boolean setsRoot) throws IOException {
     Map<String, Object> a = Files.readAttributes(from, "unix:mode,uid,gid,lastModifiedTime,lastAccessTime",
         LinkOption.NOFOLLOW_LINKS);
+    for (String name : xattrs.list(from)) {
+      if (!name.startsWith(overlayPrefix) && xattrs.get(to, name).isEmpty()) {
+        xattrs.get(from, name).ifPresent(v -> setQuietly(to, name, v));
+      }
+    }
+    if (setsRoot) {
+      return;
+    }
     if (root) {
       nodes.lchown(to, (Integer) a.get("uid"), (Integer) a.get("gid"));
     }
     nodes.chmod(to, (Integer) a.get("mode"));
-    for (String name : xattrs.list(from)) {
-      if (!name.startsWith(overlayPrefix)) {
-        xattrs.get(from, name).ifPresent(v -> setQuietly(to, name, v));
-      }
-    }
-    nodes.setTimes(to, Timestamp.of((FileTime) a.get("lastAccessTime")),
-        Timestamp.of((FileTime) a.get("lastModifiedTime")));
+    FileTime modified = Files.getLastModifiedTime(to, LinkOption.NOFOLLOW_LINKS);
+    Timestamp mtime = Timestamp.of(modified).equals(UNTOUCHED) ? Timestamp.of((FileTime) a.get("lastModifiedTime"))
+        : Timestamp.of(modified);
+    nodes.setTimes(to, Timestamp.of((FileTime) a.get("lastAccessTime")), mtime);
   }
 
   private void setQuietly(Path to, String name, byte[] value) {

@@ -50,18 +50,29 @@ final class Overlay2Driver extends AbstractGraphDriver {
     }
   }
 
+  /**
+   * The tar goes into the new {@code diff/} without a look at the parent (whiteouts are recorded
+   * as overlay reads them, whatever lies below), so a child's apply may run while its parent is
+   * still being built ({@link dev.strata.driver.Capability#INDEPENDENT_LAYERS}); what needs the
+   * parent (an opaque root's whiteouts, the root's attributes, the lower chain) comes after it.
+   */
   @Override
   protected ApplyResult buildReadOnly(LayerInfo layer, InputStream layerTar) throws IOException {
     ApplyOptions options = settings.root() ? ApplyOptions.privileged() : ApplyOptions.unprivileged();
-    return builder.build(layer, diff -> {
-      if (layer.parent().isEmpty()) {
+    Optional<LayerId> parent = layer.parent();
+    OverlayWhiteouts[] whiteouts = new OverlayWhiteouts[1];
+    return builder.build(layer, OptionalInt.empty(), dir -> { }, diff -> {
+      if (parent.isEmpty()) {
         // Below a base layer there is nothing to hide: its whiteouts only delete.
         return new LayerApplier(options, new DeletingWhiteouts()).apply(layerTar, diff);
       }
-      OverlayWhiteouts whiteouts = builder.whiteouts(diff, layer.parent().get());
-      ApplyResult result = new LayerApplier(options, whiteouts).apply(layerTar, diff);
-      whiteouts.finish();
-      return result;
+      whiteouts[0] = builder.whiteouts(diff);
+      return new LayerApplier(options, whiteouts[0]).apply(layerTar, diff);
+    }, () -> awaitParent(layer), applied -> {
+      if (whiteouts[0] != null) {
+        whiteouts[0].finish(builder.lowerDiffs(parent.get()));
+      }
+      return applied.setsRoot();
     });
   }
 
@@ -81,7 +92,8 @@ final class Overlay2Driver extends AbstractGraphDriver {
     try {
       // The layer directory, not diff/: work/ must share the project, or copy-up's rename from
       // work/ into diff/ fails with EXDEV.
-      builder.build(layer, OptionalInt.of(projectId), dir -> quotas.apply(quota.get(), dir), diff -> null);
+      builder.build(layer, OptionalInt.of(projectId), dir -> quotas.apply(quota.get(), dir), diff -> null,
+          () -> { }, filled -> false);
     } catch (IOException | RuntimeException e) {
       quotas.lift(layer.id(), projectId);
       throw e;

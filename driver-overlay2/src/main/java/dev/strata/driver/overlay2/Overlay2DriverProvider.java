@@ -140,7 +140,7 @@ public final class Overlay2DriverProvider implements GraphDriverProvider {
   }
 
   private static Set<Capability> capabilities(Overlay2Driver.Settings settings) {
-    Set<Capability> caps = EnumSet.of(Capability.REAL_MOUNTS, Capability.READ_ONLY_VIEWS);
+    Set<Capability> caps = EnumSet.of(Capability.REAL_MOUNTS, Capability.READ_ONLY_VIEWS, Capability.INDEPENDENT_LAYERS);
     if (settings.root()) {
       caps.add(Capability.DEVICE_NODES);
     }

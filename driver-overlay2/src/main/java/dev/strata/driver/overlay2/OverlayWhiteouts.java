@@ -34,20 +34,15 @@ final class OverlayWhiteouts implements WhiteoutPolicy {
   private final Xattrs xattrs;
   private final String opaqueXattr;
   private final Path diffRoot;
-  private final List<Path> lowerDiffs;
   private final DeletingWhiteouts deleting = new DeletingWhiteouts();
   private boolean rootOpaque;
 
-  /**
-   * @param diffRoot the real path of the {@code diff/} being filled
-   * @param lowerDiffs the ancestors' {@code diff/} directories (an opaque root needs their names)
-   */
-  OverlayWhiteouts(FileNodes nodes, Xattrs xattrs, String xattrPrefix, Path diffRoot, List<Path> lowerDiffs) {
+  /** @param diffRoot the real path of the {@code diff/} being filled */
+  OverlayWhiteouts(FileNodes nodes, Xattrs xattrs, String xattrPrefix, Path diffRoot) {
     this.nodes = nodes;
     this.xattrs = xattrs;
     this.opaqueXattr = xattrPrefix + "opaque";
     this.diffRoot = diffRoot;
-    this.lowerDiffs = List.copyOf(lowerDiffs);
   }
 
   @Override
@@ -74,8 +69,10 @@ final class OverlayWhiteouts implements WhiteoutPolicy {
    * always merged), so an opaque root becomes a whiteout for every name of the ancestors' roots
    * that the layer does not hold, and an opaque mark on each directory it does hold, whenever in
    * the tar that directory came.
+   *
+   * @param lowerDiffs the ancestors' {@code diff/} directories, in place by now
    */
-  void finish() throws IOException {
+  void finish(List<Path> lowerDiffs) throws IOException {
     if (!rootOpaque) {
       return;
     }
