@@ -545,6 +545,28 @@ else
   skipped+=("btrfs rows: no loop btrfs (btrfs-progs missing?) or btrfs_snapshot.c did not compile")
 fi
 
+# --- cold commands -------------------------------------------------------------------------
+# benchmarks/cold.sh runs `strata --version`, `strata images` on a 100-image store and a bare
+# `java -version`, each a new process, interleaved round by round; its lines are name|median|runs.
+if wanted cold; then
+  say "cold commands (benchmarks/cold.sh)"
+  declare -A cold_runs=()
+  if RUNS="$((RUNS * 3))" bash benchmarks/cold.sh >"$work/cold.out" 2>>"$log"; then
+    while IFS='|' read -r name _ times; do
+      cold_runs[$name]="$(tr ' ' '\n' <<<"$times")"
+    done <"$work/cold.out"
+    java_runs="${cold_runs[java -version]:-}"
+    for name in "${!cold_runs[@]}"; do
+      case $name in
+        "strata --version") row "cold: $name" process "java -version process" "${cold_runs[$name]}" "$java_runs" within 120 ;;
+        "strata images"*) row "cold: $name" process "java -version process" "${cold_runs[$name]}" "$java_runs" within 500 ;;
+      esac
+    done
+  else
+    skipped+=("cold commands: benchmarks/cold.sh failed (see the log)")
+  fi
+fi
+
 # --- report ----------------------------------------------------------------------------------
 mkdir -p benchmarks/results
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
