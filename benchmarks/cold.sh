@@ -9,7 +9,8 @@
 # The store is built in a temporary directory on the filesystem of TMPDIR (/tmp: the root
 # filesystem here) by one JVM importing IMAGES one-file layers tagged img0..img<IMAGES-1>, with the
 # driver Strata picks there (overlay2 as root on ext4 or xfs, vfs otherwise); it is removed on exit.
-# The launcher's class-data archive is made, if missing, by the untimed round.
+# The launcher's class-data archive is made, if missing, before the timed rounds. Every process is
+# the `java` on PATH.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo="$(pwd)"

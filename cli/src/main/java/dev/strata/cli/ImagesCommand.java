@@ -1,9 +1,7 @@
 package dev.strata.cli;
 
 import dev.strata.image.Image;
-import dev.strata.image.ImageStore;
 import dev.strata.image.Reference;
-import dev.strata.layer.LayerStore;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,9 +31,8 @@ final class ImagesCommand implements Callable<Integer> {
     boolean json = top.format == StrataCommand.Format.json;
     Instant now = Instant.now();
     List<Map<String, Object>> rows = new ArrayList<>();
-    // The layer and image stores only: a listing needs no container records or volumes.
-    try (LayerStore layers = top.openStore(); ImageStore images = ImageStore.open(layers)) {
-      for (Image image : images.images()) {
+    try (Stores stores = top.openStores()) {
+      for (Image image : stores.images.images()) {
         List<Reference> tags = image.tags().isEmpty() ? List.of() : image.tags();
         for (int i = 0; i < Math.max(1, tags.size()); i++) {
           Map<String, Object> row = new LinkedHashMap<>();

@@ -45,6 +45,15 @@ public final class Main {
    * @param terminal whether {@code err} is a terminal (progress bars are drawn only then)
    */
   public static int run(PrintWriter out, PrintWriter err, boolean terminal, String... args) {
+    if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+      // The line picocli would print, without building the top command's model by reflection
+      // (most of what the JVM's start leaves of a cold `strata --version`).
+      for (String line : new VersionProvider().getVersion()) {
+        out.println(line);
+      }
+      out.flush();
+      return ExitCodes.OK;
+    }
     StrataCommand top = new StrataCommand(terminal);
     CommandLine cl = new CommandLine(top);
     Subcommands.register(cl, args);
