@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -29,21 +30,14 @@ final class ArchiveTraining {
     Path source = Files.createDirectories(dir.resolve("source"));
     Files.writeString(source.resolve("file"), "training\n");
     PrintWriter sink = new PrintWriter(OutputStream.nullOutputStream(), true);
-    // vfs works anywhere; the auto-selected driver (overlay2 or btrfs as root) adds its own classes.
-    for (List<String> store : List.of(List.of("--driver", "vfs"), List.<String>of())) {
-      String root = dir.resolve(store.isEmpty() ? "auto" : "vfs").toString();
+    // vfs works anywhere; overlay2 (as root) adds its own classes. Not btrfs: its layers are
+    // subvolumes, which the launcher's `rm -rf --one-file-system` of the directory would not remove.
+    for (String driver : List.of("vfs", "overlay2")) {
       for (List<String> command : steps(source)) {
-        String[] line = new String[2 + store.size() + command.size()];
-        line[0] = "--root";
-        line[1] = root;
-        for (int i = 0; i < store.size(); i++) {
-          line[2 + i] = store.get(i);
-        }
-        for (int i = 0; i < command.size(); i++) {
-          line[2 + store.size() + i] = command.get(i);
-        }
+        List<String> line = new ArrayList<>(List.of("--root", dir.resolve(driver).toString(), "--driver", driver));
+        line.addAll(command);
         try {
-          Main.run(sink, sink, false, line);
+          Main.run(sink, sink, false, line.toArray(String[]::new));
         } catch (RuntimeException | LinkageError e) {
           // The steps before this one are already loaded; the archive is only the smaller.
         }
