@@ -26,6 +26,16 @@ class CommandLineTest {
   }
 
   @Test
+  void version_alone_printsWhatPicocliPrints() {
+    Cli.Result alone = Cli.runRaw("--version");
+    Cli.Result parsed = Cli.runRaw("--format", "table", "--version");
+
+    assertEquals(0, alone.exit());
+    assertEquals(parsed, alone);
+    assertEquals(alone, Cli.runRaw("-V"));
+  }
+
+  @Test
   void mount_unknownContainer_exitsNotFoundWithOneLine() {
     Cli.Result r = Cli.run(tmp, "mount", "ghost");
 
