@@ -1,6 +1,7 @@
 package dev.strata.tar;
 
 import dev.strata.driver.Change;
+import dev.strata.posix.EntryReads;
 import dev.strata.posix.FileNodes;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -28,15 +29,18 @@ final class DiffEmitter implements DiffVisitor {
   private static final System.Logger LOG = System.getLogger(DiffEmitter.class.getName());
 
   /** {@code null} when only counting. */
-  private final TarStreamWriter tar;
+  private final WriteBehind tar;
+  /** Opens the content of the regular files written, each by its name in its open directory. */
+  private final EntryReads reads;
 
   private final Map<InodeKey, String> firstPathOfInode = new HashMap<>();
   private long contentBytes;
 
   private record InodeKey(long dev, long ino) {}
 
-  DiffEmitter(TarStreamWriter tar) {
+  DiffEmitter(WriteBehind tar, EntryReads reads) {
     this.tar = tar;
+    this.reads = reads;
   }
 
   /** Sum of the sizes of the regular files written with content; hardlink entries count 0. */
@@ -55,7 +59,7 @@ final class DiffEmitter implements DiffVisitor {
   }
 
   @Override
-  public void deleted(String path, TreeEntry lower, boolean coveredByOpaque) throws IOException {
+  public void deleted(String path, boolean coveredByOpaque) throws IOException {
     if (coveredByOpaque) {
       return;
     }
@@ -103,8 +107,10 @@ final class DiffEmitter implements DiffVisitor {
   }
 
   private void put(TarHeader e, TreeEntry source) throws IOException {
-    if (tar != null) {
-      tar.write(e, source == null ? null : source.path());
+    if (tar == null) {
+      return;
     }
+    // Opened here, while the walk holds its directory open; the writer reads and closes it.
+    tar.write(e, e.size() == 0 ? null : reads.open(source.dir(), source.name()));
   }
 }

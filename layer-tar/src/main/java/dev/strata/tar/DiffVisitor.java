@@ -24,7 +24,7 @@ interface DiffVisitor {
    * {@code path} is gone; nothing below it is reported. {@code coveredByOpaque} when its directory
    * was reported {@link #opaque} just before.
    */
-  void deleted(String path, TreeEntry lower, boolean coveredByOpaque) throws IOException;
+  void deleted(String path, boolean coveredByOpaque) throws IOException;
 
   /**
    * Nothing of the lower directory {@code dir} survives in the upper ({@code ""} for the root). Its

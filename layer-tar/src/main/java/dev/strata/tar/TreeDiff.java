@@ -1,17 +1,13 @@
 package dev.strata.tar;
 
 import dev.strata.driver.Change;
-import dev.strata.posix.RawNames;
-import dev.strata.posix.Xattrs;
+import dev.strata.posix.DirectoryFd;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 
 /**
  * The double walk: compares a lower tree (the parent's view) with an upper tree (the layer's view)
@@ -32,7 +28,10 @@ import java.util.Map;
  * </ul>
  *
  * Only directories present in the upper are read, and a lower directory is read only when its
- * upper counterpart is a directory too.
+ * upper counterpart is a directory too. Of the lower tree only the names matter until an upper
+ * entry has the same name: then that one entry's metadata is read, and its xattrs only when
+ * everything else matches (a rewritten file already differs in size or mtime). Every directory is
+ * walked through its open descriptor, so each read resolves one name.
  */
 final class TreeDiff {
 
@@ -43,37 +42,39 @@ final class TreeDiff {
   private final DiffVisitor visitor;
   /** Set for {@link #runUpperDir}: how overlay marks an upper directory opaque. */
   private final String opaqueXattr;
-  private final Xattrs xattrs;
   /** Unchanged directories entered but not yet reported: reported only once a change shows up. */
   private final List<Pending> pending = new ArrayList<>();
 
   private record Pending(String path, TreeEntry entry) {}
 
-  /** One step in a directory: an upper child (with its lower namesake, if any) or a deletion. */
-  private record Step(String sortKey, TreeEntry upper, TreeEntry lower) {}
+  /**
+   * One step in a directory: an upper child with the metadata of its lower namesake (null when
+   * there is none; xattrs not read), or a deletion of the lower child {@code name} ({@code upper}
+   * null).
+   */
+  private record Step(String sortKey, String name, TreeEntry upper, FileMeta lower) {}
 
   private static final Comparator<Step> BY_TAR_NAME =
       Comparator.comparing(Step::sortKey, NameOrder.BYTES);
 
   TreeDiff(TreeReader reader, DiffVisitor visitor) {
-    this(reader, reader, visitor, null, null);
+    this(reader, reader, visitor, null);
   }
 
   /**
-   * For {@link #runUpperDir}: {@code upperReader} leaves out whiteouts and overlay's attributes,
-   * {@code opaqueXattr} is {@code trusted.overlay.opaque} (or {@code user.overlay.opaque}).
+   * For {@link #runUpperDir}: {@code upperReader} reads a raw upper (whiteouts are markers,
+   * overlay's attributes hidden), {@code opaqueXattr} is {@code trusted.overlay.opaque} (or {@code
+   * user.overlay.opaque}).
    */
-  TreeDiff(TreeReader lowerReader, TreeReader upperReader, DiffVisitor visitor, String opaqueXattr,
-      Xattrs xattrs) {
+  TreeDiff(TreeReader lowerReader, TreeReader upperReader, DiffVisitor visitor, String opaqueXattr) {
     this.lowerReader = lowerReader;
     this.upperReader = upperReader;
     this.visitor = visitor;
     this.opaqueXattr = opaqueXattr;
-    this.xattrs = xattrs;
   }
 
   /** Walks {@code upper} against {@code lower} ({@code null} for a base layer: all is added). */
-  void run(Path lower, Path upper) throws IOException {
+  void run(DirectoryFd lower, DirectoryFd upper) throws IOException {
     walk("", lower, upper);
   }
 
@@ -85,7 +86,7 @@ final class TreeDiff {
    * it and is compared as a plain tree. The upper must hold no redirected directories and no
    * metacopy files (their content lives elsewhere).
    */
-  void runUpperDir(Path lowerView, Path upperDir) throws IOException {
+  void runUpperDir(DirectoryFd lowerView, DirectoryFd upperDir) throws IOException {
     if (lowerView == null) {
       walk("", null, upperDir);
     } else {
@@ -93,23 +94,22 @@ final class TreeDiff {
     }
   }
 
-  private void walkMerged(String dir, Path lowerDir, Path upperDir) throws IOException {
+  private void walkMerged(String dir, DirectoryFd lowerDir, DirectoryFd upperDir) throws IOException {
     List<Step> steps = new ArrayList<>();
     int whitedOut = 0;
-    for (TreeEntry u : upperReader.withWhiteouts().children(upperDir)) {
-      FileMeta l = lowerReader.readIfExists(RawNames.resolve(lowerDir, u.name()));
-      TreeEntry lower = l == null ? null : new TreeEntry(u.name(), RawNames.resolve(lowerDir, u.name()), l);
+    for (TreeEntry u : upperReader.children(upperDir, true)) {
+      FileMeta lower = lowerReader.withoutXattrs(lowerDir, u.name());
       if (u.meta().isOverlayWhiteout()) {
         if (lower != null) {
           whitedOut++;
-          steps.add(new Step(WHITEOUT_PREFIX + u.name(), null, lower));
+          steps.add(new Step(WHITEOUT_PREFIX + u.name(), u.name(), null, lower));
         }
       } else {
-        steps.add(new Step(u.name(), u, lower));
+        steps.add(new Step(u.name(), u.name(), u, lower));
       }
     }
     // Opaque exactly when every name of the lower directory is whited out, as run() decides it.
-    boolean opaque = whitedOut > 0 && whitedOut == countChildren(lowerDir);
+    boolean opaque = whitedOut > 0 && whitedOut == lowerReader.names(lowerDir).size();
     steps.sort(BY_TAR_NAME);
     if (opaque) {
       flushPending();
@@ -118,65 +118,58 @@ final class TreeDiff {
     for (Step step : steps) {
       if (step.upper() == null) {
         flushPending();
-        visitor.deleted(child(dir, step.lower().name()), step.lower(), opaque);
+        visitor.deleted(child(dir, step.name()), opaque);
       } else {
-        visitMerged(child(dir, step.upper().name()), step.upper(), step.lower());
+        visitMerged(child(dir, step.name()), step.upper(), step.lower(), lowerDir);
       }
     }
   }
 
-  private void visitMerged(String path, TreeEntry upper, TreeEntry lower) throws IOException {
+  private void visitMerged(String path, TreeEntry upper, FileMeta lower, DirectoryFd lowerDir) throws IOException {
     if (lower == null || !upper.meta().isDirectory()) {
-      visit(path, upper, lower);
+      visit(path, upper, lower, lowerDir);
       return;
     }
-    boolean differs = MetadataComparison.differs(lower.meta(), upper.meta());
+    boolean differs = differs(lower, upper, lowerDir);
     if (differs) {
       flushPending();
       visitor.changed(path, upper, Change.Kind.MODIFIED);
     } else {
       pending.add(new Pending(path, upper));
     }
-    if (!lower.meta().isDirectory()) {
-      walk(path, null, upper.path());
-    } else if (xattrs.get(upper.path(), opaqueXattr).isPresent()) {
-      walk(path, lower.path(), upper.path());
-    } else {
-      walkMerged(path, lower.path(), upper.path());
+    try (DirectoryFd upperSub = upper.dir().openDirectory(upper.name())) {
+      if (!lower.isDirectory()) {
+        walk(path, null, upperSub);
+      } else {
+        try (DirectoryFd lowerSub = lowerDir.openDirectory(upper.name())) {
+          if (upperReader.hasXattr(upper.dir(), upper.name(), opaqueXattr)) {
+            walk(path, lowerSub, upperSub);
+          } else {
+            walkMerged(path, lowerSub, upperSub);
+          }
+        }
+      }
     }
     if (!pending.isEmpty() && pending.get(pending.size() - 1).path().equals(path)) {
       pending.remove(pending.size() - 1);
     }
   }
 
-  private static int countChildren(Path dir) throws IOException {
-    int n = 0;
-    try (DirectoryStream<Path> names = Files.newDirectoryStream(dir)) {
-      for (Path ignored : names) {
-        n++;
-      }
-    }
-    return n;
-  }
-
-  private void walk(String dir, Path lowerDir, Path upperDir) throws IOException {
-    List<TreeEntry> uppers = upperReader.children(upperDir);
-    List<TreeEntry> lowers = lowerDir == null ? List.of() : lowerReader.children(lowerDir);
-    Map<String, TreeEntry> lowerByName = new HashMap<>(lowers.size() * 2);
-    for (TreeEntry l : lowers) {
-      lowerByName.put(l.name(), l);
-    }
+  private void walk(String dir, DirectoryFd lowerDir, DirectoryFd upperDir) throws IOException {
+    List<TreeEntry> uppers = upperReader.children(upperDir, false);
+    Set<String> lowerNames = lowerDir == null ? Set.of() : new HashSet<>(lowerReader.names(lowerDir));
+    boolean lowerHadChildren = !lowerNames.isEmpty();
     List<Step> steps = new ArrayList<>(uppers.size() + 1);
     boolean anyLowerSurvives = false;
     for (TreeEntry u : uppers) {
-      TreeEntry l = lowerByName.remove(u.name());
+      FileMeta l = lowerHadChildren && lowerNames.remove(u.name()) ? lowerReader.withoutXattrs(lowerDir, u.name()) : null;
       anyLowerSurvives |= l != null;
-      steps.add(new Step(u.name(), u, l));
+      steps.add(new Step(u.name(), u.name(), u, l));
     }
-    boolean opaque = !lowers.isEmpty() && !anyLowerSurvives;
-    if (!lowerByName.isEmpty()) {
-      for (TreeEntry l : lowerByName.values()) {
-        steps.add(new Step(WHITEOUT_PREFIX + l.name(), null, l));
+    boolean opaque = lowerHadChildren && !anyLowerSurvives;
+    if (!lowerNames.isEmpty()) {
+      for (String l : lowerNames) {
+        steps.add(new Step(WHITEOUT_PREFIX + l, l, null, null));
       }
       steps.sort(BY_TAR_NAME);
     }
@@ -187,39 +180,52 @@ final class TreeDiff {
     for (Step step : steps) {
       if (step.upper() == null) {
         flushPending();
-        visitor.deleted(child(dir, step.lower().name()), step.lower(), opaque);
+        visitor.deleted(child(dir, step.name()), opaque);
       } else {
-        visit(child(dir, step.upper().name()), step.upper(), step.lower());
+        visit(child(dir, step.name()), step.upper(), step.lower(), lowerDir);
       }
     }
   }
 
-  private void visit(String path, TreeEntry upper, TreeEntry lower) throws IOException {
+  private void visit(String path, TreeEntry upper, FileMeta lower, DirectoryFd lowerDir) throws IOException {
     boolean isDir = upper.meta().isDirectory();
     if (lower == null) {
       flushPending();
       visitor.changed(path, upper, Change.Kind.ADDED);
       if (isDir) {
-        walk(path, null, upper.path());
+        try (DirectoryFd upperSub = upper.dir().openDirectory(upper.name())) {
+          walk(path, null, upperSub);
+        }
       }
       return;
     }
-    boolean differs = MetadataComparison.differs(lower.meta(), upper.meta());
+    boolean differs = differs(lower, upper, lowerDir);
     if (differs) {
       flushPending();
       visitor.changed(path, upper, Change.Kind.MODIFIED);
     }
     if (isDir) {
-      Path lowerDir = lower.meta().isDirectory() ? lower.path() : null;
       if (!differs) {
         pending.add(new Pending(path, upper));
       }
-      walk(path, lowerDir, upper.path());
+      try (DirectoryFd upperSub = upper.dir().openDirectory(upper.name());
+          DirectoryFd lowerSub = lower.isDirectory() ? lowerDir.openDirectory(upper.name()) : null) {
+        walk(path, lowerSub, upperSub);
+      }
       // Still pending means nothing below changed: the directory goes unreported.
       if (!pending.isEmpty() && pending.get(pending.size() - 1).path().equals(path)) {
         pending.remove(pending.size() - 1);
       }
     }
+  }
+
+  /**
+   * {@link MetadataComparison#differs}, reading the lower entry's xattrs only when every other
+   * field matches.
+   */
+  private boolean differs(FileMeta lower, TreeEntry upper, DirectoryFd lowerDir) throws IOException {
+    return MetadataComparison.differsBesidesXattrs(lower, upper.meta())
+        || !MetadataComparison.sameXattrs(lowerReader.xattrs(lowerDir, upper.name()), upper.meta().xattrs());
   }
 
   private void flushPending() throws IOException {

@@ -1,12 +1,13 @@
 package dev.strata.tar;
 
+import dev.strata.posix.DirectoryFd;
+import dev.strata.posix.EntryReads;
+import dev.strata.posix.EntryStat;
 import dev.strata.posix.Xattrs;
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -45,37 +46,74 @@ public final class UpperDirDiffer extends WalkingDiffer {
   /** False when some directory of {@code upper} is a redirect or some file a metacopy. */
   public boolean canDiff(Path upper) throws IOException {
     checkDir(upper, "upper directory", "");
-    boolean[] plain = {true};
-    Files.walkFileTree(upper, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes a) throws IOException {
-        if (xattrs.get(dir, prefix + "redirect").isPresent()) {
-          plain[0] = false;
-          return FileVisitResult.TERMINATE;
-        }
-        return FileVisitResult.CONTINUE;
-      }
+    if (xattrs.get(upper, prefix + "redirect").isPresent()) {
+      return false;
+    }
+    EntryReads reads = new EntryReads();
+    try (DirectoryFd root = DirectoryFd.open(upper)) {
+      return plain(reads, root);
+    }
+  }
 
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes a) throws IOException {
-        if (a.isRegularFile() && xattrs.get(file, prefix + "metacopy").isPresent()) {
+  /**
+   * Whether nothing below {@code dir} is a redirect or a metacopy: the listing's types tell
+   * directories and files apart, so an entry costs one {@code getxattrat}, not an {@code lstat}
+   * as well.
+   */
+  private boolean plain(EntryReads reads, DirectoryFd dir) throws IOException {
+    List<String> subdirectories = new ArrayList<>();
+    boolean[] plain = {true};
+    reads.list(dir, (name, listedType) -> {
+      int type = listedType;
+      if (!plain[0]) {
+        return;
+      }
+      if (type == EntryReads.DT_UNKNOWN) {
+        type = typeOf(reads, dir, name);
+      }
+      if (type == EntryReads.DT_DIR) {
+        if (reads.xattr(dir, name, prefix + "redirect").isPresent()) {
           plain[0] = false;
-          return FileVisitResult.TERMINATE;
+        } else {
+          subdirectories.add(name);
         }
-        return FileVisitResult.CONTINUE;
+      } else if (type == EntryReads.DT_REG && reads.xattr(dir, name, prefix + "metacopy").isPresent()) {
+        plain[0] = false;
       }
     });
+    for (String name : subdirectories) {
+      if (!plain[0]) {
+        break;
+      }
+      try (DirectoryFd sub = dir.openDirectory(name)) {
+        plain[0] = plain(reads, sub);
+      }
+    }
     return plain[0];
   }
 
+  /** The {@code d_type} a filesystem that does not fill it in would have given; gone is a file. */
+  private static int typeOf(EntryReads reads, DirectoryFd dir, String name) throws IOException {
+    Optional<EntryStat> stat = reads.stat(dir, name);
+    if (stat.isEmpty()) {
+      return EntryReads.DT_UNKNOWN;
+    }
+    FileType type = FileType.ofMode(stat.get().mode());
+    return type == FileType.DIRECTORY ? EntryReads.DT_DIR
+        : type == FileType.REGULAR ? EntryReads.DT_REG : EntryReads.DT_UNKNOWN;
+  }
+
   @Override
-  void walk(Optional<Path> lowerView, Path upper, DiffVisitor visitor) throws IOException {
+  void walk(Optional<Path> lowerView, Path upper, DiffVisitor visitor, EntryReads reads) throws IOException {
     Objects.requireNonNull(lowerView, "lowerView");
     checkDir(upper, "upper directory", "");
     if (lowerView.isPresent()) {
       checkDir(lowerView.get(), "parent view", "");
     }
-    new TreeDiff(new TreeReader(xattrs), new TreeReader(xattrs, prefix, true), visitor,
-        prefix + "opaque", xattrs).runUpperDir(lowerView.orElse(null), upper);
+    try (DirectoryFd upperRoot = DirectoryFd.open(upper);
+        DirectoryFd lowerRoot = lowerView.isPresent() ? DirectoryFd.open(lowerView.get()) : null) {
+      new TreeDiff(new TreeReader(reads), new TreeReader(reads, prefix, true), visitor, prefix + "opaque")
+          .runUpperDir(lowerRoot, upperRoot);
+    }
   }
 }
