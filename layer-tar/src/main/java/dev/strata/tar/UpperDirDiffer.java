@@ -2,12 +2,9 @@ package dev.strata.tar;
 
 import dev.strata.posix.DirectoryFd;
 import dev.strata.posix.EntryReads;
-import dev.strata.posix.EntryStat;
 import dev.strata.posix.Xattrs;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -49,58 +46,8 @@ public final class UpperDirDiffer extends WalkingDiffer {
     if (xattrs.get(upper, prefix + "redirect").isPresent()) {
       return false;
     }
-    EntryReads reads = new EntryReads();
-    try (DirectoryFd root = DirectoryFd.open(upper)) {
-      return plain(reads, root);
-    }
-  }
-
-  /**
-   * Whether nothing below {@code dir} is a redirect or a metacopy: the listing's types tell
-   * directories and files apart, so an entry costs one {@code getxattrat}, not an {@code lstat}
-   * as well.
-   */
-  private boolean plain(EntryReads reads, DirectoryFd dir) throws IOException {
-    List<String> subdirectories = new ArrayList<>();
-    boolean[] plain = {true};
-    reads.list(dir, (name, listedType) -> {
-      int type = listedType;
-      if (!plain[0]) {
-        return;
-      }
-      if (type == EntryReads.DT_UNKNOWN) {
-        type = typeOf(reads, dir, name);
-      }
-      if (type == EntryReads.DT_DIR) {
-        if (reads.xattr(dir, name, prefix + "redirect").isPresent()) {
-          plain[0] = false;
-        } else {
-          subdirectories.add(name);
-        }
-      } else if (type == EntryReads.DT_REG && reads.xattr(dir, name, prefix + "metacopy").isPresent()) {
-        plain[0] = false;
-      }
-    });
-    for (String name : subdirectories) {
-      if (!plain[0]) {
-        break;
-      }
-      try (DirectoryFd sub = dir.openDirectory(name)) {
-        plain[0] = plain(reads, sub);
-      }
-    }
-    return plain[0];
-  }
-
-  /** The {@code d_type} a filesystem that does not fill it in would have given; gone is a file. */
-  private static int typeOf(EntryReads reads, DirectoryFd dir, String name) throws IOException {
-    Optional<EntryStat> stat = reads.stat(dir, name);
-    if (stat.isEmpty()) {
-      return EntryReads.DT_UNKNOWN;
-    }
-    FileType type = FileType.ofMode(stat.get().mode());
-    return type == FileType.DIRECTORY ? EntryReads.DT_DIR
-        : type == FileType.REGULAR ? EntryReads.DT_REG : EntryReads.DT_UNKNOWN;
+    // The root is closed by the check, by whichever thread reads it.
+    return new PlainUpperCheck(prefix).plain(DirectoryFd.open(upper));
   }
 
   @Override
