@@ -1,7 +1,7 @@
 package dev.strata.tar;
 
 import dev.strata.driver.Change;
-import dev.strata.posix.EntryReads;
+import dev.strata.posix.DirectoryFd;
 import dev.strata.posix.FileNodes;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -30,17 +30,14 @@ final class DiffEmitter implements DiffVisitor {
 
   /** {@code null} when only counting. */
   private final WriteBehind tar;
-  /** Opens the content of the regular files written, each by its name in its open directory. */
-  private final EntryReads reads;
 
   private final Map<InodeKey, String> firstPathOfInode = new HashMap<>();
   private long contentBytes;
 
   private record InodeKey(long dev, long ino) {}
 
-  DiffEmitter(WriteBehind tar, EntryReads reads) {
+  DiffEmitter(WriteBehind tar) {
     this.tar = tar;
-    this.reads = reads;
   }
 
   /** Sum of the sizes of the regular files written with content; hardlink entries count 0. */
@@ -66,6 +63,16 @@ final class DiffEmitter implements DiffVisitor {
     int slash = path.lastIndexOf('/');
     String whiteout = path.substring(0, slash + 1) + WHITEOUT_PREFIX + path.substring(slash + 1);
     put(TarHeader.marker(whiteout), null);
+  }
+
+  /** The writer opens files by name in their directory: it closes the directory after them. */
+  @Override
+  public void release(DirectoryFd dir) {
+    if (tar == null) {
+      dir.close();
+    } else {
+      tar.release(dir);
+    }
   }
 
   @Override
@@ -110,7 +117,6 @@ final class DiffEmitter implements DiffVisitor {
     if (tar == null) {
       return;
     }
-    // Opened here, while the walk holds its directory open; the writer reads and closes it.
-    tar.write(e, e.size() == 0 ? null : reads.open(source.dir(), source.name()));
+    tar.write(e, e.size() == 0 ? null : source);
   }
 }

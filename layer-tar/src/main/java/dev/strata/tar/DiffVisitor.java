@@ -1,6 +1,7 @@
 package dev.strata.tar;
 
 import dev.strata.driver.Change;
+import dev.strata.posix.DirectoryFd;
 import java.io.IOException;
 
 /**
@@ -31,4 +32,12 @@ interface DiffVisitor {
    * lower children are each reported {@link #deleted} too, with {@code coveredByOpaque} set.
    */
   void opaque(String dir) throws IOException;
+
+  /**
+   * The walk is done with the upper directory {@code dir} (its entries were reported with it):
+   * close it, now or once nothing reported still needs it.
+   */
+  default void release(DirectoryFd dir) {
+    dir.close();
+  }
 }

@@ -72,11 +72,15 @@ public final class LayerDiffer extends WalkingDiffer {
       checkDir(lower.get(), "parent view", "; mount the layer first");
     }
     try (UncoveredView upperView = views.open(upper);
-        UncoveredView lowerView = lower.isPresent() ? views.open(lower.get()) : null;
-        // A detached view is reached through the magic link of its descriptor.
-        DirectoryFd upperRoot = DirectoryFd.openFollowing(upperView.path());
-        DirectoryFd lowerRoot = lowerView == null ? null : DirectoryFd.openFollowing(lowerView.path())) {
-      new TreeDiff(new TreeReader(reads), visitor).run(lowerRoot, upperRoot);
+        UncoveredView lowerView = lower.isPresent() ? views.open(lower.get()) : null) {
+      // A detached view is reached through the magic link of its descriptor; the descriptor of
+      // its root keeps it there after the view's own is closed, until the visitor releases it.
+      DirectoryFd upperRoot = DirectoryFd.openFollowing(upperView.path());
+      try (DirectoryFd lowerRoot = lowerView == null ? null : DirectoryFd.openFollowing(lowerView.path())) {
+        new TreeDiff(new TreeReader(reads), visitor).run(lowerRoot, upperRoot);
+      } finally {
+        visitor.release(upperRoot);
+      }
     }
   }
 }

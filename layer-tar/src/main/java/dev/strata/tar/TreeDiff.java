@@ -73,7 +73,11 @@ final class TreeDiff {
     this.opaqueXattr = opaqueXattr;
   }
 
-  /** Walks {@code upper} against {@code lower} ({@code null} for a base layer: all is added). */
+  /**
+   * Walks {@code upper} against {@code lower} ({@code null} for a base layer: all is added). Every
+   * upper directory the walk opens is handed to {@link DiffVisitor#release} when it is done with
+   * it; the roots stay the caller's.
+   */
   void run(DirectoryFd lower, DirectoryFd upper) throws IOException {
     walk("", lower, upper);
   }
@@ -137,7 +141,8 @@ final class TreeDiff {
     } else {
       pending.add(new Pending(path, upper));
     }
-    try (DirectoryFd upperSub = upper.dir().openDirectory(upper.name())) {
+    DirectoryFd upperSub = upper.dir().openDirectory(upper.name());
+    try {
       if (!lower.isDirectory()) {
         walk(path, null, upperSub);
       } else {
@@ -149,6 +154,8 @@ final class TreeDiff {
           }
         }
       }
+    } finally {
+      visitor.release(upperSub);
     }
     if (!pending.isEmpty() && pending.get(pending.size() - 1).path().equals(path)) {
       pending.remove(pending.size() - 1);
@@ -193,8 +200,11 @@ final class TreeDiff {
       flushPending();
       visitor.changed(path, upper, Change.Kind.ADDED);
       if (isDir) {
-        try (DirectoryFd upperSub = upper.dir().openDirectory(upper.name())) {
+        DirectoryFd upperSub = upper.dir().openDirectory(upper.name());
+        try {
           walk(path, null, upperSub);
+        } finally {
+          visitor.release(upperSub);
         }
       }
       return;
@@ -208,9 +218,11 @@ final class TreeDiff {
       if (!differs) {
         pending.add(new Pending(path, upper));
       }
-      try (DirectoryFd upperSub = upper.dir().openDirectory(upper.name());
-          DirectoryFd lowerSub = lower.isDirectory() ? lowerDir.openDirectory(upper.name()) : null) {
+      DirectoryFd upperSub = upper.dir().openDirectory(upper.name());
+      try (DirectoryFd lowerSub = lower.isDirectory() ? lowerDir.openDirectory(upper.name()) : null) {
         walk(path, lowerSub, upperSub);
+      } finally {
+        visitor.release(upperSub);
       }
       // Still pending means nothing below changed: the directory goes unreported.
       if (!pending.isEmpty() && pending.get(pending.size() - 1).path().equals(path)) {

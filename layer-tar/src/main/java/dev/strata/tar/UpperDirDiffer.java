@@ -57,10 +57,12 @@ public final class UpperDirDiffer extends WalkingDiffer {
     if (lowerView.isPresent()) {
       checkDir(lowerView.get(), "parent view", "");
     }
-    try (DirectoryFd upperRoot = DirectoryFd.open(upper);
-        DirectoryFd lowerRoot = lowerView.isPresent() ? DirectoryFd.open(lowerView.get()) : null) {
+    DirectoryFd upperRoot = DirectoryFd.open(upper);
+    try (DirectoryFd lowerRoot = lowerView.isPresent() ? DirectoryFd.open(lowerView.get()) : null) {
       new TreeDiff(new TreeReader(reads), new TreeReader(reads, prefix, true), visitor, prefix + "opaque")
           .runUpperDir(lowerRoot, upperRoot);
+    } finally {
+      visitor.release(upperRoot);
     }
   }
 }

@@ -57,7 +57,7 @@ abstract sealed class WalkingDiffer implements TreeDiffer permits LayerDiffer, U
     TarStreamWriter tar = new TarStreamWriter(new BufferedOutputStream(out, 64 * 1024));
     EntryReads reads = new EntryReads();
     try (WriteBehind writer = new WriteBehind(tar)) {
-      DiffEmitter emitter = new DiffEmitter(writer, reads);
+      DiffEmitter emitter = new DiffEmitter(writer);
       walk(lower, upper, emitter, reads);
       writer.finish();
       return emitter.contentBytes();
@@ -68,7 +68,7 @@ abstract sealed class WalkingDiffer implements TreeDiffer permits LayerDiffer, U
   @Override
   public final long diffSize(Optional<Path> lower, Path upper) throws IOException {
     EntryReads reads = new EntryReads();
-    DiffEmitter counter = new DiffEmitter(null, reads);
+    DiffEmitter counter = new DiffEmitter(null);
     walk(lower, upper, counter, reads);
     return counter.contentBytes();
   }

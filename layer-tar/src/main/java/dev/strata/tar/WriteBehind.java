@@ -1,23 +1,29 @@
 package dev.strata.tar;
 
+import dev.strata.posix.DirectoryFd;
+import dev.strata.posix.EntryReads;
 import dev.strata.posix.ReadOnlyFile;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Writes a diff tar's entries on a thread of its own: the walk finds entries (one {@code statx}
- * and one {@code listxattrat} per upper entry, a lookup in the parent, an {@code openat}) while
- * this thread encodes headers and copies content ({@code read}, {@code write}), so on two cores
- * the two halves overlap as {@code tar -c | cat} overlaps. Entries are written in the order they
- * are queued. At most {@value #DEPTH} entries wait, which bounds the descriptors held open.
+ * Writes a diff tar's entries on a thread of its own: the walk finds entries (a {@code statx} and
+ * a {@code listxattrat} per upper entry, a lookup in the parent) while this thread opens each
+ * file by its name in its open directory, copies its content and encodes the headers, so on two
+ * cores the halves overlap as {@code tar -c | cat} overlaps. Entries are written in the order
+ * they are queued. A directory the walk is done with is queued too ({@link #release}) and closed
+ * by this thread after the files queued before it, which are the only ones that need it. At most
+ * {@value #DEPTH} entries wait.
  *
  * <p>A failure of the writer (a file that changed size, the output refusing bytes) is thrown to
- * the walk at its next {@link #write} or at {@link #finish}. {@link #close} stops the writer,
- * closing what is still queued; the caller's stream is never interrupted (an interrupt would
+ * the walk at its next {@link #write} or at {@link #finish}. {@link #close} stops the writer and
+ * then closes what is still queued; the caller's stream is never interrupted (an interrupt would
  * close a channel-backed stream under it).
  */
 final class WriteBehind implements AutoCloseable {
@@ -25,13 +31,16 @@ final class WriteBehind implements AutoCloseable {
   private static final int DEPTH = 256;
   private static final long POLL_MILLIS = 50;
 
-  private record Item(TarHeader header, ReadOnlyFile content) {}
+  /** An entry (content in {@code dir}'s {@code name} when it has any), or a directory to close. */
+  private record Item(TarHeader header, DirectoryFd dir, String name, DirectoryFd release) {}
 
-  private static final Item END = new Item(null, null);
+  private static final Item END = new Item(null, null, null, null);
 
   private final TarStreamWriter tar;
   private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(DEPTH);
   private final Thread thread;
+  /** Directories whose release could not be queued: closed once the writer has stopped. */
+  private final List<DirectoryFd> orphans = new ArrayList<>();
   private volatile Throwable failure;
   private volatile boolean stop;
   private boolean ended;
@@ -43,15 +52,19 @@ final class WriteBehind implements AutoCloseable {
     thread.start();
   }
 
-  /** Queues {@code header} and its open {@code content} (null for none), which the writer closes. */
-  void write(TarHeader header, ReadOnlyFile content) throws IOException {
+  /** Queues {@code header}, with the content of {@code source} for a regular file of non-zero size. */
+  void write(TarHeader header, TreeEntry source) throws IOException {
+    put(source == null ? new Item(header, null, null, null) : new Item(header, source.dir(), source.name(), null));
+  }
+
+  /** Closes {@code dir} once every entry queued before is written. */
+  void release(DirectoryFd dir) {
     try {
-      put(new Item(header, content));
+      put(new Item(null, null, null, dir));
     } catch (IOException | RuntimeException e) {
-      if (content != null) {
-        content.close();
-      }
-      throw e;
+      // The writer failed or the walk was interrupted: either is thrown by the next write or
+      // finish; the directory waits until the writer has stopped.
+      orphans.add(dir);
     }
   }
 
@@ -59,7 +72,7 @@ final class WriteBehind implements AutoCloseable {
   void finish() throws IOException {
     put(END);
     ended = true;
-    join();
+    join(0);
     throwFailure();
     tar.finish();
   }
@@ -72,13 +85,15 @@ final class WriteBehind implements AutoCloseable {
       while (thread.isAlive() && !queue.offer(END)) {
         join(POLL_MILLIS);
       }
-      join();
+      join(0);
     }
     for (Item left; (left = queue.poll()) != null; ) {
-      if (left.content() != null) {
-        left.content().close();
+      if (left.release() != null) {
+        left.release().close();
       }
     }
+    orphans.forEach(DirectoryFd::close);
+    orphans.clear();
   }
 
   private void put(Item item) throws IOException {
@@ -94,19 +109,18 @@ final class WriteBehind implements AutoCloseable {
   }
 
   private void run() {
+    EntryReads reads = new EntryReads();
     try {
       while (true) {
         Item item = queue.take();
-        if (item == END || stop) {
-          if (item.content() != null) {
-            item.content().close();
-          }
+        if (item.release() != null) {
+          item.release().close();
+        } else if (item == END || stop) {
           return;
-        }
-        try (ReadOnlyFile content = item.content()) {
-          if (content == null) {
-            tar.writeHeaders(item.header());
-          } else {
+        } else if (item.dir() == null) {
+          tar.writeHeaders(item.header());
+        } else {
+          try (ReadOnlyFile content = reads.open(item.dir(), item.name())) {
             tar.write(item.header(), content);
           }
         }
@@ -131,10 +145,6 @@ final class WriteBehind implements AutoCloseable {
       throw e;
     }
     throw new UncheckedIOException(new IOException("diff writer failed", t));
-  }
-
-  private void join() throws IOException {
-    join(0);
   }
 
   private void join(long millis) throws IOException {
