@@ -212,24 +212,25 @@ final class TarStreamWriter {
     return b.toString();
   }
 
+  /** The ASCII {@code s} (a name made ASCII by {@link #fieldOrPax} or a fixed word), cut to {@code length}. */
   private void putString(String s, int offset, int length) {
-    byte[] bytes = s.getBytes(StandardCharsets.US_ASCII);
-    System.arraycopy(bytes, 0, header, offset, Math.min(bytes.length, length));
+    int n = Math.min(s.length(), length);
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      header[offset + i] = c < 0x80 ? (byte) c : (byte) '?';
+    }
   }
 
   /** {@code length - 1} zero-padded octal digits and a NUL. */
   private void putOctal(long value, int offset, int length) {
-    String digits = Long.toOctalString(value);
     int width = length - 1;
-    if (digits.length() > width) {
+    if (value < 0 || (width < 21 && value >>> (3 * width) != 0)) {
       throw new IllegalArgumentException("value " + value + " does not fit a " + length + "-byte tar field");
     }
-    int pad = width - digits.length();
-    for (int i = 0; i < pad; i++) {
-      header[offset + i] = '0';
-    }
-    for (int i = 0; i < digits.length(); i++) {
-      header[offset + pad + i] = (byte) digits.charAt(i);
+    long v = value;
+    for (int i = offset + width - 1; i >= offset; i--) {
+      header[i] = (byte) ('0' + (v & 7));
+      v >>>= 3;
     }
     header[offset + width] = 0;
   }
