@@ -8,6 +8,10 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * The double walk: compares a lower tree (the parent's view) with an upper tree (the layer's view)
@@ -44,6 +48,13 @@ final class TreeDiff {
   private final String opaqueXattr;
   /** Unchanged directories entered but not yet reported: reported only once a change shows up. */
   private final List<Pending> pending = new ArrayList<>();
+  /**
+   * A second thread that reads half of each large directory's entries (statx, listxattrat and the
+   * lookup in the lower tree) while the walk's thread reads the other half; null outside a run.
+   */
+  private ExecutorService helper;
+  private TreeReader helperLower;
+  private TreeReader helperUpper;
 
   private record Pending(String path, TreeEntry entry) {}
 
@@ -52,7 +63,13 @@ final class TreeDiff {
    * there is none; xattrs not read), or a deletion of the lower child {@code name} ({@code upper}
    * null).
    */
-  private record Step(String sortKey, String name, TreeEntry upper, FileMeta lower) {}
+  private record Step(String sortKey, String name, TreeEntry upper, FileMeta lower, boolean differs) {}
+
+  /** An upper child read with its lower namesake (null when none) and whether they differ. */
+  private record Probe(TreeEntry upper, FileMeta lower, boolean differs) {}
+
+  /** Below this many names a directory is read by the walk's thread alone. */
+  private static final int SHARED_READ_MIN = 64;
 
   private static final Comparator<Step> BY_TAR_NAME =
       Comparator.comparing(Step::sortKey, NameOrder.BYTES);
@@ -79,7 +96,12 @@ final class TreeDiff {
    * it; the roots stay the caller's.
    */
   void run(DirectoryFd lower, DirectoryFd upper) throws IOException {
-    walk("", lower, upper);
+    startHelper();
+    try {
+      walk("", lower, upper);
+    } finally {
+      stopHelper();
+    }
   }
 
   /**
@@ -91,11 +113,32 @@ final class TreeDiff {
    * metacopy files (their content lives elsewhere).
    */
   void runUpperDir(DirectoryFd lowerView, DirectoryFd upperDir) throws IOException {
-    if (lowerView == null) {
-      walk("", null, upperDir);
-    } else {
-      walkMerged("", lowerView, upperDir);
+    startHelper();
+    try {
+      if (lowerView == null) {
+        walk("", null, upperDir);
+      } else {
+        walkMerged("", lowerView, upperDir);
+      }
+    } finally {
+      stopHelper();
     }
+  }
+
+  private void startHelper() {
+    helperLower = lowerReader.forAnotherThread();
+    helperUpper = upperReader == lowerReader ? helperLower : upperReader.forAnotherThread();
+    helper = Executors.newSingleThreadExecutor(task -> {
+      Thread t = new Thread(task, "strata-diff-reader");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** Its tasks only make native calls, which an interrupt does not disturb. */
+  private void stopHelper() {
+    helper.shutdownNow();
+    helper = null;
   }
 
   private void walkMerged(String dir, DirectoryFd lowerDir, DirectoryFd upperDir) throws IOException {
@@ -106,10 +149,10 @@ final class TreeDiff {
       if (u.meta().isOverlayWhiteout()) {
         if (lower != null) {
           whitedOut++;
-          steps.add(new Step(WHITEOUT_PREFIX + u.name(), u.name(), null, lower));
+          steps.add(new Step(WHITEOUT_PREFIX + u.name(), u.name(), null, lower, false));
         }
       } else {
-        steps.add(new Step(u.name(), u.name(), u, lower));
+        steps.add(new Step(u.name(), u.name(), u, lower, false));
       }
     }
     // Opaque exactly when every name of the lower directory is whited out, as run() decides it.
@@ -131,7 +174,7 @@ final class TreeDiff {
 
   private void visitMerged(String path, TreeEntry upper, FileMeta lower, DirectoryFd lowerDir) throws IOException {
     if (lower == null || !upper.meta().isDirectory()) {
-      visit(path, upper, lower, lowerDir);
+      visit(path, upper, lower, lower != null && differs(lower, upper, lowerDir), lowerDir);
       return;
     }
     boolean differs = differs(lower, upper, lowerDir);
@@ -163,23 +206,28 @@ final class TreeDiff {
   }
 
   private void walk(String dir, DirectoryFd lowerDir, DirectoryFd upperDir) throws IOException {
-    List<TreeEntry> uppers = upperReader.children(upperDir, false);
+    List<String> names = upperReader.names(upperDir);
     Set<String> lowerNames = lowerDir == null ? Set.of() : new HashSet<>(lowerReader.names(lowerDir));
     boolean lowerHadChildren = !lowerNames.isEmpty();
-    List<Step> steps = new ArrayList<>(uppers.size() + 1);
+    Probe[] probes = probeAll(names, upperDir, lowerNames, lowerDir);
+    List<Step> steps = new ArrayList<>(names.size() + 1);
     boolean anyLowerSurvives = false;
-    for (TreeEntry u : uppers) {
-      FileMeta l = lowerHadChildren && lowerNames.remove(u.name()) ? lowerReader.withoutXattrs(lowerDir, u.name()) : null;
-      anyLowerSurvives |= l != null;
-      steps.add(new Step(u.name(), u.name(), u, l));
+    for (Probe p : probes) {
+      if (p == null) {
+        continue;
+      }
+      String name = p.upper().name();
+      if (lowerHadChildren) {
+        lowerNames.remove(name);
+      }
+      anyLowerSurvives |= p.lower() != null;
+      steps.add(new Step(name, name, p.upper(), p.lower(), p.differs()));
     }
     boolean opaque = lowerHadChildren && !anyLowerSurvives;
-    if (!lowerNames.isEmpty()) {
-      for (String l : lowerNames) {
-        steps.add(new Step(WHITEOUT_PREFIX + l, l, null, null));
-      }
-      steps.sort(BY_TAR_NAME);
+    for (String l : lowerNames) {
+      steps.add(new Step(WHITEOUT_PREFIX + l, l, null, null, false));
     }
+    steps.sort(BY_TAR_NAME);
     if (opaque) {
       flushPending();
       visitor.opaque(dir);
@@ -189,12 +237,89 @@ final class TreeDiff {
         flushPending();
         visitor.deleted(child(dir, step.name()), opaque);
       } else {
-        visit(child(dir, step.name()), step.upper(), step.lower(), lowerDir);
+        visit(child(dir, step.name()), step.upper(), step.lower(), step.differs(), lowerDir);
       }
     }
   }
 
-  private void visit(String path, TreeEntry upper, FileMeta lower, DirectoryFd lowerDir) throws IOException {
+  /**
+   * Reads every upper child of a directory with its lower namesake, in listing order (null for a
+   * whiteout left out); a large directory's second half on the helper thread.
+   */
+  private Probe[] probeAll(List<String> names, DirectoryFd upperDir, Set<String> lowerNames,
+      DirectoryFd lowerDir) throws IOException {
+    Probe[] probes = new Probe[names.size()];
+    int split = names.size() < SHARED_READ_MIN ? names.size() : names.size() / 2;
+    Future<Void> other = split == names.size() ? null : helper.submit(() -> {
+      probe(helperUpper, helperLower, names, split, names.size(), upperDir, lowerNames, lowerDir, probes);
+      return null;
+    });
+    boolean done = false;
+    try {
+      probe(upperReader, lowerReader, names, 0, split, upperDir, lowerNames, lowerDir, probes);
+      done = true;
+    } finally {
+      if (other != null) {
+        // Wait even when this half failed: the helper reads directories the caller closes next.
+        awaitHelper(other, done);
+      }
+    }
+    return probes;
+  }
+
+  private static void probe(TreeReader upperReader, TreeReader lowerReader, List<String> names, int from,
+      int to, DirectoryFd upperDir, Set<String> lowerNames, DirectoryFd lowerDir, Probe[] into) throws IOException {
+    for (int i = from; i < to; i++) {
+      String name = names.get(i);
+      TreeEntry u = upperReader.child(upperDir, name, false);
+      if (u == null) {
+        continue;
+      }
+      FileMeta l = lowerNames.contains(name) ? lowerReader.withoutXattrs(lowerDir, name) : null;
+      // The cheap fields first: a rewritten file differs in size or mtime, and then the lower's
+      // xattrs need not be read.
+      boolean differs = l != null && (MetadataComparison.differsBesidesXattrs(l, u.meta())
+          || !MetadataComparison.sameXattrs(lowerReader.xattrs(lowerDir, name), u.meta().xattrs()));
+      into[i] = new Probe(u, l, differs);
+    }
+  }
+
+  private static void awaitHelper(Future<Void> other, boolean rethrow) throws IOException {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          other.get();
+          return;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException e) {
+          if (!rethrow) {
+            return;
+          }
+          Throwable cause = e.getCause();
+          if (cause instanceof IOException io) {
+            throw io;
+          }
+          if (cause instanceof RuntimeException r) {
+            throw r;
+          }
+          if (cause instanceof Error err) {
+            throw err;
+          }
+          throw new IOException("reading a directory's entries failed", cause);
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** {@code differs}: whether {@code upper} differs from {@code lower}, when there is a lower. */
+  private void visit(String path, TreeEntry upper, FileMeta lower, boolean differs, DirectoryFd lowerDir)
+      throws IOException {
     boolean isDir = upper.meta().isDirectory();
     if (lower == null) {
       flushPending();
@@ -209,7 +334,6 @@ final class TreeDiff {
       }
       return;
     }
-    boolean differs = differs(lower, upper, lowerDir);
     if (differs) {
       flushPending();
       visitor.changed(path, upper, Change.Kind.MODIFIED);

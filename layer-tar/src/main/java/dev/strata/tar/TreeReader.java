@@ -41,6 +41,28 @@ final class TreeReader {
     this.overlayUpper = overlayUpper;
   }
 
+  /** A reader like this one with reads of its own, for another thread. */
+  TreeReader forAnotherThread() {
+    return new TreeReader(new EntryReads(), hiddenPrefix, overlayUpper);
+  }
+
+  /**
+   * The child {@code name} of {@code dir} with its metadata; null for a raw upper's whiteout
+   * unless {@code withWhiteouts} (kept ones carry no xattrs: they are markers).
+   *
+   * @throws NoSuchFileException if nothing has that name
+   */
+  TreeEntry child(DirectoryFd dir, String name, boolean withWhiteouts) throws IOException {
+    EntryStat stat = reads.stat(dir, name).orElseThrow(() -> gone(dir, name));
+    FileType type = FileType.ofMode(stat.mode());
+    boolean whiteout = overlayUpper && type == FileType.CHAR_DEVICE && stat.rdev() == 0;
+    if (whiteout && !withWhiteouts) {
+      return null;
+    }
+    SortedMap<String, byte[]> xattrs = whiteout ? Collections.emptySortedMap() : xattrs(dir, name);
+    return new TreeEntry(name, dir, meta(dir, name, stat, type, xattrs));
+  }
+
   /**
    * The children of {@code dir} with their metadata, sorted by name. A raw upper's whiteouts are
    * left out unless {@code withWhiteouts}, and kept ones carry no xattrs (they are markers).
@@ -49,14 +71,10 @@ final class TreeReader {
     List<String> names = names(dir);
     List<TreeEntry> entries = new ArrayList<>(names.size());
     for (String name : names) {
-      EntryStat stat = reads.stat(dir, name).orElseThrow(() -> gone(dir, name));
-      FileType type = FileType.ofMode(stat.mode());
-      boolean whiteout = overlayUpper && type == FileType.CHAR_DEVICE && stat.rdev() == 0;
-      if (whiteout && !withWhiteouts) {
-        continue;
+      TreeEntry entry = child(dir, name, withWhiteouts);
+      if (entry != null) {
+        entries.add(entry);
       }
-      SortedMap<String, byte[]> xattrs = whiteout ? Collections.emptySortedMap() : xattrs(dir, name);
-      entries.add(new TreeEntry(name, dir, meta(dir, name, stat, type, xattrs)));
     }
     entries.sort(BY_NAME);
     return entries;
