@@ -25,7 +25,7 @@ final class ChangeCollector implements DiffVisitor {
   }
 
   @Override
-  public void deleted(String path, TreeEntry lower, boolean coveredByOpaque) {
+  public void deleted(String path, boolean coveredByOpaque) {
     changes.add(change(path, Change.Kind.DELETED));
   }
 

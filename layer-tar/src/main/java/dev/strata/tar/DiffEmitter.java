@@ -1,6 +1,7 @@
 package dev.strata.tar;
 
 import dev.strata.driver.Change;
+import dev.strata.posix.DirectoryFd;
 import dev.strata.posix.FileNodes;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -28,14 +29,14 @@ final class DiffEmitter implements DiffVisitor {
   private static final System.Logger LOG = System.getLogger(DiffEmitter.class.getName());
 
   /** {@code null} when only counting. */
-  private final TarStreamWriter tar;
+  private final WriteBehind tar;
 
   private final Map<InodeKey, String> firstPathOfInode = new HashMap<>();
   private long contentBytes;
 
   private record InodeKey(long dev, long ino) {}
 
-  DiffEmitter(TarStreamWriter tar) {
+  DiffEmitter(WriteBehind tar) {
     this.tar = tar;
   }
 
@@ -55,13 +56,23 @@ final class DiffEmitter implements DiffVisitor {
   }
 
   @Override
-  public void deleted(String path, TreeEntry lower, boolean coveredByOpaque) throws IOException {
+  public void deleted(String path, boolean coveredByOpaque) throws IOException {
     if (coveredByOpaque) {
       return;
     }
     int slash = path.lastIndexOf('/');
     String whiteout = path.substring(0, slash + 1) + WHITEOUT_PREFIX + path.substring(slash + 1);
     put(TarHeader.marker(whiteout), null);
+  }
+
+  /** The writer opens files by name in their directory: it closes the directory after them. */
+  @Override
+  public void release(DirectoryFd dir) {
+    if (tar == null) {
+      dir.close();
+    } else {
+      tar.release(dir);
+    }
   }
 
   @Override
@@ -103,8 +114,9 @@ final class DiffEmitter implements DiffVisitor {
   }
 
   private void put(TarHeader e, TreeEntry source) throws IOException {
-    if (tar != null) {
-      tar.write(e, source == null ? null : source.path());
+    if (tar == null) {
+      return;
     }
+    tar.write(e, e.size() == 0 ? null : source);
   }
 }

@@ -1,6 +1,7 @@
 package dev.strata.tar;
 
 import dev.strata.driver.Change;
+import dev.strata.posix.DirectoryFd;
 import java.io.IOException;
 
 /**
@@ -24,11 +25,19 @@ interface DiffVisitor {
    * {@code path} is gone; nothing below it is reported. {@code coveredByOpaque} when its directory
    * was reported {@link #opaque} just before.
    */
-  void deleted(String path, TreeEntry lower, boolean coveredByOpaque) throws IOException;
+  void deleted(String path, boolean coveredByOpaque) throws IOException;
 
   /**
    * Nothing of the lower directory {@code dir} survives in the upper ({@code ""} for the root). Its
    * lower children are each reported {@link #deleted} too, with {@code coveredByOpaque} set.
    */
   void opaque(String dir) throws IOException;
+
+  /**
+   * The walk is done with the upper directory {@code dir} (its entries were reported with it):
+   * close it, now or once nothing reported still needs it.
+   */
+  default void release(DirectoryFd dir) {
+    dir.close();
+  }
 }

@@ -1,6 +1,7 @@
 package dev.strata.tar;
 
-import dev.strata.posix.Xattrs;
+import dev.strata.posix.DirectoryFd;
+import dev.strata.posix.EntryReads;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -52,24 +53,18 @@ import java.util.Optional;
  */
 public final class LayerDiffer extends WalkingDiffer {
 
-  private final Xattrs xattrs;
   private final UncoveredViews views;
 
   public LayerDiffer() {
-    this(new Xattrs());
+    this(UncoveredViews.system());
   }
 
-  LayerDiffer(Xattrs xattrs) {
-    this(xattrs, UncoveredViews.system());
-  }
-
-  LayerDiffer(Xattrs xattrs, UncoveredViews views) {
-    this.xattrs = xattrs;
+  LayerDiffer(UncoveredViews views) {
     this.views = views;
   }
 
   @Override
-  void walk(Optional<Path> lower, Path upper, DiffVisitor visitor) throws IOException {
+  void walk(Optional<Path> lower, Path upper, DiffVisitor visitor, EntryReads reads) throws IOException {
     Objects.requireNonNull(lower, "lower");
     Objects.requireNonNull(upper, "upper");
     checkDir(upper, "layer view", "; mount the layer first");
@@ -78,7 +73,14 @@ public final class LayerDiffer extends WalkingDiffer {
     }
     try (UncoveredView upperView = views.open(upper);
         UncoveredView lowerView = lower.isPresent() ? views.open(lower.get()) : null) {
-      new TreeDiff(new TreeReader(xattrs), visitor).run(lowerView == null ? null : lowerView.path(), upperView.path());
+      // A detached view is reached through the magic link of its descriptor; the descriptor of
+      // its root keeps it there after the view's own is closed, until the visitor releases it.
+      DirectoryFd upperRoot = DirectoryFd.openFollowing(upperView.path());
+      try (DirectoryFd lowerRoot = lowerView == null ? null : DirectoryFd.openFollowing(lowerView.path())) {
+        new TreeDiff(new TreeReader(reads), visitor).run(lowerRoot, upperRoot);
+      } finally {
+        visitor.release(upperRoot);
+      }
     }
   }
 }

@@ -22,12 +22,16 @@ final class MetadataComparison {
   private MetadataComparison() {}
 
   static boolean differs(FileMeta lower, FileMeta upper) {
+    return differsBesidesXattrs(lower, upper) || !sameXattrs(lower.xattrs(), upper.xattrs());
+  }
+
+  /** {@link #differs} without the xattrs: what one {@code lstat} of each side can tell. */
+  static boolean differsBesidesXattrs(FileMeta lower, FileMeta upper) {
     if (lower.type() != upper.type()
         || lower.permissions() != upper.permissions()
         || lower.uid() != upper.uid()
         || lower.gid() != upper.gid()
-        || lower.rdev() != upper.rdev()
-        || !sameXattrs(lower.xattrs(), upper.xattrs())) {
+        || lower.rdev() != upper.rdev()) {
       return true;
     }
     if (upper.isDirectory()) {
@@ -48,7 +52,7 @@ final class MetadataComparison {
     return a.equals(b) || (a.seconds() == b.seconds() && (a.nanos() == 0 || b.nanos() == 0));
   }
 
-  private static boolean sameXattrs(Map<String, byte[]> a, Map<String, byte[]> b) {
+  static boolean sameXattrs(Map<String, byte[]> a, Map<String, byte[]> b) {
     if (a.size() != b.size()) {
       return false;
     }

@@ -2,15 +2,12 @@ package dev.strata.tar;
 
 import dev.strata.driver.error.FailedPreconditionException;
 import dev.strata.posix.RawNames;
+import dev.strata.posix.ReadOnlyFile;
 import dev.strata.posix.Timestamp;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Map;
 
@@ -34,14 +31,16 @@ final class TarStreamWriter {
   private final OutputStream out;
   private final byte[] header = new byte[BLOCK];
   private final byte[] buffer = new byte[256 * 1024];
+  /** Where content is read into: the kernel writes a direct buffer in place. */
+  private final ByteBuffer direct = ByteBuffer.allocateDirect(256 * 1024);
   private final byte[] zeros = new byte[BLOCK];
 
   TarStreamWriter(OutputStream out) {
     this.out = out;
   }
 
-  /** Writes {@code entry}; for a regular file of non-zero size, its content is read from {@code content}. */
-  void write(TarHeader entry, Path content) throws IOException {
+  /** Writes {@code entry} and, for a regular file of non-zero size, its content read from {@code content}. */
+  void write(TarHeader entry, ReadOnlyFile content) throws IOException {
     writeHeaders(entry);
     if (entry.size() > 0) {
       copyContent(content, entry.size());
@@ -107,29 +106,39 @@ final class TarStreamWriter {
     out.write(header);
   }
 
-  private void copyContent(Path file, long size) throws IOException {
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-      ByteBuffer bb = ByteBuffer.wrap(buffer);
-      long left = size;
-      while (left > 0) {
-        bb.clear().limit((int) Math.min(buffer.length, left));
-        int n = ch.read(bb);
-        if (n < 0) {
-          throw changed(file, "shrank below the " + size + " bytes it had when listed");
-        }
-        out.write(buffer, 0, n);
-        left -= n;
+  /**
+   * Each read asks for one byte more than is left, so a file that grew shows without a read of
+   * its own, and a short last read (the end of the file) needs no read past it either.
+   */
+  private void copyContent(ReadOnlyFile file, long size) throws IOException {
+    long left = size;
+    boolean atEnd = false;
+    while (left > 0) {
+      int want = (int) Math.min(direct.capacity(), left + 1);
+      direct.clear().limit(want);
+      int n = file.read(direct);
+      if (n == 0) {
+        throw changed(file, "shrank below the " + size + " bytes it had when listed");
       }
-      bb.clear().limit(1);
-      if (ch.read(bb) > 0) {
+      if (n > left) {
+        throw changed(file, "grew past the " + size + " bytes it had when listed");
+      }
+      direct.flip().get(buffer, 0, n);
+      out.write(buffer, 0, n);
+      left -= n;
+      atEnd = n < want;
+    }
+    if (!atEnd) {
+      direct.clear().limit(1);
+      if (file.read(direct) > 0) {
         throw changed(file, "grew past the " + size + " bytes it had when listed");
       }
     }
     pad(size);
   }
 
-  private static FailedPreconditionException changed(Path file, String what) {
-    return new FailedPreconditionException(RawNames.printable(file),
+  private static FailedPreconditionException changed(ReadOnlyFile file, String what) {
+    return new FailedPreconditionException(RawNames.printable(file.path()),
         "file " + what + " while the diff was written; stop writers to the layer and retry");
   }
 
@@ -203,24 +212,25 @@ final class TarStreamWriter {
     return b.toString();
   }
 
+  /** The ASCII {@code s} (a name made ASCII by {@link #fieldOrPax} or a fixed word), cut to {@code length}. */
   private void putString(String s, int offset, int length) {
-    byte[] bytes = s.getBytes(StandardCharsets.US_ASCII);
-    System.arraycopy(bytes, 0, header, offset, Math.min(bytes.length, length));
+    int n = Math.min(s.length(), length);
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      header[offset + i] = c < 0x80 ? (byte) c : (byte) '?';
+    }
   }
 
   /** {@code length - 1} zero-padded octal digits and a NUL. */
   private void putOctal(long value, int offset, int length) {
-    String digits = Long.toOctalString(value);
     int width = length - 1;
-    if (digits.length() > width) {
+    if (value < 0 || (width < 21 && value >>> (3 * width) != 0)) {
       throw new IllegalArgumentException("value " + value + " does not fit a " + length + "-byte tar field");
     }
-    int pad = width - digits.length();
-    for (int i = 0; i < pad; i++) {
-      header[offset + i] = '0';
-    }
-    for (int i = 0; i < digits.length(); i++) {
-      header[offset + pad + i] = (byte) digits.charAt(i);
+    long v = value;
+    for (int i = offset + width - 1; i >= offset; i--) {
+      header[i] = (byte) ('0' + (v & 7));
+      v >>>= 3;
     }
     header[offset + width] = 0;
   }

@@ -1,120 +1,134 @@
 package dev.strata.tar;
 
+import dev.strata.posix.DirectoryFd;
+import dev.strata.posix.EntryReads;
+import dev.strata.posix.EntryStat;
 import dev.strata.posix.RawNames;
-import dev.strata.posix.Timestamp;
-import dev.strata.posix.Xattrs;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * Lists a directory's children with their metadata, sorted by name in byte order. One {@code
- * lstat} per child (the {@code unix:} view answers every field from a single call), plus {@code
- * readlink} for symlinks and {@code llistxattr} (and {@code lgetxattr} per attribute) for every
- * entry. Never follows a symlink.
+ * Reads a directory's children with their metadata, each by its name in the open directory
+ * ({@link EntryReads}): one {@code statx} per child, {@code readlinkat} for symlinks and {@code
+ * listxattrat} (and {@code getxattrat} per attribute) for the entries whose attributes count.
+ * Never follows a symlink. Not thread-safe: the reads reuse native buffers.
  */
 final class TreeReader {
-
-  /**
-   * Named fields rather than {@code unix:*}: the wildcard also resolves owner and group names, a
-   * passwd/group lookup per file that the differ never uses.
-   */
-  private static final String ATTRIBUTES =
-      "unix:mode,uid,gid,size,lastModifiedTime,rdev,dev,ino,nlink";
 
   private static final Comparator<TreeEntry> BY_NAME =
       Comparator.comparing(TreeEntry::name, NameOrder.BYTES);
 
-  private final Xattrs xattrs;
+  private final EntryReads reads;
   /** Attributes that belong to the filesystem, not the content (overlay's own); empty for none. */
   private final String hiddenPrefix;
-  /** Leave out overlay whiteouts (character devices 0/0): a raw upper directory's markers. */
-  private final boolean skipWhiteouts;
+  /** Reading a raw overlay upper: a character device 0/0 is a whiteout marker, not content. */
+  private final boolean overlayUpper;
 
-  TreeReader(Xattrs xattrs) {
-    this(xattrs, "", false);
+  TreeReader(EntryReads reads) {
+    this(reads, "", false);
   }
 
-  TreeReader(Xattrs xattrs, String hiddenPrefix, boolean skipWhiteouts) {
-    this.xattrs = xattrs;
+  TreeReader(EntryReads reads, String hiddenPrefix, boolean overlayUpper) {
+    this.reads = reads;
     this.hiddenPrefix = hiddenPrefix;
-    this.skipWhiteouts = skipWhiteouts;
+    this.overlayUpper = overlayUpper;
   }
 
-  /** This reader, but keeping overlay whiteouts in listings (to find them). */
-  TreeReader withWhiteouts() {
-    return new TreeReader(xattrs, hiddenPrefix, false);
+  /** A reader like this one with reads of its own, for another thread. */
+  TreeReader forAnotherThread() {
+    return new TreeReader(new EntryReads(), hiddenPrefix, overlayUpper);
   }
 
-  /** The children of {@code dir}, sorted by name; {@code dir} must be a directory. */
-  List<TreeEntry> children(Path dir) throws IOException {
-    List<TreeEntry> entries = new ArrayList<>();
-    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
-      for (Path child : stream) {
-        FileMeta meta = read(child);
-        if (!(skipWhiteouts && meta.isOverlayWhiteout())) {
-          entries.add(new TreeEntry(RawNames.of(child.getFileName()), child, meta));
-        }
+  /**
+   * The child {@code name} of {@code dir} with its metadata; null for a raw upper's whiteout
+   * unless {@code withWhiteouts} (kept ones carry no xattrs: they are markers).
+   *
+   * @throws NoSuchFileException if nothing has that name
+   */
+  TreeEntry child(DirectoryFd dir, String name, boolean withWhiteouts) throws IOException {
+    EntryStat stat = reads.stat(dir, name).orElseThrow(() -> gone(dir, name));
+    FileType type = FileType.ofMode(stat.mode());
+    boolean whiteout = overlayUpper && type == FileType.CHAR_DEVICE && stat.rdev() == 0;
+    if (whiteout && !withWhiteouts) {
+      return null;
+    }
+    SortedMap<String, byte[]> xattrs = whiteout ? Collections.emptySortedMap() : xattrs(dir, name);
+    return new TreeEntry(name, dir, meta(dir, name, stat, type, xattrs));
+  }
+
+  /**
+   * The children of {@code dir} with their metadata, sorted by name. A raw upper's whiteouts are
+   * left out unless {@code withWhiteouts}, and kept ones carry no xattrs (they are markers).
+   */
+  List<TreeEntry> children(DirectoryFd dir, boolean withWhiteouts) throws IOException {
+    List<String> names = names(dir);
+    List<TreeEntry> entries = new ArrayList<>(names.size());
+    for (String name : names) {
+      TreeEntry entry = child(dir, name, withWhiteouts);
+      if (entry != null) {
+        entries.add(entry);
       }
     }
     entries.sort(BY_NAME);
     return entries;
   }
 
-  /** The metadata of {@code path} itself. */
-  FileMeta read(Path path) throws IOException {
-    Map<String, Object> a = Files.readAttributes(path, ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
-    int mode = (Integer) a.get("mode");
-    FileType type = FileType.ofMode(mode);
-    Optional<String> target =
-        type == FileType.SYMLINK
-            ? Optional.of(RawNames.of(Files.readSymbolicLink(path)))
-            : Optional.empty();
-    return new FileMeta(
-        type,
-        mode,
-        Integer.toUnsignedLong((Integer) a.get("uid")),
-        Integer.toUnsignedLong((Integer) a.get("gid")),
-        (Long) a.get("size"),
-        Timestamp.of((FileTime) a.get("lastModifiedTime")),
-        (Long) a.get("rdev"),
-        (Long) a.get("dev"),
-        (Long) a.get("ino"),
-        (Integer) a.get("nlink"),
-        target,
-        readXattrs(path));
+  /** The names in {@code dir}, in the order the filesystem lists them. */
+  List<String> names(DirectoryFd dir) throws IOException {
+    List<String> names = new ArrayList<>();
+    reads.list(dir, (name, type) -> names.add(name));
+    return names;
   }
 
-  /** The metadata of {@code path}, or null when nothing is there. */
-  FileMeta readIfExists(Path path) throws IOException {
-    try {
-      return read(path);
-    } catch (NoSuchFileException e) {
+  /**
+   * The metadata of {@code name} in {@code dir} without its xattrs (an empty map stands for them:
+   * read them with {@link #xattrs} where they count), or null when nothing has that name.
+   */
+  FileMeta withoutXattrs(DirectoryFd dir, String name) throws IOException {
+    Optional<EntryStat> stat = reads.stat(dir, name);
+    if (stat.isEmpty()) {
       return null;
     }
+    return meta(dir, name, stat.get(), FileType.ofMode(stat.get().mode()), Collections.emptySortedMap());
   }
 
-  private SortedMap<String, byte[]> readXattrs(Path path) throws IOException {
-    List<String> names = xattrs.list(path);
+  /** The extended attributes of {@code name} in {@code dir}, the hidden ones left out. */
+  SortedMap<String, byte[]> xattrs(DirectoryFd dir, String name) throws IOException {
+    List<String> names = reads.xattrNames(dir, name);
+    if (names.isEmpty()) {
+      return Collections.emptySortedMap();
+    }
     SortedMap<String, byte[]> values = new TreeMap<>(NameOrder.BYTES);
-    for (String name : names) {
-      if (!hiddenPrefix.isEmpty() && name.startsWith(hiddenPrefix)) {
+    for (String attribute : names) {
+      if (!hiddenPrefix.isEmpty() && attribute.startsWith(hiddenPrefix)) {
         continue;
       }
       // An attribute removed between list and get is simply not there any more.
-      xattrs.get(path, name).ifPresent(v -> values.put(name, v));
+      reads.xattr(dir, name, attribute).ifPresent(v -> values.put(attribute, v));
     }
     return values;
+  }
+
+  /** Whether {@code name} in {@code dir} has the attribute {@code attribute}. */
+  boolean hasXattr(DirectoryFd dir, String name, String attribute) throws IOException {
+    return reads.xattr(dir, name, attribute).isPresent();
+  }
+
+  private FileMeta meta(DirectoryFd dir, String name, EntryStat s, FileType type,
+      SortedMap<String, byte[]> xattrs) throws IOException {
+    Optional<String> target = type == FileType.SYMLINK ? Optional.of(reads.readLink(dir, name)) : Optional.empty();
+    return new FileMeta(type, s.mode(), s.uid(), s.gid(), s.size(), s.mtime(), s.rdev(), s.dev(),
+        s.ino(), s.nlink(), target, xattrs);
+  }
+
+  private static NoSuchFileException gone(DirectoryFd dir, String name) {
+    return new NoSuchFileException(RawNames.printable(RawNames.resolve(dir.path(), name)));
   }
 }

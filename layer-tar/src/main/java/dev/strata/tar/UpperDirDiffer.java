@@ -1,12 +1,10 @@
 package dev.strata.tar;
 
+import dev.strata.posix.DirectoryFd;
+import dev.strata.posix.EntryReads;
 import dev.strata.posix.Xattrs;
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -45,37 +43,26 @@ public final class UpperDirDiffer extends WalkingDiffer {
   /** False when some directory of {@code upper} is a redirect or some file a metacopy. */
   public boolean canDiff(Path upper) throws IOException {
     checkDir(upper, "upper directory", "");
-    boolean[] plain = {true};
-    Files.walkFileTree(upper, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes a) throws IOException {
-        if (xattrs.get(dir, prefix + "redirect").isPresent()) {
-          plain[0] = false;
-          return FileVisitResult.TERMINATE;
-        }
-        return FileVisitResult.CONTINUE;
-      }
-
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes a) throws IOException {
-        if (a.isRegularFile() && xattrs.get(file, prefix + "metacopy").isPresent()) {
-          plain[0] = false;
-          return FileVisitResult.TERMINATE;
-        }
-        return FileVisitResult.CONTINUE;
-      }
-    });
-    return plain[0];
+    if (xattrs.get(upper, prefix + "redirect").isPresent()) {
+      return false;
+    }
+    // The root is closed by the check, by whichever thread reads it.
+    return new PlainUpperCheck(prefix).plain(DirectoryFd.open(upper));
   }
 
   @Override
-  void walk(Optional<Path> lowerView, Path upper, DiffVisitor visitor) throws IOException {
+  void walk(Optional<Path> lowerView, Path upper, DiffVisitor visitor, EntryReads reads) throws IOException {
     Objects.requireNonNull(lowerView, "lowerView");
     checkDir(upper, "upper directory", "");
     if (lowerView.isPresent()) {
       checkDir(lowerView.get(), "parent view", "");
     }
-    new TreeDiff(new TreeReader(xattrs), new TreeReader(xattrs, prefix, true), visitor,
-        prefix + "opaque", xattrs).runUpperDir(lowerView.orElse(null), upper);
+    DirectoryFd upperRoot = DirectoryFd.open(upper);
+    try (DirectoryFd lowerRoot = lowerView.isPresent() ? DirectoryFd.open(lowerView.get()) : null) {
+      new TreeDiff(new TreeReader(reads), new TreeReader(reads, prefix, true), visitor, prefix + "opaque")
+          .runUpperDir(lowerRoot, upperRoot);
+    } finally {
+      visitor.release(upperRoot);
+    }
   }
 }

@@ -5,6 +5,7 @@ import dev.strata.driver.Change;
 import dev.strata.driver.TreeDiffer;
 import dev.strata.driver.error.InvalidArgumentException;
 import dev.strata.driver.error.NotFoundException;
+import dev.strata.posix.EntryReads;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -21,8 +22,11 @@ import java.util.Optional;
  */
 abstract sealed class WalkingDiffer implements TreeDiffer permits LayerDiffer, UpperDirDiffer {
 
-  /** Walks {@code upper} against {@code lower}, telling {@code visitor} every difference. */
-  abstract void walk(Optional<Path> lower, Path upper, DiffVisitor visitor) throws IOException;
+  /**
+   * Walks {@code upper} against {@code lower}, telling {@code visitor} every difference; {@code
+   * reads} is the walk's own (it reuses native buffers), shared with the visitor on its thread.
+   */
+  abstract void walk(Optional<Path> lower, Path upper, DiffVisitor visitor, EntryReads reads) throws IOException;
 
   /**
    * The differences, sorted by path.
@@ -33,7 +37,7 @@ abstract sealed class WalkingDiffer implements TreeDiffer permits LayerDiffer, U
   @Override
   public final List<Change> changes(Optional<Path> lower, Path upper) throws IOException {
     ChangeCollector collector = new ChangeCollector();
-    walk(lower, upper, collector);
+    walk(lower, upper, collector, new EntryReads());
     return collector.sorted();
   }
 
@@ -51,17 +55,21 @@ abstract sealed class WalkingDiffer implements TreeDiffer permits LayerDiffer, U
   public final long writeDiff(Optional<Path> lower, Path upper, OutputStream out) throws IOException {
     Objects.requireNonNull(out, "out");
     TarStreamWriter tar = new TarStreamWriter(new BufferedOutputStream(out, 64 * 1024));
-    DiffEmitter emitter = new DiffEmitter(tar);
-    walk(lower, upper, emitter);
-    tar.finish();
-    return emitter.contentBytes();
+    EntryReads reads = new EntryReads();
+    try (WriteBehind writer = new WriteBehind(tar)) {
+      DiffEmitter emitter = new DiffEmitter(writer);
+      walk(lower, upper, emitter, reads);
+      writer.finish();
+      return emitter.contentBytes();
+    }
   }
 
   /** The number {@link #writeDiff} would return, without reading file content or writing a tar. */
   @Override
   public final long diffSize(Optional<Path> lower, Path upper) throws IOException {
+    EntryReads reads = new EntryReads();
     DiffEmitter counter = new DiffEmitter(null);
-    walk(lower, upper, counter);
+    walk(lower, upper, counter, reads);
     return counter.contentBytes();
   }
 

@@ -43,6 +43,18 @@ public final class DirectoryFd implements AutoCloseable {
   }
 
   /**
+   * Opens {@code dir} following a symlink in its last component: for the root of a tree that is
+   * reached through a magic link ({@code /proc/self/fd/N} of a detached mount).
+   *
+   * @throws PosixException ENOENT when it is missing, ENOTDIR when it is not a directory
+   */
+  public static DirectoryFd openFollowing(Path dir) throws PosixException {
+    int fd = Native.LIBC.open(RawNames.cString(dir), FLAGS & ~O_NOFOLLOW, 0);
+    Errors.check(fd, "open", RawNames.printable(dir));
+    return new DirectoryFd(dir, fd);
+  }
+
+  /**
    * Opens the subdirectory {@code name} (a raw string: {@link RawNames}) relative to this one
    * ({@code openat}).
    *

@@ -113,6 +113,27 @@ public interface LibC {
   @SaveError
   long pwrite(int fd, @In byte[] buffer, long count, long offset);
 
+  /**
+   * {@code statx(2)}: {@code buffer} is a direct buffer of at least 256 bytes that receives a
+   * {@code struct statx}, whose layout is the same on every architecture.
+   */
+  @SaveError
+  int statx(int dirfd, @In byte[] path, int flags, int mask, @Out java.nio.ByteBuffer buffer);
+
+  /** {@code getdents64(2)} (glibc 2.30) into a direct buffer. */
+  @SaveError
+  long getdents64(int fd, @Out java.nio.ByteBuffer buffer, long count);
+
+  @SaveError
+  long lseek(int fd, long offset, int whence);
+
+  @SaveError
+  long readlinkat(int dirfd, @In byte[] path, @Out byte[] buffer, long size);
+
+  /** {@code read(2)} into a direct buffer, at its position. */
+  @SaveError
+  long read(int fd, @Out java.nio.ByteBuffer buffer, long count);
+
   @SaveError
   int fstat(int fd, @Out byte[] stat);
 

@@ -21,7 +21,10 @@ import java.nio.file.Path;
  * <pre>
  * apply    DRIVER HOME TAR RUNS                    createReadOnly of TAR, then remove
  * diff     DRIVER HOME TAR EVERY RUNS              diff of a writable layer over TAR with every
- *                                                  EVERY-th file rewritten   (# upper DIR)
+ *                                                  EVERY-th file rewritten   (# upper DIR): the
+ *                                                  native differ on overlay2, the generic one
+ *                                                  (whole trees) on vfs and btrfs, where DIR is a
+ *                                                  copy of the rewritten files at HOME-upper
  * mount    DRIVER HOME DEPTH LOOPS RUNS SPEC       LOOPS x mount+unmount of a writable layer over
  *                                                  DEPTH-1 layers; the mount goes to SPEC
  * snapshot DRIVER HOME TAR LOOPS RUNS              LOOPS x createWritable over TAR (creations

@@ -17,6 +17,12 @@ import java.util.SplittableRandom;
  * writable layer on it in which every other file was rewritten (so its upper holds half the
  * image's files, copied up). The diff is written to {@code /dev/null} through real writes, as
  * {@code tar -c | cat > /dev/null} writes it through a pipe.
+ *
+ * <p>On overlay2 that is the native diff of the layer's upper against the parent's view. On vfs
+ * and btrfs it is the generic differ ({@code LayerDiffer}) comparing the container's whole tree
+ * with the image's; for {@code tar -c} to read the same changed files there, the rewritten files
+ * are also written, with the same bytes, into {@code HOME-upper} beside the home, laid out as an
+ * overlay upper would hold them.
  */
 final class DiffTrial implements Trial {
 
@@ -24,9 +30,11 @@ final class DiffTrial implements Trial {
   private static final LayerId CONTAINER = LayerId.of("diff-container");
 
   private final GraphDriver driver;
+  private final Path upper;
 
-  private DiffTrial(GraphDriver driver) {
+  private DiffTrial(GraphDriver driver, Path upper) {
     this.driver = driver;
+    this.upper = upper;
   }
 
   /** Applies {@code imageTar}, then rewrites every {@code every}-th regular file in the container. */
@@ -35,6 +43,9 @@ final class DiffTrial implements Trial {
       driver.createReadOnly(IMAGE, Optional.empty(), in);
     }
     driver.createWritable(CONTAINER, Optional.of(IMAGE), Map.of());
+    Path overlayUpper = driver.home().resolve(CONTAINER.value()).resolve("diff");
+    Path upper = driver.name().equals("overlay2") ? overlayUpper
+        : driver.home().resolveSibling(driver.home().getFileName() + "-upper");
     Path root = driver.mount(CONTAINER);
     try {
       SplittableRandom random = new SplittableRandom(every);
@@ -45,18 +56,23 @@ final class DiffTrial implements Trial {
             byte[] data = new byte[512 + random.nextInt(8 * 1024)];
             random.nextBytes(data);
             Files.write(file, data);
+            if (!upper.equals(overlayUpper)) {
+              Path copy = upper.resolve(root.relativize(file));
+              Files.createDirectories(copy.getParent());
+              Files.write(copy, data);
+            }
           }
         }
       }
     } finally {
       driver.unmount(CONTAINER);
     }
-    return new DiffTrial(driver);
+    return new DiffTrial(driver, upper);
   }
 
-  /** The overlay upper holding the container's changes, for {@code tar -c} to read the same files. */
+  /** The overlay upper holding the container's changes (or its copy), for {@code tar -c} to read the same files. */
   Path upper() {
-    return driver.home().resolve(CONTAINER.value()).resolve("diff");
+    return upper;
   }
 
   @Override
