@@ -422,8 +422,8 @@ cs_diff() { cs diff -u -f "$work/cs.diff" "$cs_layer"; }
 cs_diff_rm() { rm -f "$work/cs.diff"; }
 cs_diff_side() { proc_once cs_diff cs_diff_rm "$1"; }
 
-diff_row() { # NAME DRIVER OP
-  rm -rf "$xfs/strata-diff"
+diff_row() { # NAME DRIVER OP (on vfs and btrfs the trial copies the changed files to HOME-upper for tar)
+  rm -rf "$xfs/strata-diff" "$xfs/strata-diff-upper"
   if warm_start "$3" "$2" "$xfs/strata-diff" "${input[small]}" "$DIFF_EVERY" on-request; then
     upper="${info[upper]}"
     interleave "$1" warm "tar process" warm_side tar_c_side faster 1.0
@@ -431,11 +431,12 @@ diff_row() { # NAME DRIVER OP
   else
     skipped+=("$1: Strata failed")
   fi
-  rm -rf "$xfs/strata-diff"
+  rm -rf "$xfs/strata-diff" "$xfs/strata-diff-upper"
 }
 if wanted diff; then
   say "diff and commit vs tar -c"
   diff_row "diff 10k changed of 20k, overlay2 native, vs tar -c upper" overlay2 diff
+  diff_row "diff 10k changed of 20k, generic (vfs), vs tar -c changes" vfs diff
   before_after "diff 10k changed of 20k" "$xfs/strata-diff-before-after" diff overlay2 @HOME@ "${input[small]}" \
     "$DIFF_EVERY" "$RUNS"
   # The commit a user runs: a container of the 20k-file image with every other file rewritten.
