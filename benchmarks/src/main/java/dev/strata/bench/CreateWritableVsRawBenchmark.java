@@ -37,6 +37,11 @@ import org.openjdk.jmh.runner.IterationType;
  * the bare snapshot ioctl. The score is the pair's time; the ratio of the medians, driver over raw,
  * is printed at the end of the trial. The driver's layer and the raw snapshot are removed after
  * each pair, unmeasured, so that both always work on the same home.
+ *
+ * <p>{@code callerSyncs} opens the driver as the layer store does, leaving the flush of each
+ * layer's record to the store's one {@code syncfs} before it publishes; {@code false} is a driver
+ * used alone, which flushes each record itself (an {@code fsync}, a btrfs log commit). The raw
+ * ioctl makes its snapshot durable (it commits the transaction) and writes no record.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -48,6 +53,9 @@ public class CreateWritableVsRawBenchmark {
 
   @Param({"1000", "20000"})
   public int files;
+
+  @Param({"true", "false"})
+  public boolean callerSyncs;
 
   private final RawSnapshots snapshots = new RawSnapshots();
   private DriverHome home;
@@ -63,14 +71,15 @@ public class CreateWritableVsRawBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() throws IOException {
-    home = DriverHome.open("btrfs");
+    home = DriverHome.open("btrfs", callerSyncs);
     try {
       graph = home.driver();
       image = Stacks.build(graph, "image", List.of(LayerTars.standard().smallFiles(files)));
       // A btrfs view is the subvolume itself; the reference is dropped again in Teardown.
       source = graph.mount(image);
       targets = Files.createDirectory(home.scratch().resolve("snapshots"));
-      times = new PairedTimes("btrfs create-writable on " + files + " files", "driver", "raw ioctl");
+      times = new PairedTimes("btrfs create-writable on " + files + " files"
+          + (callerSyncs ? ", records synced by the caller" : ", records flushed by the driver"), "driver", "raw ioctl");
     } catch (IOException | RuntimeException e) {
       Teardown.close(home);
       throw e;

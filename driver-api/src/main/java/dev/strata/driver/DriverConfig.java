@@ -16,8 +16,17 @@ import java.util.TreeMap;
  * @param sweep whether opening sweeps what an interrupted process left in the home (half-built or
  *     half-removed layers, views still mounted): true unless another process may be working in the
  *     home at the same time, whose work in flight would look like such leftovers
+ * @param callerSyncs whether the caller, not the driver, makes created layers durable: false (the
+ *     default) for a driver used alone, which flushes each new layer's record itself before the
+ *     record's name appears; true for a caller that makes the whole filesystem durable ({@code
+ *     syncfs(2)} of the home's filesystem) before it publishes anything naming a new layer, as the
+ *     layer store does. The driver then skips that flush (on btrfs an {@code fsync}, a log commit,
+ *     costs most of a snapshot's time again), and a power cut before the caller's sync may lose the
+ *     layer: what is left of it is swept whole by the next sweeping open. A driver may keep
+ *     flushing anyway; vfs and btrfs skip it
  */
-public record DriverConfig(Path home, Map<String, String> options, Mounter mounter, boolean sweep) {
+public record DriverConfig(Path home, Map<String, String> options, Mounter mounter, boolean sweep,
+    boolean callerSyncs) {
 
   public DriverConfig {
     Objects.requireNonNull(home, "home");
@@ -26,6 +35,11 @@ public record DriverConfig(Path home, Map<String, String> options, Mounter mount
       throw new IllegalArgumentException("driver home must be absolute: '" + home + "'");
     }
     options = Map.copyOf(options);
+  }
+
+  /** The driver makes its layers durable itself. */
+  public DriverConfig(Path home, Map<String, String> options, Mounter mounter, boolean sweep) {
+    this(home, options, mounter, sweep, false);
   }
 
   /** Opened by one process at a time: sweeps on open. */
@@ -40,15 +54,19 @@ public record DriverConfig(Path home, Map<String, String> options, Mounter mount
   public DriverConfig withOption(String key, String value) {
     Map<String, String> copy = new TreeMap<>(options);
     copy.put(key, value);
-    return new DriverConfig(home, copy, mounter, sweep);
+    return new DriverConfig(home, copy, mounter, sweep, callerSyncs);
   }
 
   public DriverConfig withMounter(Mounter other) {
-    return new DriverConfig(home, options, other, sweep);
+    return new DriverConfig(home, options, other, sweep, callerSyncs);
   }
 
   public DriverConfig withSweep(boolean on) {
-    return new DriverConfig(home, options, mounter, on);
+    return new DriverConfig(home, options, mounter, on, callerSyncs);
+  }
+
+  public DriverConfig withCallerSyncs(boolean on) {
+    return new DriverConfig(home, options, mounter, sweep, on);
   }
 
   public Optional<String> option(String key) {

@@ -26,6 +26,11 @@ import java.util.UUID;
  * any point leaves the whole layer or something {@link #open} clears when asked to sweep:
  * leftovers in {@code staging/} and {@code trash/}, a record without its tree or a tree without
  * its record. It must not sweep while another process may be building or removing layers there.
+ *
+ * <p>Durability: each layer's record has its content flushed before its rename unless the caller
+ * syncs instead ({@link DriverConfig#callerSyncs}); then a power cut may leave a record whose name
+ * survived and whose content did not, found empty, and the sweep takes it for what it is: a layer
+ * never made durable, removed with its tree.
  */
 public final class LayerDirectories {
 
@@ -62,13 +67,13 @@ public final class LayerDirectories {
   private final LayerRecords records;
   private final Trees trees;
 
-  private LayerDirectories(String driver, Path home, String contentDir, Trees trees, boolean sweep)
-      throws IOException {
+  private LayerDirectories(String driver, Path home, String contentDir, Trees trees, boolean sweep,
+      boolean flushRecords) throws IOException {
     this.content = home.resolve(contentDir);
     this.staging = home.resolve("staging");
     this.trash = home.resolve("trash");
     Path meta = home.resolve("meta");
-    this.records = new LayerRecords(driver, contentDir + "/", meta);
+    this.records = new LayerRecords(driver, contentDir + "/", meta, flushRecords);
     this.trees = Objects.requireNonNull(trees, "trees");
     for (Path dir : new Path[] {content, meta, staging, trash}) {
       Files.createDirectories(dir);
@@ -89,10 +94,12 @@ public final class LayerDirectories {
    *
    * @param contentDir the directory under {@code home} that holds the layers' trees
    * @param sweep whether to sweep: only when no other process may be working in the home
+   * @param flushRecords whether each record's content is flushed before its rename: {@code
+   *     !config.callerSyncs()}
    */
-  public static LayerDirectories open(String driver, Path home, String contentDir, Trees trees, boolean sweep)
-      throws IOException {
-    return new LayerDirectories(driver, home, contentDir, trees, sweep);
+  public static LayerDirectories open(String driver, Path home, String contentDir, Trees trees, boolean sweep,
+      boolean flushRecords) throws IOException {
+    return new LayerDirectories(driver, home, contentDir, trees, sweep, flushRecords);
   }
 
   /** The layers on disk now, by their records. */
@@ -185,13 +192,17 @@ public final class LayerDirectories {
     }
   }
 
-  /** A crash between the rename and the record write, or between the rename away and the record delete. */
+  /**
+   * A crash between the rename and the record write, or between the rename away and the record
+   * delete; or a power cut before a record's deferred flush, leaving it empty.
+   */
   private void reconcile(Path meta) throws IOException {
     try (DirectoryStream<Path> files = Files.newDirectoryStream(meta)) {
       for (Path record : files) {
         String name = record.getFileName().toString();
         boolean complete = name.endsWith(LayerRecords.SUFFIX) && !name.startsWith(".")
-            && Files.isDirectory(content.resolve(name.substring(0, name.length() - LayerRecords.SUFFIX.length())));
+            && Files.isDirectory(content.resolve(name.substring(0, name.length() - LayerRecords.SUFFIX.length())))
+            && !LayerRecords.isEmpty(record);
         if (!complete) {
           LOG.log(System.Logger.Level.INFO, "removing layer record without a layer {0}", record);
           Files.delete(record);

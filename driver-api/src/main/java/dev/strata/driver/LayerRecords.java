@@ -20,8 +20,15 @@ import java.util.Properties;
 
 /**
  * Per-layer metadata as small properties files, {@code <dir>/<id>.properties}: {@code parent}
- * (empty for a base layer), {@code writable} and {@code depth}; {@link LayerDirectories}'. Each record is written to a temporary file,
- * flushed and renamed over, so a crash leaves the old record or the new one, never half.
+ * (empty for a base layer), {@code writable} and {@code depth}; {@link LayerDirectories}'. Each
+ * record is written to a temporary file and renamed into place, so a running system never sees
+ * half of one.
+ *
+ * <p>A crash can: when the record's content is not flushed before the rename ({@code flush}
+ * false, the caller syncing later), the rename may reach the disk and the content not. On btrfs,
+ * xfs and ext4 the file's size on disk grows only once its data is written, so such a record is
+ * found empty, never torn. An empty record is therefore a layer that was never made durable, which
+ * no one can have published: {@link #readAll} leaves it out and the sweep removes it.
  */
 final class LayerRecords {
 
@@ -31,16 +38,20 @@ final class LayerRecords {
   private final String driver;
   private final String contentDir;
   private final Path dir;
+  private final boolean flush;
 
   /**
    * @param driver the driver's name, for messages
    * @param contentDir where the driver keeps layer content ({@code dir/}, {@code subvolumes/}), for messages
    * @param dir where the records live
+   * @param flush whether each record's content is flushed before its rename (see {@link
+   *     DriverConfig#callerSyncs})
    */
-  LayerRecords(String driver, String contentDir, Path dir) {
+  LayerRecords(String driver, String contentDir, Path dir, boolean flush) {
     this.driver = driver;
     this.contentDir = contentDir;
     this.dir = dir;
+    this.flush = flush;
   }
 
   void write(LayerInfo info) throws IOException {
@@ -54,7 +65,9 @@ final class LayerRecords {
     try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE,
         StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
       ch.write(ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.ISO_8859_1)));
-      ch.force(true);
+      if (flush) {
+        ch.force(true);
+      }
     }
     Files.move(temp, file(info.id()), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
@@ -81,13 +94,20 @@ final class LayerRecords {
               + " layer id; remove it and the matching entry under " + contentDir, e);
         }
         try {
-          all.put(id, read(id, f));
+          if (!isEmpty(f)) {
+            all.put(id, read(id, f));
+          }
         } catch (NoSuchFileException removed) {
           // Another process removed the layer between the listing and the read: it is not there.
         }
       }
     }
     return all;
+  }
+
+  /** A record whose content never reached the disk (see the class comment). */
+  static boolean isEmpty(Path record) throws IOException {
+    return Files.size(record) == 0;
   }
 
   private LayerInfo read(LayerId id, Path f) throws IOException {

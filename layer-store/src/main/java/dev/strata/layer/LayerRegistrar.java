@@ -77,8 +77,9 @@ final class LayerRegistrar {
       Layer layer = new Layer(chainId, applied.diffId(), parent, applied.size(), depth);
       LayerRecord record = new LayerRecord(layer, cacheId, 1);
       db.stage(record, staging);
-      // Content before the rename that publishes it: the layer's files (driver home) and its
-      // staged record and tar-split reach the disk, then the rename makes the layer exist.
+      // Content before the rename that publishes it: the layer's files and the driver's record
+      // of it (driver home) and its staged record and tar-split reach the disk, then the rename
+      // makes the layer exist.
       // Outside the record lock: a flush can take seconds and other layers may register meanwhile.
       state.syncer().sync(state.driverHome());
       state.syncer().sync(staging);

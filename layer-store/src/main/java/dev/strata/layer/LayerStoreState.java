@@ -83,7 +83,7 @@ final class LayerStoreState {
     Map<String, String> driverOptions = new LinkedHashMap<>(config.storageOptions());
     driverOptions.remove(Syncer.OPTION);
     GraphDriver driver = drivers.open(name,
-        new DriverConfig(config.root().resolve(name), driverOptions, config.mounter(), sweep));
+        new DriverConfig(config.root().resolve(name), driverOptions, config.mounter(), sweep, syncer.flushes()));
     try {
       return new LayerStoreState(drivers, driver, reason, config.root(), syncer, recovers, locks);
     } catch (IOException | RuntimeException e) {

@@ -211,7 +211,8 @@ final class StackRegistrar {
       }
     }
 
-    // One flush for the stack: its layers' files (driver home) and staged records and tar-splits.
+    // One flush for the stack: its layers' files and the driver's records of them (driver home)
+    // and staged records and tar-splits.
     private void flush() throws IOException {
       for (StackStep s : steps) {
         if (s.isNew()) {

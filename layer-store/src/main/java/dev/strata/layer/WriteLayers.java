@@ -94,7 +94,9 @@ public final class WriteLayers {
         driver.createWritable(mountId, Optional.of(initId), storageOptions);
         // The layers' files before the record that names them, as for a registered layer: vfs's
         // write layer is a copy of the image, which a power cut after the record would leave as
-        // empty or zero-filled files under a container that looks whole.
+        // empty or zero-filled files under a container that looks whole. The same flush makes the
+        // driver's records of both layers durable (it was opened with callerSyncs): one syncfs
+        // for the pair instead of a log commit per layer.
         state.syncer().sync(state.driverHome());
         WriteLayer w = new WriteLayer(container, parent, mountId.value(), initId.value());
         try (var held = state.locks().records()) {

@@ -7,16 +7,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strata.driver.Mounter;
 import dev.strata.driver.error.InvalidArgumentException;
+import dev.strata.posix.FileSync;
 import dev.strata.testing.LayerTarBuilder;
+import dev.strata.testing.LoopFilesystem;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -98,6 +103,12 @@ class LayerStoreDurabilityTest {
     }
   }
 
+  private static List<String> names(Path dir) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
   private static long count(Path dir) throws IOException {
     try (Stream<Path> s = Files.list(dir)) {
       return s.count();
@@ -150,6 +161,62 @@ class LayerStoreDurabilityTest {
       assertEquals(List.of(before.chainId()), store.layers().stream().map(Layer::chainId).toList());
       assertArrayEquals(before.export(), export(store, before.chainId()));
       assertArrayEquals(tar, before.export(), "the export reproduces the registered tar byte for byte");
+    }
+  }
+
+  /**
+   * The driver leaves its records' flush to the store ({@code DriverConfig.callerSyncs}): a write
+   * layer is durable once the store's one {@code syncfs} before its mount record has run, and not
+   * before. A real power cut (xfs shut down without its log) just before that flush, after the
+   * names were forced to the log as a background journal commit may do: the interrupted
+   * container's layers, their records come back empty or whole, are swept on open; the container
+   * created before it, synced and published, is whole.
+   */
+  @Test
+  void createWriteLayer_powerCutBeforeItsSync_sweepsItsLayersAndKeepsThePublishedOne() throws IOException {
+    try (LoopFilesystem fs = LoopFilesystem.xfs(false)) {
+      Path storeRoot = fs.root().resolve("store");
+      Path driverMeta = storeRoot.resolve("vfs/meta");
+      FileSync flush = new FileSync();
+      AtomicBoolean cutNext = new AtomicBoolean();
+      Syncer cuttable = dir -> {
+        if (cutNext.get()) {
+          try (FileChannel meta = FileChannel.open(driverMeta, StandardOpenOption.READ)) {
+            meta.force(true);
+          }
+          fs.cutPower();
+          throw new IOException("power cut");
+        }
+        flush.syncFilesystem(dir);
+      };
+      LayerStore store = LayerStore.open(LayerStoreConfig.of(storeRoot, "vfs"), cuttable);
+      try {
+        Layer base = store.register(new ByteArrayInputStream(layerTar()), Optional.empty(), Optional.empty());
+        store.writeLayers().create("published", Optional.of(base.chainId()), InitHook.dockerLike(), Map.of());
+        cutNext.set(true);
+        assertThrows(IOException.class, () -> store.writeLayers().create("cut", Optional.of(base.chainId()),
+            InitHook.dockerLike(), Map.of()));
+      } finally {
+        try {
+          store.close();
+        } catch (IOException shutDown) {
+          // The filesystem answers EIO until it is mounted again; the descriptors are closed regardless.
+        }
+      }
+      fs.remount();
+
+      try (LayerStore reopened = LayerStore.open(LayerStoreConfig.of(storeRoot, "vfs"))) {
+        assertEquals(Optional.empty(), reopened.writeLayers().get("cut"));
+        WriteLayer published = reopened.writeLayers().get("published").orElseThrow();
+        List<String> layerDirs = names(storeRoot.resolve("vfs/dir"));
+        assertEquals(3, layerDirs.size(), "the image layer and the published container's two: " + layerDirs);
+        assertTrue(layerDirs.containsAll(List.of(published.initId(), published.mountId())), layerDirs.toString());
+        assertEquals(layerDirs.stream().map(id -> id + ".properties").sorted().toList(), names(driverMeta));
+        assertEquals(List.of(), names(storeRoot.resolve("vfs/staging")));
+        Path rootfs = reopened.writeLayers().mount("published");
+        assertEquals("x".repeat(100_000), Files.readString(rootfs.resolve("data")));
+        reopened.writeLayers().unmount("published");
+      }
     }
   }
 

@@ -28,7 +28,8 @@ import java.nio.file.Path;
  * mount    DRIVER HOME DEPTH LOOPS RUNS SPEC       LOOPS x mount+unmount of a writable layer over
  *                                                  DEPTH-1 layers; the mount goes to SPEC
  * snapshot DRIVER HOME TAR LOOPS RUNS              LOOPS x createWritable over TAR (creations
- *                                                  timed, removals not)     (# source SUBVOLUME)
+ *                                                  timed, removals not; the driver opened as
+ *                                                  the layer store opens it)  (# source SUBVOLUME)
  * load     DRIVER ROOT ARCHIVE RUNS                ImageArchives.load into a store at ROOT, then rmi
  * </pre>
  *
@@ -72,7 +73,10 @@ public final class Compare {
       }
       case "snapshot" -> {
         expect(args, 6);
-        SnapshotTrial trial = SnapshotTrial.prepare(open(driverName, home), Path.of(args[3]),
+        // As the layer store opens its driver: the store's syncfs before it publishes makes the
+        // driver's records durable, so the driver does not fsync each one (DriverConfig.callerSyncs).
+        SnapshotTrial trial = SnapshotTrial.prepare(
+            new GraphDrivers().open(driverName, DriverConfig.of(home).withCallerSyncs(true)), Path.of(args[3]),
             Integer.parseInt(args[4]));
         out.println("# source " + trial.source());
         run(trial, args[5], home, out);

@@ -84,7 +84,7 @@ public final class BtrfsDriverProvider implements GraphDriverProvider {
     Ioctls ioctls = new Ioctls();
     Subvolumes subvolumes = new Subvolumes(ioctls);
     LayerDirectories directories = LayerDirectories.open(NAME, config.home(), "subvolumes",
-        new SubvolumeTrees(subvolumes), config.sweep());
+        new SubvolumeTrees(subvolumes), config.sweep(), !config.callerSyncs());
     boolean root = new FileNodes().isRoot();
     Set<Capability> caps = EnumSet.of(Capability.COPY_ON_WRITE, Capability.READ_ONLY_VIEWS);
     if (root) {

@@ -67,7 +67,8 @@ public final class VfsDriverProvider implements GraphDriverProvider {
       sweepMounts(home, config);
     }
     TreeCopy copier = TreeCopy.detect(home);
-    LayerDirectories directories = LayerDirectories.open(NAME, home, "dir", new CopiedTrees(copier), config.sweep());
+    LayerDirectories directories = LayerDirectories.open(NAME, home, "dir", new CopiedTrees(copier), config.sweep(),
+        !config.callerSyncs());
     boolean root = new FileNodes().isRoot();
     Set<Capability> caps = EnumSet.noneOf(Capability.class);
     if (copier.method() == CopyMethod.REFLINK) {
