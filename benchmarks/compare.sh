@@ -554,7 +554,7 @@ if wanted cold; then
   declare -A cold_runs=()
   if RUNS="$((RUNS * 3))" bash benchmarks/cold.sh >"$work/cold.out" 2>>"$log"; then
     while IFS='|' read -r name _ times; do
-      cold_runs[$name]="$(tr ' ' '\n' <<<"$times")"
+      cold_runs[$name]="$(tr ', ' '\n\n' <<<"$times")"
     done <"$work/cold.out"
     java_runs="${cold_runs[java -version]:-}"
     for name in "${!cold_runs[@]}"; do
