@@ -2,13 +2,10 @@ package dev.strata.registry;
 
 import dev.strata.layer.ChainId;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -69,32 +66,12 @@ final class CompressionQueue implements AutoCloseable {
     if (submitted.size() < jobs.size()) {
       submitNext();
     }
-    return await(f);
+    return Futures.await(f, "a layer's compression");
   }
 
   private void submitNext() {
     Job job = jobs.get(submitted.size());
     submitted.add(pool.submit(() -> compressor.compress(job.chain(), compression, job.target(), job.tarBytes())));
-  }
-
-  private static StagedBlob await(Future<StagedBlob> f) throws IOException {
-    try {
-      return f.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while waiting for a layer to be compressed");
-    } catch (CancellationException e) {
-      throw new InterruptedIOException("a layer's compression was cancelled");
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof IOException io) {
-        throw io;
-      }
-      if (cause instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new IllegalStateException("compressing a layer failed", cause);
-    }
   }
 
   /** Stops compressions still running (a failed push) and waits for them, so their files can go. */

@@ -14,7 +14,6 @@ import dev.strata.layer.LayerStore;
 import dev.strata.layer.StackLayer;
 import dev.strata.registry.LayerProgress.State;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,9 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -94,7 +91,7 @@ final class Puller {
         BlobRef blob = manifest.layers().get(i);
         Digest diffId = diffIds.get(i);
         stack.add(new StackLayer(() -> {
-          Path file = await(submit(pool, downloads, name, blob, staging));
+          Path file = Futures.await(submit(pool, downloads, name, blob, staging), "a layer download");
           opened.add(index);
           config.listener().onProgress(new LayerProgress(blob.digest(), blob.size(), blob.size(), State.EXTRACTING));
           return Files.newInputStream(file);
@@ -162,26 +159,6 @@ final class Puller {
         return file;
       });
     });
-  }
-
-  private static Path await(Future<Path> download) throws IOException {
-    try {
-      return download.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while waiting for a layer download");
-    } catch (CancellationException e) {
-      throw new InterruptedIOException("a layer download was cancelled");
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof IOException io) {
-        throw io;
-      }
-      if (cause instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new IllegalStateException("layer download failed", cause);
-    }
   }
 
   static List<Digest> diffIds(byte[] configJson, ImageName name) throws CorruptException {
