@@ -29,8 +29,8 @@ import java.util.UUID;
  *
  * <p>Durability: each layer's record has its content flushed before its rename unless the caller
  * syncs instead ({@link DriverConfig#callerSyncs}); then a power cut may leave a record whose name
- * survived and whose content did not, found empty, and the sweep takes it for what it is: a layer
- * never made durable, removed with its tree.
+ * survived and whose content did not, found empty or zero-filled, and the sweep takes it for what
+ * it is: a layer never made durable, removed with its tree.
  */
 public final class LayerDirectories {
 
@@ -194,7 +194,7 @@ public final class LayerDirectories {
 
   /**
    * A crash between the rename and the record write, or between the rename away and the record
-   * delete; or a power cut before a record's deferred flush, leaving it empty.
+   * delete; or a power cut before a record's deferred flush, leaving it empty or zeros.
    */
   private void reconcile(Path meta) throws IOException {
     try (DirectoryStream<Path> files = Files.newDirectoryStream(meta)) {
@@ -202,7 +202,7 @@ public final class LayerDirectories {
         String name = record.getFileName().toString();
         boolean complete = name.endsWith(LayerRecords.SUFFIX) && !name.startsWith(".")
             && Files.isDirectory(content.resolve(name.substring(0, name.length() - LayerRecords.SUFFIX.length())))
-            && !LayerRecords.isEmpty(record);
+            && !LayerRecords.neverWritten(record);
         if (!complete) {
           LOG.log(System.Logger.Level.INFO, "removing layer record without a layer {0}", record);
           Files.delete(record);

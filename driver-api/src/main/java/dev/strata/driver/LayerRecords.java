@@ -25,15 +25,18 @@ import java.util.Properties;
  * half of one.
  *
  * <p>A crash can: when the record's content is not flushed before the rename ({@code flush}
- * false, the caller syncing later), the rename may reach the disk and the content not. On btrfs,
- * xfs and ext4 the file's size on disk grows only once its data is written, so such a record is
- * found empty, never torn. An empty record is therefore a layer that was never made durable, which
- * no one can have published: {@link #readAll} leaves it out and the sweep removes it.
+ * false, the caller syncing later), the rename may reach the disk and the content not. Such a
+ * record comes back empty, or (ext4, whose size can reach the disk before the data block) as
+ * zeros; never torn, since a record is far smaller than one block, which is written whole or not
+ * at all. A record that is empty or all zeros is therefore a layer that was never made durable,
+ * which no one can have published: {@link #readAll} leaves it out and the sweep removes it.
  */
 final class LayerRecords {
 
   static final String SUFFIX = ".properties";
   static final String TEMP_PREFIX = ".tmp-";
+  /** More than any record holds (three short properties), less than a block. */
+  private static final long MAX_RECORD = 1024;
 
   private final String driver;
   private final String contentDir;
@@ -94,7 +97,7 @@ final class LayerRecords {
               + " layer id; remove it and the matching entry under " + contentDir, e);
         }
         try {
-          if (!isEmpty(f)) {
+          if (!neverWritten(f)) {
             all.put(id, read(id, f));
           }
         } catch (NoSuchFileException removed) {
@@ -105,9 +108,17 @@ final class LayerRecords {
     return all;
   }
 
-  /** A record whose content never reached the disk (see the class comment). */
-  static boolean isEmpty(Path record) throws IOException {
-    return Files.size(record) == 0;
+  /** A record whose content never reached the disk: empty or zeros (see the class comment). */
+  static boolean neverWritten(Path record) throws IOException {
+    if (Files.size(record) > MAX_RECORD) {
+      return false; // not a record this class wrote; read() says what is wrong with it
+    }
+    for (byte b : Files.readAllBytes(record)) {
+      if (b != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private LayerInfo read(LayerId id, Path f) throws IOException {
